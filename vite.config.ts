@@ -1,4 +1,5 @@
-import { defineConfig, type Plugin } from 'vite';
+import type { Plugin } from 'vite';
+import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 
@@ -28,13 +29,12 @@ function cspMetaTag(): Plugin {
     apply: 'build',
     transformIndexHtml: {
       order: 'post',
-      handler: () => [
-        {
-          tag: 'meta',
-          attrs: { 'http-equiv': 'Content-Security-Policy', content: metaPolicy },
-          injectTo: 'head-prepend',
-        },
-      ],
+      // Right after the charset, before any script or stylesheet the policy must govern.
+      handler: (html) =>
+        html.replace(
+          /(<meta charset="utf-8" \/>)/,
+          `$1\n    <meta http-equiv="Content-Security-Policy" content="${metaPolicy}" />`,
+        ),
     },
   };
 }
