@@ -47,7 +47,7 @@ const securityHeaders = {
 
 export default defineConfig({
   plugins: [
-    svelte(),
+    svelte({ configFile: false }),
     cspMetaTag(),
     VitePWA({
       registerType: 'prompt',
@@ -94,7 +94,7 @@ export default defineConfig({
   test: {
     projects: [
       {
-        plugins: [svelte()],
+        plugins: [svelte({ configFile: false })],
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.ts', 'tests/interop/**/*.test.ts'],

@@ -143,3 +143,45 @@ describe('the app shell', () => {
     browser.assertClean();
   });
 });
+
+describe('updates', () => {
+  test('a new version is offered with "Update available — Reload" and only taken when the admin clicks', async () => {
+    const { cpSync, appendFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const copy = mkdtempSync(join(tmpdir(), 'certdesk-dist-'));
+    cpSync(join(projectRoot, 'dist'), copy, { recursive: true });
+    let own = await startPreview(undefined, copy);
+    try {
+      browser = await openBrowser(own.url);
+      const page = await firstPage(browser);
+      await page.goto(own.url);
+      await waitForServiceWorker(page);
+      // A later visit, as an admin's every visit after the first: the worker controls the page.
+      await page.reload();
+      expect(await page.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+      const before = await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL);
+
+      // Publish a new version: the service worker script changes by one byte.
+      const port = own.port;
+      await own.stop();
+      appendFileSync(join(copy, 'sw.js'), '\n// next version\n');
+      own = await startPreview(port, copy);
+      await page.evaluate(async () => (await navigator.serviceWorker.ready).update());
+
+      const banner = page.getByRole('status').filter({ hasText: 'Update available' });
+      await expect.poll(() => banner.count(), { timeout: 20_000 }).toBe(1);
+      // Nothing was swapped under the running page: a worker waits, the old one still controls it.
+      expect(await page.evaluate(async () => Boolean((await navigator.serviceWorker.ready).waiting))).toBe(true);
+      await screenshot(page, 'update-available');
+
+      await Promise.all([page.waitForEvent('load'), banner.getByRole('button', { name: 'Reload' }).click()]);
+      await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Certificates' }).count()).toBe(1);
+      expect(await page.evaluate(async () => Boolean((await navigator.serviceWorker.ready).waiting))).toBe(false);
+      expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.scriptURL)).toBe(before);
+      expect(await page.getByRole('status').filter({ hasText: 'Update available' }).count()).toBe(0);
+      browser.assertClean();
+    } finally {
+      await own.stop();
+    }
+  });
+});

@@ -40,16 +40,17 @@ async function waitForServer(url: string, child: ChildProcess, output: () => str
 
 /**
  * Serves dist/ (built by `npm run test:e2e` before the tests run) on a free port.
- * `port` may be given to serve again on the same origin after a stop (same service worker scope).
+ * `port` may be given to serve again on the same origin after a stop (same service worker scope);
+ * `outDir` serves another copy of the build (a test that changes files works on its own copy).
  */
-export async function startPreview(port?: number): Promise<PreviewServer> {
-  if (!existsSync(join(projectRoot, 'dist', 'index.html'))) {
+export async function startPreview(port?: number, outDir = 'dist'): Promise<PreviewServer> {
+  if (!existsSync(join(projectRoot, outDir, 'index.html')) && !existsSync(join(outDir, 'index.html'))) {
     throw new Error('dist/ is missing: run `npm run build` first (npm run test:e2e does).');
   }
   const chosen = port ?? (await freePort());
   const child = spawn(
     process.execPath,
-    [join(projectRoot, 'node_modules/vite/bin/vite.js'), 'preview', '--port', String(chosen), '--strictPort', '--host', '127.0.0.1'],
+    [join(projectRoot, 'node_modules/vite/bin/vite.js'), 'preview', '--port', String(chosen), '--strictPort', '--host', '127.0.0.1', '--outDir', outDir],
     { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let log = '';
