@@ -1,0 +1,28 @@
+/**
+ * A key pair living on one appliance. The key material has the shape of src/core/pki/keys.ts's
+ * CertdeskKey (declared structurally here so the domain does not depend on how keys are made):
+ * a non-extractable private CryptoKey that signs, and for an exportable key its PKCS#8 wrapped
+ * with AES-GCM under a non-extractable wrapping key. All of it is structured-cloneable, so
+ * IndexedDB stores it as is and it still signs after a reload.
+ */
+export type KeyAlgorithmName = 'RSA-2048' | 'RSA-3072' | 'RSA-4096' | 'ECDSA-P256' | 'ECDSA-P384';
+
+export interface KeyMaterial {
+  algorithm: KeyAlgorithmName;
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  spki: Uint8Array;
+  /** SHA-256 of the SPKI DER, hex: how certificates find their key. */
+  publicKeySha256: string;
+  exportable: boolean;
+  wrapped?: { wrappingKey: CryptoKey; iv: Uint8Array; ciphertext: Uint8Array };
+}
+
+/** A stored key: its material plus where it lives and what the admin calls it. */
+export interface KeyEntry<K extends KeyMaterial = KeyMaterial> {
+  id: string;
+  applianceId: string;
+  friendlyName: string;
+  createdAt: number;
+  key: K;
+}

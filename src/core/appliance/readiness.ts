@@ -1,0 +1,141 @@
+/**
+ * The check the guide only warns about, done before any IP is assigned. Every problem is listed
+ * (not just the first), each marked blocking (the assignment is refused) or not (the admin must
+ * accept it explicitly).
+ */
+import type { Problem } from '../errors';
+import { CertdeskError } from '../errors';
+import type { Appliance } from './appliance';
+import { SOFTWARE_UPDATE_WAIT_HOURS } from './appliance';
+import type { CertificateEntry } from './certificate-entry';
+import { coversName } from './certificate-facts';
+
+/** A readiness problem; blocking ones refuse the assignment. */
+export interface ReadinessProblem extends Problem {
+  blocking: boolean;
+}
+
+/** Outcome of building and validating the certificate's chain now (src/core/pki path validation). */
+export type ChainCheck =
+  | { ok: true; /** SHA-256 of the trust anchor the path ends in. */ rootSha256: string }
+  | { ok: false; problems: Problem[] };
+
+export interface ReadinessInput {
+  appliance: Appliance;
+  certificate: CertificateEntry;
+  privateKeyAvailable: boolean;
+  /** The IPs the admin wants this certificate to serve. */
+  ips: readonly string[];
+  chain: ChainCheck;
+  now: number;
+  /** The admin confirmed that downtime is scheduled (only matters in production). */
+  downtimeConfirmed: boolean;
+}
+
+const HOUR = 3_600_000;
+
+/** Every problem with assigning `ips` to the certificate now. An empty list means ready. */
+export function readiness(input: ReadinessInput): ReadinessProblem[] {
+  const { appliance, certificate, chain, now } = input;
+  const problems: ReadinessProblem[] = [];
+  const name = certificate.friendlyName;
+
+  if (!input.privateKeyAvailable) {
+    problems.push({
+      code: 'private-key-unavailable',
+      blocking: true,
+      message: `The private key of "${name}" is not available on ${appliance.name}. Import the key (e.g. the .p12 from the server that holds it) or ask your CA to re-key the certificate.`,
+    });
+  }
+
+  if (!chain.ok) {
+    for (const p of chain.problems) {
+      problems.push({
+        code: 'chain-invalid',
+        blocking: true,
+        message: `The chain of "${name}" is not complete and valid now: ${p.message}`,
+      });
+    }
+  } else if (!appliance.clientSoftware.roots.includes(chain.rootSha256)) {
+    // The guide's re-key warning: clients that do not trust the new CA lose connectivity for good.
+    problems.push({
+      code: 'root-not-in-client-software',
+      blocking: true,
+      message: `The root of "${name}" is not built into ${appliance.name}'s installed client software, so clients would permanently lose their connection. Send the certificate chain to the vendor for a software update, install it, then assign.`,
+    });
+  }
+
+  for (const ip of input.ips) {
+    const entry = appliance.ipAddresses.find((e) => e.ip === ip);
+    if (!entry) {
+      problems.push({
+        code: 'unknown-ip-address',
+        blocking: true,
+        message: `${appliance.name} has no IP address ${ip}.`,
+      });
+    } else if (!coversName(certificate.facts, entry.dnsName)) {
+      problems.push({
+        code: 'name-not-covered',
+        blocking: true,
+        message: `"${name}" does not cover ${entry.dnsName}, the DNS name of ${ip}: browsers and clients would report a name mismatch. Use a certificate whose Subject Alternative Names include it.`,
+      });
+    }
+  }
+
+  const build = appliance.clientSoftware;
+  if (build.updateRequestedAt !== undefined && (build.updateInstalledAt ?? -Infinity) < build.updateRequestedAt) {
+    problems.push({
+      code: 'software-update-pending',
+      blocking: false,
+      message: `A client-software update for ${appliance.name} was requested but is not recorded as installed. Install it before assigning.`,
+    });
+  }
+  if (build.updateInstalledAt !== undefined) {
+    const waited = (now - build.updateInstalledAt) / HOUR;
+    if (waited < SOFTWARE_UPDATE_WAIT_HOURS.advised) {
+      const left = Math.ceil(SOFTWARE_UPDATE_WAIT_HOURS.advised - waited);
+      problems.push({
+        code: 'software-update-wait',
+        blocking: false,
+        message: `The client software was updated ${Math.max(0, Math.floor(waited))} h ago. The guide advises waiting 24–48 hours so clients (especially Jump Clients) pick up the new certificate; about ${left} h to go.`,
+      });
+    }
+  }
+
+  if (appliance.inProduction && !input.downtimeConfirmed) {
+    problems.push({
+      code: 'downtime-not-confirmed',
+      blocking: true,
+      message: `${appliance.name} is in production. Schedule downtime for changing and testing IP assignments, then confirm it.`,
+    });
+  }
+
+  if (certificate.facts.selfIssued && !certificate.facts.isCa) {
+    problems.push({
+      code: 'self-signed',
+      blocking: false,
+      message: `"${name}" is ${certificate.factoryDefault ? 'the factory default certificate' : 'self-signed'}: browsers warn, and iOS, Android and Linux clients refuse to connect. Use a CA-signed certificate for production.`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * Throws unless the problems allow assigning: any blocking problem → 'not-ready'; warnings
+ * not accepted → 'confirmation-needed'. The error message lists every problem.
+ */
+export function assertAssignable(problems: readonly ReadinessProblem[], warningsAccepted: boolean): void {
+  const blocking = problems.filter((p) => p.blocking);
+  if (blocking.length > 0) {
+    throw new CertdeskError(
+      'not-ready',
+      `The IP addresses were not assigned:\n${blocking.map((p) => `• ${p.message}`).join('\n')}`,
+    );
+  }
+  if (problems.length > 0 && !warningsAccepted) {
+    throw new CertdeskError(
+      'confirmation-needed',
+      `Confirm to assign anyway:\n${problems.map((p) => `• ${p.message}`).join('\n')}`,
+    );
+  }
+}
