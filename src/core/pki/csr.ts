@@ -1,0 +1,174 @@
+/**
+ * Certificate signing requests (PKCS#10, RFC 2986): created from a CertdeskKey with the SANs in
+ * an extensionRequest attribute (RFC 2985 §5.4.2), and read back for display and signing.
+ */
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import { Attribute, Extension, Extensions, SubjectAlternativeName, id_ce_subjectAltName } from '@peculiar/asn1-x509';
+import { Attributes, CertificationRequest, CertificationRequestInfo } from '@peculiar/asn1-csr';
+import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
+import { CertdeskError } from '../errors';
+import { limits } from './limits';
+import { describePublicKey, signWithKey, signatureAlgorithmName, signatureAlgorithmIdentifier, verifySignature, type CertdeskKey, type PublicKeyDescription } from './keys';
+import {
+  describeGeneralName,
+  encodeSubject,
+  encodeSubjectAltName,
+  nameAttributes,
+  nameToString,
+  subjectAltNamesFor,
+  validateSubject,
+  type DescribedGeneralName,
+  type NameAttribute,
+  type SubjectAltName,
+  type SubjectInput,
+} from './names';
+import { encodePem, parsePem } from './pem';
+
+/** PKCS#9 extensionRequest (RFC 2985 §5.4.2). */
+export const id_extensionRequest = '1.2.840.113549.1.9.14';
+/** Microsoft's pre-standard extension request attribute, still written by old Windows tools. */
+const id_msExtensionRequest = '1.3.6.1.4.1.311.2.1.14';
+
+export interface CreateCsrInput {
+  key: CertdeskKey;
+  subject: SubjectInput;
+  /** Hostnames and IP addresses as typed; validated and normalised here. */
+  subjectAltNames: string[];
+  /** The appliance's site hostname: when it is the CN it also goes first into the SANs. */
+  siteHostname?: string;
+}
+
+/**
+ * Creates and signs a CSR with the key's non-extractable private key.
+ * @throws CertdeskError `invalid-subject` or `invalid-subject-alt-name` with the first problem
+ *   (use validateSubject / subjectAltNamesFor in the UI to show all of them as the admin types).
+ */
+export async function createCsr(input: CreateCsrInput): Promise<{ der: Uint8Array; pem: string }> {
+  const subject = checkedSubject(input.subject);
+  const sans = checkedSubjectAltNames(subject, input.subjectAltNames, input.siteHostname);
+  const extensions = new Extensions([subjectAltNameExtension(sans, Object.keys(subject).length === 0)]);
+  const info = new CertificationRequestInfo({
+    version: 0,
+    subject: encodeSubject(subject),
+    subjectPKInfo: AsnConvert.parse(input.key.spki, SubjectPublicKeyInfo),
+    attributes: new Attributes([new Attribute({ type: id_extensionRequest, values: [AsnConvert.serialize(extensions)] })]),
+  });
+  const tbs = AsnConvert.serialize(info);
+  const request = new CertificationRequest({
+    certificationRequestInfo: info,
+    signatureAlgorithm: signatureAlgorithmIdentifier(input.key),
+    signature: await signWithKey(input.key, tbs),
+  });
+  const der = new Uint8Array(AsnConvert.serialize(request));
+  return { der, pem: encodePem('CERTIFICATE REQUEST', der) };
+}
+
+/** Validates a subject or throws the first problem as a CertdeskError. */
+export function checkedSubject(subject: SubjectInput): SubjectInput {
+  const result = validateSubject(subject);
+  if (!result.ok) {
+    const first = result.problems[0]!;
+    throw new CertdeskError('invalid-subject', first.message);
+  }
+  return result.value;
+}
+
+/** Validates SAN entries (CN first when it is a hostname) or throws the first problem. */
+export function checkedSubjectAltNames(subject: SubjectInput, entries: readonly string[], siteHostname?: string): SubjectAltName[] {
+  const result = subjectAltNamesFor(subject, entries, siteHostname);
+  if (!result.ok) {
+    const first = result.problems[0]!;
+    throw new CertdeskError('invalid-subject-alt-name', first.message);
+  }
+  return result.value;
+}
+
+/** subjectAltName extension; critical only when the subject is empty (RFC 5280 §4.2.1.6). */
+export function subjectAltNameExtension(sans: readonly SubjectAltName[], critical = false): Extension {
+  const value = new SubjectAlternativeName(sans.map(encodeSubjectAltName));
+  return new Extension({ extnID: id_ce_subjectAltName, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+}
+
+/** A CSR as read back: what the admin and the local CA need to see. */
+export interface ParsedCsr {
+  der: Uint8Array;
+  subject: NameAttribute[];
+  subjectText: string;
+  subjectAltNames: DescribedGeneralName[];
+  publicKey: PublicKeyDescription;
+  signatureAlgorithm: string;
+  /** The request's self-signature verifies with its own public key (proof of possession). */
+  signatureValid: boolean;
+  /** Extension OIDs requested, with their critical flags. */
+  extensions: { oid: string; critical: boolean }[];
+}
+
+/**
+ * Reads a CSR from DER or PEM ("CERTIFICATE REQUEST" / "NEW CERTIFICATE REQUEST").
+ * @throws CertdeskError `invalid-csr`
+ */
+export async function parseCsr(bytes: Uint8Array): Promise<ParsedCsr> {
+  const der = csrDer(bytes);
+  let request: CertificationRequest;
+  try {
+    request = AsnConvert.parse(der, CertificationRequest, { berOptions: { maxDepth: limits.maxAsn1Depth } });
+  } catch (error) {
+    throw new CertdeskError('invalid-csr', 'This certificate request is damaged and cannot be read. Create or export it again.', { cause: error });
+  }
+  const info = request.certificationRequestInfo;
+  const spki = new Uint8Array(AsnConvert.serialize(info.subjectPKInfo));
+  let publicKey: PublicKeyDescription;
+  try {
+    publicKey = await describePublicKey(spki);
+  } catch (error) {
+    throw new CertdeskError('invalid-csr', 'The public key in this certificate request is damaged. Create the request again.', { cause: error });
+  }
+  const extensions = requestedExtensions(request);
+  const subjectAltNames: DescribedGeneralName[] = [];
+  for (const ext of extensions) {
+    if (ext.extnID !== id_ce_subjectAltName) continue;
+    try {
+      const names = AsnConvert.parse(ext.extnValue.buffer, SubjectAlternativeName);
+      subjectAltNames.push(...names.map(describeGeneralName));
+    } catch (error) {
+      throw new CertdeskError('invalid-csr', 'The subjectAltName extension of this certificate request is damaged. Create the request again.', { cause: error });
+    }
+  }
+  // RFC 2986 §4.1: version MUST be 0; OpenSSL refuses to verify any other.
+  const tbs = request.certificationRequestInfoRaw ?? AsnConvert.serialize(info);
+  const signatureValid = info.version === 0 && (await verifySignature(spki, request.signatureAlgorithm, tbs, request.signature));
+  const subject = nameAttributes(info.subject);
+  return {
+    der,
+    subject,
+    subjectText: nameToString(subject),
+    subjectAltNames,
+    publicKey,
+    signatureAlgorithm: signatureAlgorithmName(request.signatureAlgorithm.algorithm),
+    signatureValid,
+    extensions: extensions.map((e) => ({ oid: e.extnID, critical: e.critical })),
+  };
+}
+
+function csrDer(bytes: Uint8Array): Uint8Array {
+  if (bytes[0] === 0x30) return bytes;
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  const block = parsePem(text).find((b) => b.label === 'CERTIFICATE REQUEST' || b.label === 'NEW CERTIFICATE REQUEST');
+  if (!block) throw new CertdeskError('invalid-csr', 'This is not a certificate request (no "BEGIN CERTIFICATE REQUEST" block). Choose the .csr file.');
+  return block.der;
+}
+
+function requestedExtensions(request: CertificationRequest): Extension[] {
+  const out: Extension[] = [];
+  for (const attribute of request.certificationRequestInfo.attributes) {
+    if (attribute.type !== id_extensionRequest && attribute.type !== id_msExtensionRequest) continue;
+    for (const value of attribute.values) {
+      try {
+        out.push(...AsnConvert.parse(value, Extensions));
+      } catch (error) {
+        throw new CertdeskError('invalid-csr', 'The extensions requested in this certificate request are damaged. Create the request again.', { cause: error });
+      }
+    }
+  }
+  return out;
+}
