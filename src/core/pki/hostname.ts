@@ -1,0 +1,199 @@
+/**
+ * Matching a server's name against its certificate the way browsers do: RFC 6125 §6.4 (as
+ * tightened by RFC 9525 and the CA/Browser Forum Baseline Requirements §3.2.2.6, §7.1.4.3).
+ *
+ * - A DNS name matches dNSName SANs only, an IP address matches iPAddress SANs only.
+ * - The CN is ignored whenever a subjectAltName extension is present (RFC 6125 §6.4.4).
+ * - A wildcard is the whole left-most label and matches exactly one label: `*.example.com`
+ *   matches `a.example.com`, never `example.com`, `a.b.example.com`, `f*.example.com` or an IP.
+ */
+import { oids, parseChainCertificate, readTlv, children, parseGeneralName, type GeneralName, type ChainCertificate } from './chain';
+
+/** Tells whether a domain is a public suffix (e.g. from the Public Suffix List). */
+export type PublicSuffixCheck = (domain: string) => boolean;
+
+const labelPattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * Whether `name` is a host name in the preferred name syntax (RFC 1034 §3.5, RFC 1123 §2.1):
+ * letters, digits and hyphens, labels of 1–63 characters, 253 in all. Case is ignored.
+ */
+export function isValidDnsName(name: string): boolean {
+  if (name.length === 0 || name.length > 253) return false;
+  return name
+    .toLowerCase()
+    .split('.')
+    .every((label) => labelPattern.test(label));
+}
+
+/**
+ * Whether a presented dNSName (from a certificate) is well formed: a valid host name, or
+ * `*.` followed by one — the wildcard alone in the left-most label, over at least two labels
+ * and, when `isPublicSuffix` is given, not directly over a public suffix (CABF BR §3.2.2.6).
+ */
+export function isValidPresentedDnsName(name: string, isPublicSuffix?: PublicSuffixCheck): boolean {
+  if (!name.startsWith('*.')) return isValidDnsName(name);
+  const base = name.slice(2);
+  if (!isValidDnsName(base) || !base.includes('.')) return false;
+  return !isPublicSuffix?.(base.toLowerCase());
+}
+
+/** Parses an IPv4 dotted quad or an IPv6 literal (RFC 4291 §2.2) into 4 or 16 bytes. */
+export function parseIpAddress(text: string): Uint8Array | undefined {
+  const v6 = text.startsWith('[') && text.endsWith(']') ? text.slice(1, -1) : text;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(text)) {
+    const parts = text.split('.').map(Number);
+    if (parts.some((p, i) => p > 255 || (text.split('.')[i]!.length > 1 && text.split('.')[i]!.startsWith('0'))))
+      return undefined;
+    return new Uint8Array(parts);
+  }
+  if (!v6.includes(':') || !/^[0-9a-fA-F:.]+$/.test(v6)) return undefined;
+  const halves = v6.split('::');
+  if (halves.length > 2) return undefined;
+  const words = (s: string): number[] | undefined => {
+    if (s === '') return [];
+    const out: number[] = [];
+    const parts = s.split(':');
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      if (i === parts.length - 1 && p.includes('.')) {
+        const v4 = parseIpAddress(p);
+        if (!v4 || v4.length !== 4) return undefined;
+        out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(p)) out.push(parseInt(p, 16));
+      else return undefined;
+    }
+    return out;
+  };
+  const head = words(halves[0]!);
+  const tail = halves.length === 2 ? words(halves[1]!) : [];
+  if (!head || !tail) return undefined;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const all = [...head, ...new Array<number>(missing).fill(0), ...tail];
+  const bytes = new Uint8Array(16);
+  all.forEach((w, i) => {
+    bytes[i * 2] = w >> 8;
+    bytes[i * 2 + 1] = w & 0xff;
+  });
+  return bytes;
+}
+
+/** The usual text form of a 4- or 16-byte address (IPv6 per RFC 5952, lower case, `::`). */
+export function formatIpAddress(bytes: Uint8Array): string {
+  if (bytes.length === 4) return [...bytes].join('.');
+  const words: number[] = [];
+  for (let i = 0; i < 16; i += 2) words.push((bytes[i]! << 8) | bytes[i + 1]!);
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = words.map((w) => w.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+/**
+ * Whether a presented DNS identifier (possibly `*.`-wildcarded) matches a reference host name,
+ * both assumed valid. Comparison ignores ASCII case (RFC 6125 §6.4.1); IDNs are compared in
+ * their A-label form, as they appear in certificates.
+ */
+export function dnsNameMatches(presented: string, reference: string): boolean {
+  const p = presented.toLowerCase();
+  const r = stripTrailingDot(reference).toLowerCase();
+  if (!p.startsWith('*.')) return p === r;
+  const dot = r.indexOf('.');
+  if (dot <= 0) return false;
+  return r.slice(dot + 1) === p.slice(2);
+}
+
+function stripTrailingDot(name: string): string {
+  return name.endsWith('.') ? name.slice(0, -1) : name;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The subjectAltName entries of a parsed certificate, or undefined when it has none. */
+export function subjectAltNames(cert: ChainCertificate): GeneralName[] | undefined {
+  const ext = cert.extensions.get(oids.subjectAltName);
+  if (!ext) return undefined;
+  const seq = readTlv(ext.value, 0);
+  if (seq.tag !== 0x30 || seq.end !== ext.value.length) throw new Error('malformed subjectAltName');
+  return children(ext.value, seq).map((t) => parseGeneralName(ext.value, t));
+}
+
+/**
+ * Whether a list of SAN entries covers `name` (a DNS name or an IP literal). IP literals match
+ * iPAddress entries byte for byte; DNS names match dNSName entries, wildcards never cover IPs.
+ */
+export function sanCoversName(sans: readonly GeneralName[], name: string): boolean {
+  const ip = parseIpAddress(name);
+  if (ip) return sans.some((s) => s.kind === 'ip' && equalBytes(s.bytes, ip));
+  const reference = stripTrailingDot(name);
+  if (!isValidDnsName(reference)) return false;
+  return sans.some((s) => s.kind === 'dns' && isValidPresentedDnsName(s.value) && dnsNameMatches(s.value, reference));
+}
+
+/**
+ * Whether the certificate (DER) covers `name`, a DNS name or an IP address literal, per
+ * RFC 6125 §6.4. The subject CN is consulted only when the certificate has no subjectAltName
+ * at all (and then only for DNS names); strict clients need a SAN anyway (validation says so).
+ */
+export function matchesHostname(certificate: Uint8Array, name: string): boolean {
+  let cert: ChainCertificate;
+  let sans: GeneralName[] | undefined;
+  try {
+    cert = parseChainCertificate(certificate);
+    sans = subjectAltNames(cert);
+  } catch {
+    return false;
+  }
+  if (sans) return sanCoversName(sans, name);
+  if (parseIpAddress(name)) return false;
+  const cns = cert.subject.flat().filter((a) => a.oid === oids.commonName && a.text !== undefined);
+  return cns.some((cn) => isValidPresentedDnsName(cn.text!) && dnsNameMatches(cn.text!, stripTrailingDot(name)));
+}
+
+/**
+ * A PublicSuffixCheck from the text of the Public Suffix List (publicsuffix.org format: one
+ * rule a line, `*.` wildcard rules, `!` exceptions, `//` comments). Unicode rules are matched
+ * in their A-label form, as names appear in certificates.
+ */
+export function publicSuffixCheckFromList(listText: string): PublicSuffixCheck {
+  const rules = new Set<string>();
+  for (const raw of listText.split(/\r?\n/)) {
+    const line = raw.trim().split(/\s/)[0] ?? '';
+    if (!line || line.startsWith('//')) continue;
+    const prefix = line.startsWith('!') ? '!' : line.startsWith('*.') ? '*.' : '';
+    let rest = line.slice(prefix.length);
+    if (/[^\x20-\x7e]/.test(rest)) {
+      try {
+        rest = new URL(`http://${rest}/`).hostname;
+      } catch {
+        continue;
+      }
+    }
+    rules.add(prefix + rest.toLowerCase());
+  }
+  return (domain: string): boolean => {
+    const d = domain.toLowerCase();
+    if (rules.has('!' + d)) return false;
+    if (rules.has(d)) return true;
+    const dot = d.indexOf('.');
+    if (dot < 0) return true; // every single label is a (possibly implicit) TLD: the PSL's "*" default rule
+    return rules.has('*.' + d.slice(dot + 1));
+  };
+}
