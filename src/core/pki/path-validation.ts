@@ -366,12 +366,20 @@ export function certificateProblems(cert: ChainCertificate, role: Role | 'ca-sub
         out.push(p('malformed-email-address', cert, `${who(cert)} has a malformed e-mail address “${name.value}”.`));
     }
     // CABF BR §7.1.4.3: a CN, if present, is a character-for-character copy of a SAN entry.
+    // Names are matched against SANs only, so a CN merely absent from the SANs is ignored (as
+    // browsers do); but a CN that is another spelling of a SAN (case, U-label vs A-label) or
+    // an internationalized name absent from the SANs is refused: UIs display the CN, and such
+    // a CN shows a name the certificate was not validated for.
     if (s.purpose === 'serverAuth' && sans)
       for (const a of cert.subject.flat())
-        if (a.oid === oids.commonName) {
-          const copies = sans.some((n) => (n.kind === 'dns' && n.value === a.text) || (n.kind === 'ip' && (n.bytes.length === 4 || n.bytes.length === 16) && formatIpAddress(n.bytes) === a.text));
-          if (!copies)
-            out.push(p('common-name-not-in-san', cert, `The common name “${a.text ?? '?'}” of ${who(cert)} is not exactly one of its subjectAltNames (CABF BR §7.1.4.3).`));
+        if (a.oid === oids.commonName && a.text !== undefined) {
+          const cn = a.text;
+          const exact = sans.some((n) => (n.kind === 'dns' && n.value === cn) || (n.kind === 'ip' && (n.bytes.length === 4 || n.bytes.length === 16) && formatIpAddress(n.bytes) === cn));
+          if (exact) continue;
+          const otherSpelling = sans.some((n) => n.kind === 'dns' && n.value.toLowerCase() === cn.toLowerCase());
+          const internationalized = /[^\x00-\x7f]/.test(cn) || /(^|\.)xn--/i.test(cn);
+          if (otherSpelling || internationalized)
+            out.push(p('common-name-not-in-san', cert, `The common name “${cn}” of ${who(cert)} is not exactly one of its subjectAltNames (CABF BR §7.1.4.3).`));
         }
   } else {
     // Issuing certificates: RFC 5280 §6.1.4 (k), (n); §4.2.1.9; §4.1.2.6.
