@@ -84,6 +84,19 @@ export function mayHaveIssued(issuer: CertificateFacts, child: CertificateFacts)
   return true;
 }
 
+/** Certificates grouped by subject name, so following issuers stays fast over thousands. */
+export type IssuerIndex = ReadonlyMap<string, readonly CertificateFacts[]>;
+
+export function indexBySubject(pool: readonly CertificateFacts[]): IssuerIndex {
+  const index = new Map<string, CertificateFacts[]>();
+  for (const facts of pool) {
+    const list = index.get(facts.subject);
+    if (list) list.push(facts);
+    else index.set(facts.subject, [facts]);
+  }
+  return index;
+}
+
 /**
  * Follows issuers through `pool` from `leaf` up to a self-issued certificate. The guide: a missing
  * link is usually the intermediate the CA sent separately; once an intermediate is found, what
@@ -91,14 +104,16 @@ export function mayHaveIssued(issuer: CertificateFacts, child: CertificateFacts)
  */
 export function chainShape(
   leaf: CertificateFacts,
-  pool: readonly CertificateFacts[],
+  pool: readonly CertificateFacts[] | IssuerIndex,
 ): { shape: ChainShape; path: string[] } {
+  const index = Array.isArray(pool) ? indexBySubject(pool as readonly CertificateFacts[]) : (pool as IssuerIndex);
   const path = [leaf.sha256];
   let current = leaf;
   // RFC 4158 §5.2: never revisit a certificate; 8 links is past any real chain (webpki: 6 intermediates).
   for (let depth = 0; depth < 8; depth++) {
     if (current.selfIssued) return { shape: 'complete', path };
-    const issuer = pool.find((c) => !path.includes(c.sha256) && mayHaveIssued(c, current));
+    const child = current;
+    const issuer = index.get(child.issuer)?.find((c) => !path.includes(c.sha256) && mayHaveIssued(c, child));
     if (!issuer) return { shape: current === leaf ? 'missing-intermediate' : 'missing-root', path };
     path.push(issuer.sha256);
     current = issuer;

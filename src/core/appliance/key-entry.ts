@@ -8,7 +8,8 @@
 export type KeyAlgorithmName = 'RSA-2048' | 'RSA-3072' | 'RSA-4096' | 'ECDSA-P256' | 'ECDSA-P384';
 
 export interface KeyMaterial {
-  algorithm: KeyAlgorithmName;
+  /** Generated keys have a KeyAlgorithmName; imported RSA keys may have any size ("RSA-2560"). */
+  algorithm: KeyAlgorithmName | `RSA-${number}`;
   privateKey: CryptoKey;
   publicKey: CryptoKey;
   spki: Uint8Array;

@@ -1,0 +1,84 @@
+/**
+ * The IndexedDB schema: typed with idb's DBSchema, created and migrated by one cumulative
+ * `upgrade(db, oldVersion)` that is safe from any old version (each step runs once, in order,
+ * inside the version-change transaction, so a failed step leaves the old database untouched).
+ *
+ * Versions:
+ *   1 — first release: appliances, keys, requests, certificates, IP assignments, events.
+ *   2 — index certificates by key id (`byKey`), so linking, deleting and replicating find a
+ *       key's certificates without reading every certificate of the appliance.
+ */
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { Appliance } from '../core/appliance/appliance';
+import type { CertificateEntry, RequestEntry } from '../core/appliance/certificate-entry';
+import type { EventEntry } from '../core/appliance/event-log';
+import type { IpAssignment } from '../core/appliance/ip-assignment';
+import type { KeyEntry } from '../core/appliance/key-entry';
+
+/** The database's name in the origin. Changing this loses data: old databases are not found. */
+export const DATABASE_NAME = 'certdesk';
+
+/** The current schema version. Raise it only together with a new step in `upgrade`. */
+export const SCHEMA_VERSION = 2;
+
+/**
+ * Object store names. Changing any of these loses data: existing records stay under the old name
+ * where no code reads them. Rename only with a migration that copies the records.
+ */
+export const STORE = {
+  appliances: 'appliances',
+  keys: 'keys',
+  requests: 'requests',
+  certificates: 'certificates',
+  ipAssignments: 'ipAssignments',
+  events: 'events',
+} as const;
+
+export interface CertdeskSchema extends DBSchema {
+  appliances: { key: string; value: Appliance };
+  keys: { key: string; value: KeyEntry; indexes: { byAppliance: string; byPublicKey: string } };
+  requests: { key: string; value: RequestEntry; indexes: { byAppliance: string } };
+  certificates: {
+    key: string;
+    value: CertificateEntry;
+    indexes: { byAppliance: string; bySha256: string; byKey: string };
+  };
+  /** Keyed by [applianceId, ip]: one certificate per IP holds by construction. */
+  ipAssignments: { key: [string, string]; value: IpAssignment; indexes: { byAppliance: string; byCertificate: string } };
+  events: { key: string; value: EventEntry; indexes: { byAt: number } };
+}
+
+export type CertdeskDatabase = IDBPDatabase<CertdeskSchema>;
+export type StoreName = StoreNames<CertdeskSchema>;
+export const ALL_STORES: StoreName[] = Object.values(STORE);
+
+/**
+ * Brings a database from `oldVersion` (0 when new) to SCHEMA_VERSION. Each step only adds; none
+ * deletes a store or rewrites records, so no step can lose data.
+ */
+export function upgrade(
+  db: CertdeskDatabase,
+  oldVersion: number,
+  tx: IDBPTransaction<CertdeskSchema, StoreName[], 'versionchange'>,
+): void {
+  if (oldVersion < 1) {
+    db.createObjectStore(STORE.appliances, { keyPath: 'id' });
+    const keys = db.createObjectStore(STORE.keys, { keyPath: 'id' });
+    keys.createIndex('byAppliance', 'applianceId');
+    keys.createIndex('byPublicKey', 'key.publicKeySha256');
+    const requests = db.createObjectStore(STORE.requests, { keyPath: 'id' });
+    requests.createIndex('byAppliance', 'applianceId');
+    const certificates = db.createObjectStore(STORE.certificates, { keyPath: 'id' });
+    certificates.createIndex('byAppliance', 'applianceId');
+    certificates.createIndex('bySha256', 'sha256');
+    const ips = db.createObjectStore(STORE.ipAssignments, { keyPath: ['applianceId', 'ip'] });
+    ips.createIndex('byAppliance', 'applianceId');
+    ips.createIndex('byCertificate', 'certificateId');
+    const events = db.createObjectStore(STORE.events, { keyPath: 'id' });
+    events.createIndex('byAt', 'at');
+  }
+  if (oldVersion < 2) {
+    // Indexing an existing store indexes its existing records too (IndexedDB 3.0 §4.7 createIndex).
+    tx.objectStore(STORE.certificates).createIndex('byKey', 'keyId');
+  }
+}
