@@ -1,0 +1,132 @@
+/**
+ * The chain status the UI shows beneath every certificate, answering the guide's question
+ * ("If the new certificate shows a warning beneath its name, this typically means the
+ * intermediate and/or root certificates … have not been imported") the way a strict client
+ * would.
+ *
+ * Rules (the appliance's view of trust, from the guide's "Import the Certificate"):
+ * - Trust anchors are the self-signed CA certificates the admin imported: the appliance needs
+ *   its root imported, so a built-in root is offered, never silently trusted.
+ * - A certificate whose best path ends in an imported self-signed root and passes every rule
+ *   of path-validation.ts is `complete` (a root itself is complete when it is a valid CA).
+ * - The certificate's own validity is reported first (`expired` / `not-yet-valid`, with dates).
+ * - When no path reaches an imported root and no found issuer was unusable, the top of the
+ *   longest verified path decides: if a built-in root signed it, `missing-root` offering that
+ *   root; else if the top is a CA certificate (an intermediate), `missing-root` (the guide:
+ *   intermediates are issued by the root); else (the top is the server certificate itself)
+ *   `missing-intermediate`, naming the issuer and its AIA caIssuers URLs.
+ * - Anything else that fails (bad signatures found, rules broken, budget exhausted, a
+ *   self-signed server certificate) is `untrusted`, with every problem.
+ * - A valid chain whose leaf does not cover `hostname` is `does-not-cover`.
+ */
+import { CertificatePool, DerError, nameToString, parseChainCertificate, verifySignature, type ChainCertificate, type GeneralName } from './chain';
+import { sanCoversName, subjectAltNames } from './hostname';
+import { caIssuersUrls, certificateProblems, evaluate, isCa, parsePool, toValidationProblems, type ValidationOptions, type ValidationProblem } from './path-validation';
+import { findBuiltInIssuer } from './root-store';
+
+export type ChainStatus =
+  | { kind: 'complete'; path: Uint8Array[] }
+  | { kind: 'missing-intermediate'; issuer: string; caIssuersUrls: string[] }
+  | { kind: 'missing-root'; issuer: string; builtInRoot?: Uint8Array }
+  | { kind: 'expired' | 'not-yet-valid'; notBefore: string; notAfter: string }
+  | { kind: 'untrusted'; problems: ValidationProblem[] }
+  | { kind: 'does-not-cover'; name: string };
+
+export interface ChainStatusOptions {
+  /** When to judge validity (default now). */
+  time?: Date;
+  /** A DNS name or IP the certificate must cover (e.g. the IP's A-record name). */
+  hostname?: string;
+  /** Roots to offer when missing (e.g. `(await loadBuiltInRoots()).roots`); never trusted. */
+  builtInRoots?: readonly Uint8Array[];
+  purpose?: ValidationOptions['purpose'];
+  isPublicSuffix?: ValidationOptions['isPublicSuffix'];
+  signal?: AbortSignal;
+}
+
+function iso(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+async function isSelfSigned(cert: ChainCertificate): Promise<boolean> {
+  return cert.selfIssued && (await verifySignature(cert, cert)).ok;
+}
+
+/**
+ * The chain status of `certificate` given everything the appliance holds (`pool`: its
+ * certificates plus any just imported; the certificate itself may be among them).
+ */
+export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8Array[], options: ChainStatusOptions = {}): Promise<ChainStatus> {
+  let cert: ChainCertificate;
+  try {
+    cert = parseChainCertificate(certificate);
+  } catch (error) {
+    const detail = error instanceof DerError ? ` (${error.message})` : '';
+    return { kind: 'untrusted', problems: [{ code: 'malformed-certificate', message: `The certificate is not valid DER${detail}; clients cannot read it.` }] };
+  }
+  const time = options.time ?? new Date();
+  const now = Math.floor(time.getTime() / 1000);
+  if (now > cert.notAfter) return { kind: 'expired', notBefore: iso(cert.notBefore), notAfter: iso(cert.notAfter) };
+  if (now < cert.notBefore) return { kind: 'not-yet-valid', notBefore: iso(cert.notBefore), notAfter: iso(cert.notAfter) };
+
+  const validation: ValidationOptions = { time };
+  if (options.purpose) validation.purpose = options.purpose;
+  if (options.isPublicSuffix) validation.isPublicSuffix = options.isPublicSuffix;
+  if (options.signal) validation.signal = options.signal;
+  const settings = { now, purpose: options.purpose ?? 'serverAuth', purposeOid: options.purpose === 'clientAuth' ? '1.3.6.1.5.5.7.3.2' : '1.3.6.1.5.5.7.3.1' } as const;
+
+  if (await isSelfSigned(cert)) {
+    if (isCa(cert)) {
+      const problems = certificateProblems(cert, 'anchor', settings);
+      if (problems.length === 0) return { kind: 'complete', path: [cert.der] };
+      return { kind: 'untrusted', problems: await toValidationProblems(problems, [cert]) };
+    }
+    return {
+      kind: 'untrusted',
+      problems: await toValidationProblems(
+        [{ code: 'self-signed', cert, message: `“${nameToString(cert.subject)}” is self-signed: browsers warn, and iOS, Android and Linux clients refuse it. Create a certificate request and have a CA sign it.` }],
+        [cert],
+      ),
+    };
+  }
+
+  const anchors = new CertificatePool();
+  const intermediates = new CertificatePool();
+  for (const c of parsePool(pool)) {
+    if (sameBytes(c.der, cert.der)) continue;
+    if (await isSelfSigned(c)) anchors.add(c);
+    else intermediates.add(c);
+  }
+  const role = isCa(cert) ? 'ca-subject' : 'leaf';
+  const result = await evaluate(cert, anchors, intermediates, validation, role);
+  if (result.ok && result.path) {
+    if (options.hostname !== undefined && role === 'leaf') {
+      const sans = certificateSans(cert);
+      if (!sanCoversName(sans, options.hostname)) return { kind: 'does-not-cover', name: options.hostname };
+    }
+    return { kind: 'complete', path: result.path.map((c) => c.der) };
+  }
+  const outcome = result.outcome;
+  const issuerFoundButUnusable = !outcome || outcome.budgetExhausted || outcome.pathProblems || outcome.candidateProblems.length > 0;
+  if (issuerFoundButUnusable) return { kind: 'untrusted', problems: await toValidationProblems(result.problems, result.partialPath) };
+
+  const top = result.partialPath[result.partialPath.length - 1]!;
+  const issuer = nameToString(top.issuer);
+  const builtInRoot = options.builtInRoots ? await findBuiltInIssuer(top, options.builtInRoots) : undefined;
+  if (builtInRoot) return { kind: 'missing-root', issuer, builtInRoot };
+  if (top !== cert || role === 'ca-subject') return { kind: 'missing-root', issuer };
+  return { kind: 'missing-intermediate', issuer, caIssuersUrls: caIssuersUrls(top) };
+}
+
+/** The leaf's SAN entries; a malformed SAN was already refused by validation. */
+function certificateSans(cert: ChainCertificate): GeneralName[] {
+  try {
+    return subjectAltNames(cert) ?? [];
+  } catch {
+    return [];
+  }
+}
