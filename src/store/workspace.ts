@@ -58,6 +58,8 @@ import type { OpenOptions, WriteTx } from './database';
 import { openDatabase, read, tx } from './database';
 import type { LockManagerLike, WithLock } from './locks';
 import { createLock, defaultLockManager } from './locks';
+import type { BackupResult, RestoreSummary } from './backup';
+import { createBackup, restoreBackup } from './backup';
 import type { PkiServices } from './pki-services';
 import type { CertdeskDatabase } from './schema';
 import { ALL_STORES, DATABASE_NAME, STORE } from './schema';
@@ -841,6 +843,16 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
         return next;
       }),
     );
+  }
+
+  /** The whole workspace, encrypted under `passphrase`, as one file (src/store/backup.ts). */
+  exportBackup(passphrase: string, options: { iterations?: number; signal?: AbortSignal } = {}): Promise<BackupResult> {
+    return createBackup(this, passphrase, { ...options, now: this.#clock() });
+  }
+
+  /** Merges a backup into the workspace; a wrong passphrase or damaged file changes nothing. */
+  restoreBackup(bytes: Uint8Array, passphrase: string): Promise<RestoreSummary> {
+    return this.#action('restoreBackup', () => [], () => restoreBackup(this, bytes, passphrase, { now: this.#clock(), newId: this.#newId }));
   }
 
   /** Differences that would break failover between the two appliances (empty: identical). */
