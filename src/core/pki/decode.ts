@@ -1,0 +1,521 @@
+/**
+ * Decoding any input by its content, never by its file name: DER, PEM (any number of blocks,
+ * any line endings, text around them), base64 without armour, PKCS#7 certificate bundles (DER
+ * or BER), PKCS#12, private keys (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1) and CSRs.
+ *
+ * Everything is sized and walked with a small strict DER/BER reader before any library parser
+ * sees it (asn1js's OID parser is quadratic, RELIABILITY.md), so hostile input ends in a typed
+ * CertdeskError within a bounded amount of work.
+ */
+import { CertdeskError, throwIfAborted } from '../errors';
+import { limits } from './limits';
+import { parsePem, isBase64, base64ToBytes, looksLikePem, type PemBlock } from './pem';
+import { pkcs1ToPkcs8, publicKeyFromPrivateKey, sec1ToPkcs8, sha256Hex } from './keys';
+import { decryptPrivateKeyInfo } from './pbe';
+import { importPkcs12 } from './pkcs12';
+
+export interface DecodedCertificate {
+  der: Uint8Array;
+  friendlyName?: string;
+}
+
+export interface DecodedPrivateKey {
+  /** PKCS#8 PrivateKeyInfo DER (decrypted, converted from PKCS#1/SEC1 when needed). */
+  pkcs8: Uint8Array;
+  /** SubjectPublicKeyInfo DER of the key's public half. */
+  spki: Uint8Array;
+  /** Lower-case hex SHA-256 of `spki`: compare with a certificate's to link them. */
+  publicKeySha256: string;
+  friendlyName?: string;
+}
+
+export interface DecodedInput {
+  certificates: DecodedCertificate[];
+  privateKeys: DecodedPrivateKey[];
+  requests: { der: Uint8Array }[];
+  /** For PKCS#12 only: how the file's integrity was protected ('none' deserves a warning). */
+  integrity?: 'mac' | 'pbmac1' | 'none';
+  container: 'der' | 'pem' | 'base64' | 'pkcs7' | 'pkcs12';
+}
+
+/**
+ * Largest OID accepted anywhere (bytes of content). Real OIDs are under 40 bytes (pyca's bigoid
+ * vector: 35); asn1js's OID parser is quadratic, so a 254 KB OID blocks for seconds.
+ */
+const MAX_OID_BYTES = 1024;
+/** Elements in one certificate, key or request: asn1js's default maxNodes (asn1js PR #132). */
+const MAX_NODES_PER_OBJECT = 10_000;
+
+const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
+const OID_PKCS7_PREFIX = '1.2.840.113549.1.7.';
+
+/**
+ * Decodes a file or pasted text into certificates, private keys and requests.
+ * @param options.password for PKCS#12 and encrypted keys; leave it undefined to be told
+ *   (`password-required`) when one is needed. null means "no password".
+ * @throws CertdeskError with a stable code; see the hostile-input list in RELIABILITY.md.
+ */
+export async function decodeInput(
+  bytes: Uint8Array,
+  options: { password?: string | null; signal?: AbortSignal } = {},
+): Promise<DecodedInput> {
+  throwIfAborted(options.signal);
+  if (bytes.length === 0) throw new CertdeskError('empty-file', 'The file is empty. Choose the certificate or key file again.');
+  if (bytes.length > limits.maxFileBytes) {
+    throw new CertdeskError(
+      'file-too-large',
+      `The file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; Certdesk reads files up to ${limits.maxFileBytes / 1024 / 1024} MB (limits.maxFileBytes). Certificate files are normally a few kilobytes: check that this is the right file.`,
+    );
+  }
+  if (bytes[0] === 0x30) return decodeBinary(bytes, 'der', options);
+  const text = new TextDecoder('utf-8').decode(bytes);
+  if (looksLikePem(text)) return decodePem(text, options);
+  const trimmed = text.replace(/^\uFEFF/, '').trim();
+  if (/^<(!doctype|html|\?xml|head|body)/i.test(trimmed)) {
+    throw new CertdeskError(
+      'html-not-certificate',
+      'This file is a web page (HTML), not a certificate: the browser probably saved an error or download page. Download the certificate itself, or copy its PEM text.',
+    );
+  }
+  if (/^[{[]/.test(trimmed)) {
+    throw new CertdeskError(
+      'json-not-certificate',
+      'This file is JSON data, not a certificate. If it came from an API, take the PEM text out of it (the part from -----BEGIN to -----END).',
+    );
+  }
+  const base64 = trimmed.replace(/\s+/g, '');
+  if (isBase64(base64)) {
+    const der = base64ToBytes(base64);
+    if (der[0] === 0x30) return decodeBinary(der, 'base64', options);
+  }
+  throw new CertdeskError(
+    'unrecognised-content',
+    'This file is not a certificate, key, request, PKCS#7 or PKCS#12 file that Certdesk can read. Check that you chose the right file.',
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// PEM
+
+const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
+const REQUEST_LABELS = new Set(['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST']);
+const PKCS7_LABELS = new Set(['PKCS7', 'PKCS #7 SIGNED DATA', 'CERTIFICATE CHAIN']);
+/** Blocks that may sit beside useful ones and carry nothing to import. */
+const IGNORED_LABELS = new Set(['EC PARAMETERS', 'DH PARAMETERS', 'X9.42 DH PARAMETERS']);
+
+async function decodePem(text: string, options: { password?: string | null; signal?: AbortSignal }): Promise<DecodedInput> {
+  const blocks = parsePem(text);
+  const certificateBlocks = blocks.filter((b) => CERTIFICATE_LABELS.has(b.label)).length;
+  checkCertificateCount(certificateBlocks);
+  const out: DecodedInput = { certificates: [], privateKeys: [], requests: [], container: 'pem' };
+  const skipped: string[] = [];
+  for (const block of blocks) {
+    throwIfAborted(options.signal);
+    if (CERTIFICATE_LABELS.has(block.label)) {
+      const der = block.label === 'TRUSTED CERTIFICATE' ? firstElement(block.der) : block.der;
+      expectKind(der, 'certificate', block);
+      out.certificates.push({ der });
+    } else if (REQUEST_LABELS.has(block.label)) {
+      expectKind(block.der, 'request', block);
+      out.requests.push({ der: block.der });
+    } else if (PKCS7_LABELS.has(block.label)) {
+      out.certificates.push(...pkcs7Certificates(block.der));
+    } else if (block.label === 'PRIVATE KEY') {
+      expectKind(block.der, 'pkcs8', block);
+      out.privateKeys.push(await privateKey(block.der));
+    } else if (block.label === 'ENCRYPTED PRIVATE KEY') {
+      expectKind(block.der, 'encrypted-pkcs8', block);
+      out.privateKeys.push(await privateKey(await decryptKey(block.der, options)));
+    } else if (block.label === 'RSA PRIVATE KEY') {
+      expectKind(block.der, 'pkcs1', block);
+      out.privateKeys.push(await privateKey(pkcs1ToPkcs8(block.der)));
+    } else if (block.label === 'EC PRIVATE KEY') {
+      expectKind(block.der, 'sec1', block);
+      out.privateKeys.push(await privateKey(sec1ToPkcs8(block.der)));
+    } else if (block.label === 'DSA PRIVATE KEY' || block.label === 'OPENSSH PRIVATE KEY') {
+      throw new CertdeskError(
+        'unsupported-key-type',
+        `This file holds a ${block.label.replace(' PRIVATE KEY', '')} private key, which appliances cannot use. Use an RSA or ECDSA key in PEM (PKCS#8) form.`,
+      );
+    } else if (!IGNORED_LABELS.has(block.label)) {
+      skipped.push(block.label);
+    }
+    checkCertificateCount(out.certificates.length);
+  }
+  if (out.certificates.length + out.privateKeys.length + out.requests.length === 0) {
+    if (blocks.length === 0) throw new CertdeskError('unrecognised-content', 'No PEM block was found in this text.');
+    throw nothingUsable(skipped);
+  }
+  return out;
+}
+
+function nothingUsable(labels: string[]): CertdeskError {
+  if (labels.some((l) => l.includes('PUBLIC KEY'))) {
+    return new CertdeskError(
+      'public-key-not-certificate',
+      'This file holds only a public key, not a certificate. A certificate is the public key signed by a CA: import the certificate the CA sent back (.crt, .cer, .pem).',
+    );
+  }
+  if (labels.some((l) => l.includes('CRL'))) {
+    return new CertdeskError(
+      'crl-not-certificate',
+      'This file is a certificate revocation list (CRL), not a certificate. Import the certificate file the CA sent instead.',
+    );
+  }
+  return new CertdeskError('unrecognised-content', `This file holds ${labels.map((l) => `"${l}"`).join(', ')} blocks, none of which is a certificate, key or request.`);
+}
+
+function checkCertificateCount(count: number): void {
+  if (count > limits.maxCertificatesPerBundle) {
+    throw new CertdeskError(
+      'too-many-certificates',
+      `The file holds more than ${limits.maxCertificatesPerBundle.toLocaleString('en')} certificates (limits.maxCertificatesPerBundle). Split it, or import only the chain you need.`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Binary (DER, BER for PKCS#7)
+
+async function decodeBinary(
+  der: Uint8Array,
+  container: 'der' | 'base64',
+  options: { password?: string | null; signal?: AbortSignal },
+): Promise<DecodedInput> {
+  const kind = classify(der);
+  const empty = (c: DecodedInput['container']): DecodedInput => ({ certificates: [], privateKeys: [], requests: [], container: c });
+  switch (kind) {
+    case 'certificate': {
+      const out = empty(container);
+      out.certificates.push({ der });
+      return out;
+    }
+    case 'request': {
+      const out = empty(container);
+      out.requests.push({ der });
+      return out;
+    }
+    case 'pkcs7': {
+      const out = empty('pkcs7');
+      out.certificates.push(...pkcs7Certificates(der));
+      return out;
+    }
+    case 'pkcs12':
+      return decodePkcs12(der, options);
+    case 'pkcs8':
+    case 'pkcs1':
+    case 'sec1':
+    case 'encrypted-pkcs8': {
+      const out = empty(container);
+      const pkcs8 =
+        kind === 'pkcs8' ? der : kind === 'pkcs1' ? pkcs1ToPkcs8(der) : kind === 'sec1' ? sec1ToPkcs8(der) : await decryptKey(der, options);
+      out.privateKeys.push(await privateKey(pkcs8));
+      return out;
+    }
+    case 'public-key':
+      throw nothingUsable(['PUBLIC KEY']);
+    case 'crl':
+      throw nothingUsable(['X509 CRL']);
+  }
+}
+
+async function decodePkcs12(der: Uint8Array, options: { password?: string | null; signal?: AbortSignal }): Promise<DecodedInput> {
+  let contents;
+  try {
+    contents = await importPkcs12(der, options.password === undefined ? null : options.password, { signal: options.signal });
+  } catch (error) {
+    if (options.password === undefined && error instanceof CertdeskError && error.code === 'wrong-password') {
+      throw new CertdeskError('password-required', 'This file is a PKCS#12 archive and needs its password.');
+    }
+    throw error;
+  }
+  checkCertificateCount(contents.certificates.length);
+  const out: DecodedInput = { certificates: [], privateKeys: [], requests: [], container: 'pkcs12', integrity: contents.integrity };
+  for (const bag of contents.certificates) {
+    expectKind(bag.value, 'certificate');
+    out.certificates.push(bag.friendlyName === undefined ? { der: bag.value } : { der: bag.value, friendlyName: bag.friendlyName });
+  }
+  for (const bag of contents.keys) {
+    const key = await privateKey(bag.value);
+    if (bag.friendlyName !== undefined) key.friendlyName = bag.friendlyName;
+    out.privateKeys.push(key);
+  }
+  return out;
+}
+
+async function decryptKey(der: Uint8Array, options: { password?: string | null; signal?: AbortSignal }): Promise<Uint8Array> {
+  try {
+    return await decryptPrivateKeyInfo(der, options.password === undefined ? null : options.password, { signal: options.signal });
+  } catch (error) {
+    if (options.password === undefined && error instanceof CertdeskError && error.code === 'wrong-password') {
+      throw new CertdeskError('password-required', 'This private key is encrypted and needs its password.');
+    }
+    throw error;
+  }
+}
+
+async function privateKey(pkcs8: Uint8Array): Promise<DecodedPrivateKey> {
+  const spki = await publicKeyFromPrivateKey(pkcs8);
+  return { pkcs8, spki, publicKeySha256: await sha256Hex(spki) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Certificates ↔ keys
+
+/**
+ * Pairs keys with certificates by public key (SHA-256 of the SubjectPublicKeyInfo), never by
+ * their order in the file. Certificates without a key get `key: undefined`.
+ */
+export async function matchKeysToCertificates<K extends { publicKeySha256: string }>(
+  certificates: readonly DecodedCertificate[],
+  keys: readonly K[],
+): Promise<{ certificate: DecodedCertificate; key?: K }[]> {
+  const byHash = new Map(keys.map((k) => [k.publicKeySha256, k]));
+  const out: { certificate: DecodedCertificate; key?: K }[] = [];
+  for (const certificate of certificates) {
+    const key = byHash.get(await sha256Hex(certificateSpki(certificate.der)));
+    out.push(key ? { certificate, key } : { certificate });
+  }
+  return out;
+}
+
+/** The SubjectPublicKeyInfo DER inside a certificate, found without a full parse. */
+export function certificateSpki(der: Uint8Array): Uint8Array {
+  const certificate = readElement(der, 0, der.length);
+  const tbs = children(der, certificate)[0];
+  if (!tbs) throw invalid('certificate');
+  const fields = children(der, tbs);
+  const offset = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const spki = fields[offset + 5];
+  if (!spki || spki.tag !== 0x30) throw invalid('certificate');
+  return der.subarray(spki.start, spki.end);
+}
+
+// ---------------------------------------------------------------------------------------------
+// PKCS#7 (RFC 2315 §9.1 SignedData; RFC 5652 §5.1): only the certificates are of interest.
+
+function pkcs7Certificates(der: Uint8Array): DecodedCertificate[] {
+  // Trailing bytes after the ContentInfo are tolerated here, as OpenSSL does (its own test
+  // vector pkcs7-1.pem has one): they cannot change the certificates, which are checked strictly.
+  const contentInfo = readElement(der, 0, der.length, true);
+  const [type, explicit] = children(der, contentInfo);
+  const oid = type && type.tag === 0x06 ? oidText(der, type) : '';
+  if (oid !== OID_SIGNED_DATA) {
+    throw new CertdeskError(
+      'pkcs7-unsupported-content',
+      `This PKCS#7 file holds ${oid.startsWith(OID_PKCS7_PREFIX) ? 'encrypted or plain data' : 'an unknown content type'}, not a certificate bundle (SignedData). Export the chain as a .p7b certificate bundle or as PEM.`,
+    );
+  }
+  if (!explicit || explicit.tag !== 0xa0) throw invalid('PKCS#7 bundle');
+  const signedData = children(der, explicit)[0];
+  if (!signedData || signedData.tag !== 0x30) throw invalid('PKCS#7 bundle');
+  const fields = children(der, signedData);
+  const certificateSet = fields.find((f) => f.tag === 0xa0);
+  const out: DecodedCertificate[] = [];
+  if (certificateSet) {
+    for (const element of children(der, certificateSet)) {
+      // CertificateChoices (RFC 5652 §10.2.2): only plain certificates; attribute and other
+      // certificate formats are tagged [1]…[3] and carry nothing an appliance can use.
+      if (element.tag !== 0x30) continue;
+      if (element.indefinite) throw invalid('certificate inside the PKCS#7 bundle');
+      const cert = der.slice(element.start, element.end);
+      expectKind(cert, 'certificate');
+      out.push({ der: cert });
+      checkCertificateCount(out.length);
+    }
+  }
+  if (out.length === 0) {
+    throw new CertdeskError('pkcs7-no-certificates', 'This PKCS#7 bundle contains no certificates. Export it again with the certificate chain included.');
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classifying DER by shape
+
+type Kind = 'certificate' | 'request' | 'crl' | 'public-key' | 'pkcs7' | 'pkcs12' | 'pkcs8' | 'encrypted-pkcs8' | 'pkcs1' | 'sec1';
+
+const KIND_NAMES: Record<Kind, string> = {
+  certificate: 'a certificate',
+  request: 'a certificate request',
+  crl: 'a certificate revocation list (CRL)',
+  'public-key': 'a public key',
+  pkcs7: 'a PKCS#7 bundle',
+  pkcs12: 'a PKCS#12 archive',
+  pkcs8: 'a private key (PKCS#8)',
+  'encrypted-pkcs8': 'an encrypted private key',
+  pkcs1: 'an RSA private key',
+  sec1: 'an EC private key',
+};
+
+function expectKind(der: Uint8Array, want: Kind, block?: PemBlock): void {
+  const kind = classify(der);
+  if (kind === want) return;
+  if (block) {
+    throw new CertdeskError(
+      'pem-content-mismatch',
+      `The PEM block labelled "${block.label}" actually contains ${KIND_NAMES[kind]}. The file was assembled by hand; export it again.`,
+    );
+  }
+  if (want === 'certificate' && (kind === 'public-key' || kind === 'crl')) throw nothingUsable([kind === 'crl' ? 'X509 CRL' : 'PUBLIC KEY']);
+  throw new CertdeskError('unexpected-content', `Expected ${KIND_NAMES[want]} but found ${KIND_NAMES[kind]}.`);
+}
+
+/** What a DER (or BER, for PKCS#7) object is, from its shape; validates the whole encoding. */
+function classify(der: Uint8Array): Kind {
+  const top = readElement(der, 0, der.length, true);
+  if (top.tag !== 0x30) throw invalid();
+  const c = children(der, top);
+  const [c0, c1, c2] = c;
+  if (!c0) throw invalid();
+  if (c0.tag === 0x06 && oidText(der, c0).startsWith(OID_PKCS7_PREFIX)) return 'pkcs7';
+  if (top.end !== der.length) throw trailing();
+  // PFX (RFC 7292 §4): version 3, authSafe ContentInfo, optional macData.
+  if (c0.tag === 0x02 && integerValue(der, c0) === 3 && c1?.tag === 0x30) {
+    const inner = children(der, c1)[0];
+    if (inner?.tag === 0x06 && oidText(der, inner).startsWith(OID_PKCS7_PREFIX)) return 'pkcs12';
+  }
+  if (c0.tag === 0x06) throw invalid();
+  if (top.indefinite) throw notDer();
+  // Everything else must be strict DER: walk it all (depth, node count, OID size).
+  walk(der, top, 0, { nodes: 0 });
+  if (c.length === 3 && c0.tag === 0x30 && c1?.tag === 0x30 && c2?.tag === 0x03) {
+    const t = children(der, c0);
+    if (t[0]?.tag === 0xa0) return 'certificate';
+    // CertificationRequestInfo (RFC 2986 §4.1); very old requests omit the attributes [0].
+    if (t[0]?.tag === 0x02 && t[1]?.tag === 0x30 && t[2]?.tag === 0x30 && t.length <= 4 && (t[3] === undefined || t[3].tag === 0xa0)) return 'request';
+    if (t.some((f, i) => i <= 3 && (f.tag === 0x17 || f.tag === 0x18))) return 'crl';
+    if (t[0]?.tag === 0x02 && t[3]?.tag === 0x30 && t[5]?.tag === 0x30) return 'certificate'; // v1
+    throw invalid();
+  }
+  if (c.length === 2 && c0.tag === 0x30 && c1?.tag === 0x03) return 'public-key';
+  if (c.length === 2 && c0.tag === 0x30 && c1?.tag === 0x04) return 'encrypted-pkcs8';
+  if (c0.tag === 0x02 && c1?.tag === 0x30 && c2?.tag === 0x04) return 'pkcs8';
+  if (c0.tag === 0x02 && c1?.tag === 0x04 && integerValue(der, c0) === 1) return 'sec1';
+  if (c0.tag === 0x02 && c.length >= 9 && c.every((e) => e.tag === 0x02 || e.tag === 0x30)) return 'pkcs1';
+  if (c.length === 2 && c0.tag === 0x02 && c1?.tag === 0x02) return 'public-key'; // PKCS#1 RSAPublicKey
+  throw invalid();
+}
+
+interface Element {
+  tag: number;
+  start: number;
+  contentStart: number;
+  /** End of content (before the end-of-contents octets for indefinite lengths). */
+  contentEnd: number;
+  end: number;
+  indefinite: boolean;
+}
+
+function invalid(what = 'file'): CertdeskError {
+  return new CertdeskError(
+    'invalid-encoding',
+    `This ${what} is damaged: its ASN.1 structure is cut off or malformed. Export or download it again.`,
+  );
+}
+
+function trailing(): CertdeskError {
+  return new CertdeskError(
+    'trailing-bytes',
+    'The file has extra bytes after its end, so it was damaged or two files were joined. For several certificates use PEM (one block each) or a PKCS#7 bundle.',
+  );
+}
+
+function notDer(): CertdeskError {
+  return new CertdeskError('not-der', 'This object uses indefinite-length BER where DER is required. Export it again as DER or PEM.');
+}
+
+/**
+ * Reads one element at `offset`. Indefinite lengths (BER, X.690 §8.1.3.6) are accepted only when
+ * `allowIndefinite` (PKCS#7 bundles from Windows and Java use them) and are resolved by walking.
+ */
+function readElement(b: Uint8Array, offset: number, limit: number, allowIndefinite = false, depth = 0): Element {
+  if (depth > limits.maxAsn1Depth) {
+    throw new CertdeskError('asn1-too-deep', `The file nests ASN.1 more than ${limits.maxAsn1Depth} levels deep (limits.maxAsn1Depth, as OpenSSL), which no real certificate does.`);
+  }
+  if (offset + 2 > limit) throw invalid();
+  const tag = b[offset]!;
+  // High tag numbers (X.690 §8.1.2.4) never occur in what we read; refusing them also stops the
+  // "1,000 continuation bytes" attack before it starts.
+  if ((tag & 0x1f) === 0x1f) throw invalid();
+  let length = b[offset + 1]!;
+  let contentStart = offset + 2;
+  if (length === 0x80) {
+    if (!allowIndefinite || (tag & 0x20) === 0) throw notDer();
+    let cursor = contentStart;
+    for (;;) {
+      if (cursor + 2 > limit) throw invalid();
+      if (b[cursor] === 0 && b[cursor + 1] === 0) break;
+      cursor = readElement(b, cursor, limit, true, depth + 1).end;
+    }
+    return { tag, start: offset, contentStart, contentEnd: cursor, end: cursor + 2, indefinite: true };
+  }
+  if (length > 0x80) {
+    const count = length & 0x7f;
+    if (count > 4 || contentStart + count > limit) throw invalid();
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + b[contentStart + i]!;
+    contentStart += count;
+  }
+  const end = contentStart + length;
+  if (end > limit) throw invalid();
+  return { tag, start: offset, contentStart, contentEnd: end, end, indefinite: false };
+}
+
+function children(b: Uint8Array, parent: Element, allowIndefinite = true): Element[] {
+  const out: Element[] = [];
+  let cursor = parent.contentStart;
+  while (cursor < parent.contentEnd) {
+    const child = readElement(b, cursor, parent.contentEnd, allowIndefinite);
+    out.push(child);
+    cursor = child.end;
+  }
+  return out;
+}
+
+/** Validates a whole DER tree: nesting depth, element count, OID sizes. */
+function walk(b: Uint8Array, element: Element, depth: number, budget: { nodes: number }): void {
+  if (++budget.nodes > MAX_NODES_PER_OBJECT) {
+    throw new CertdeskError('asn1-too-many-elements', `The object has more than ${MAX_NODES_PER_OBJECT.toLocaleString('en')} ASN.1 elements, far beyond any real certificate.`);
+  }
+  if (depth > limits.maxAsn1Depth) {
+    throw new CertdeskError('asn1-too-deep', `The file nests ASN.1 more than ${limits.maxAsn1Depth} levels deep (limits.maxAsn1Depth, as OpenSSL), which no real certificate does.`);
+  }
+  if (element.tag === 0x06 && element.contentEnd - element.contentStart > MAX_OID_BYTES) {
+    throw new CertdeskError('asn1-oid-too-long', `The file contains an object identifier longer than ${MAX_OID_BYTES} bytes, which no real certificate does.`);
+  }
+  if ((element.tag & 0x20) === 0) return;
+  let cursor = element.contentStart;
+  while (cursor < element.contentEnd) {
+    const child = readElement(b, cursor, element.contentEnd, false, depth + 1);
+    walk(b, child, depth + 1, budget);
+    cursor = child.end;
+  }
+}
+
+function firstElement(der: Uint8Array): Uint8Array {
+  const first = readElement(der, 0, der.length);
+  return der.slice(0, first.end);
+}
+
+function integerValue(b: Uint8Array, e: Element): number {
+  if (e.contentEnd - e.contentStart > 4) return -1;
+  let n = 0;
+  for (let i = e.contentStart; i < e.contentEnd; i++) n = n * 256 + b[i]!;
+  return n;
+}
+
+function oidText(b: Uint8Array, e: Element): string {
+  if (e.contentEnd - e.contentStart > MAX_OID_BYTES) return '';
+  const parts: number[] = [];
+  let value = 0;
+  for (let i = e.contentStart; i < e.contentEnd; i++) {
+    value = value * 128 + (b[i]! & 0x7f);
+    if ((b[i]! & 0x80) === 0) {
+      if (parts.length === 0) parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
+      else parts.push(value);
+      value = 0;
+    }
+  }
+  return parts.join('.');
+}
