@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { fixture, openssl, fixturePath } from '../../support/fixtures';
+import { coversName, normaliseIp, readCertificateFacts } from '../../../src/core/appliance/certificate-facts';
+import { certificateKind, chainShape, validityAt } from '../../../src/core/appliance/certificate-entry';
+
+const ec = (name: string) => fixture('openssl-set', 'ec', name);
+
+describe('readCertificateFacts on real certificates', () => {
+  it('reads fingerprint, key hash, names and flags as OpenSSL does', async () => {
+    const facts = await readCertificateFacts(ec('server.der'));
+    const fp = openssl(['x509', '-inform', 'DER', '-in', fixturePath('openssl-set', 'ec', 'server.der'), '-noout', '-fingerprint', '-sha256']);
+    expect(facts.sha256).toBe(fp.stdout.trim().split('=')[1]!.replace(/:/g, '').toLowerCase());
+    // The key hash links certificates to keys: OpenSSL's public key of the matching PKCS#8 must hash the same.
+    const pub = openssl(['pkey', '-in', fixturePath('openssl-set', 'ec', 'server.pkcs8.pem'), '-pubout']);
+    expect(pub.status).toBe(0);
+    const spkiDer = Buffer.from(pub.stdout.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    expect(facts.publicKeySha256).toBe(createHash('sha256').update(spkiDer).digest('hex'));
+    expect(facts).toMatchObject({
+      commonName: 'appliance.example.test',
+      dnsNames: ['appliance.example.test', '*.mgmt.example.test', 'appliance'],
+      ipAddresses: ['192.0.2.10', '2001:db8::10'],
+      isCa: false,
+      selfIssued: false,
+      selfSigned: false,
+      notBefore: Date.UTC(2025, 5, 1),
+      notAfter: Date.UTC(2027, 5, 1),
+    });
+  });
+
+  it('tells root, intermediate, server and self-signed apart (the guide: Issued To / Issued By)', async () => {
+    const cases = [
+      { name: 'root.der', kind: 'root', selfSigned: true },
+      { name: 'ica.der', kind: 'intermediate', selfSigned: false },
+      { name: 'server.der', kind: 'server', selfSigned: false },
+      { name: 'selfsigned.der', kind: 'server', selfSigned: true },
+    ] as const;
+    for (const c of cases) {
+      const facts = await readCertificateFacts(ec(c.name));
+      expect({ name: c.name, kind: certificateKind(facts), selfSigned: facts.selfSigned }).toEqual({ name: c.name, kind: c.kind, selfSigned: c.selfSigned });
+    }
+  });
+
+  it('refuses bytes that are not a certificate with a typed error', async () => {
+    for (const bytes of [new Uint8Array(), ec('server.csr.der'), ec('server.pkcs8.der'), ec('server.der').slice(0, 100)]) {
+      await expect(readCertificateFacts(bytes)).rejects.toMatchObject({ code: 'not-a-certificate' });
+    }
+  });
+});
+
+describe('chain shape and validity', () => {
+  it('follows issuers: complete, missing intermediate, missing root', async () => {
+    const [root, ica, server] = await Promise.all(['root.der', 'ica.der', 'server.der'].map((n) => readCertificateFacts(ec(n))));
+    const table = [
+      { pool: [root!, ica!, server!], want: 'complete', length: 3 },
+      { pool: [server!, root!], want: 'missing-intermediate', length: 1 },
+      { pool: [server!], want: 'missing-intermediate', length: 1 },
+      { pool: [ica!, server!], want: 'missing-root', length: 2 },
+    ];
+    for (const row of table) {
+      const shape = chainShape(server!, row.pool);
+      expect(shape.shape).toBe(row.want);
+      expect(shape.path).toHaveLength(row.length);
+    }
+    expect(chainShape(root!, [root!])).toEqual({ shape: 'complete', path: [root!.sha256] });
+  });
+
+  it('says expired / not yet valid from the dates', async () => {
+    const facts = await readCertificateFacts(ec('server.der'));
+    expect(validityAt(facts, Date.UTC(2025, 0, 1))).toBe('not-yet-valid');
+    expect(validityAt(facts, Date.UTC(2026, 0, 1))).toBe('valid');
+    expect(validityAt(facts, Date.UTC(2028, 0, 1))).toBe('expired');
+  });
+});
+
+describe('coversName (RFC 6125 §6.4)', () => {
+  const facts = { dnsNames: ['support.example.com', '*.nodes.example.com', 'a.b.'], ipAddresses: ['192.0.2.10', '2001:db8::10'] };
+  const table: { name: string; want: boolean }[] = [
+    { name: 'support.example.com', want: true },
+    { name: 'SUPPORT.Example.COM.', want: true },
+    { name: 'node1.nodes.example.com', want: true },
+    { name: 'nodes.example.com', want: false },
+    { name: 'a.node1.nodes.example.com', want: false },
+    { name: 'other.example.com', want: false },
+    { name: 'a.b', want: true },
+    { name: '192.0.2.10', want: true },
+    { name: '2001:DB8:0:0:0:0:0:10', want: true },
+    { name: '192.0.2.11', want: false },
+    { name: '', want: false },
+  ];
+  for (const row of table) it(`${row.name || '(empty)'} → ${row.want}`, () => expect(coversName(facts, row.name)).toBe(row.want));
+
+  it('a wildcard over a single label covers nothing', () => {
+    expect(coversName({ dnsNames: ['*.com'], ipAddresses: [] }, 'example.com')).toBe(false);
+    expect(coversName({ dnsNames: ['f*.example.com'], ipAddresses: [] }, 'foo.example.com')).toBe(false);
+  });
+});
+
+describe('normaliseIp', () => {
+  const table: [string, string | undefined][] = [
+    ['192.0.2.10', '192.0.2.10'],
+    [' 10.0.0.1 ', '10.0.0.1'],
+    ['256.0.0.1', undefined],
+    ['01.2.3.4', undefined],
+    ['2001:0DB8:0000:0000:0000:0000:0000:0010', '2001:db8::10'],
+    ['2001:db8:0:0:1:0:0:1', '2001:db8::1:0:0:1'],
+    ['::1', '::1'],
+    ['::', '::'],
+    ['1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8'],
+    ['1::2::3', undefined],
+    ['1:2:3:4:5:6:7:8:9', undefined],
+    ['support.example.com', undefined],
+  ];
+  for (const [input, want] of table) it(`${input} → ${want}`, () => expect(normaliseIp(input)).toBe(want));
+});
