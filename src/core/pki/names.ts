@@ -169,11 +169,16 @@ export function validateDnsName(text: string, field = 'hostname'): NameResult<st
   return { ok: true, value: labels.join('.') };
 }
 
-/** An A-label must decode and re-encode to itself (RFC 5891 §5.4), and not decode to plain ASCII. */
+/**
+ * An A-label must decode and re-encode to itself (RFC 5891 §5.4), not decode to plain ASCII, and
+ * decode to letters, marks, digits and hyphens in NFC — an approximation of IDNA2008's PVALID
+ * (RFC 5892) that refuses the control and symbol code points spoofing relies on.
+ */
 function isValidALabel(label: string): boolean {
   try {
     const unicode = punycodeDecode(label.slice(4));
     if (unicode === '' || /^[\x00-\x7f]*$/.test(unicode)) return false;
+    if (!/^[\p{L}\p{M}\p{N}-]+$/u.test(unicode) || unicode.normalize('NFC') !== unicode) return false;
     return toASCII(toUnicode(label)) === label;
   } catch {
     return false;

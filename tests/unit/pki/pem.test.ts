@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { base64ToBytes, bytesToBase64, encodePem, isBase64, parsePem, toHex } from '../../../src/core/pki/pem';
+import { CertdeskError } from '../../../src/core/errors';
+import { fixture, fixtureText } from '../../support/fixtures';
+
+const rootPem = fixtureText('openssl-set', 'rsa', 'root.pem');
+const rootDer = fixture('openssl-set', 'rsa', 'root.der');
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return error instanceof CertdeskError ? error.code : `not a CertdeskError: ${String(error)}`;
+  }
+  return undefined;
+}
+
+describe('parsePem', () => {
+  const ok: { name: string; text: string; labels: string[] }[] = [
+    { name: 'LF endings', text: rootPem, labels: ['CERTIFICATE'] },
+    { name: 'CRLF endings', text: rootPem.replace(/\n/g, '\r\n'), labels: ['CERTIFICATE'] },
+    { name: 'CR endings', text: rootPem.replace(/\n/g, '\r'), labels: ['CERTIFICATE'] },
+    { name: 'text around the block (openssl Bag Attributes)', text: `Bag Attributes\n    localKeyID: 01 02\nsubject=CN = x\n${rootPem}trailing words\n`, labels: ['CERTIFICATE'] },
+    { name: 'indented base64 lines and blank lines', text: rootPem.replace(/\n(?!-)/g, '\n   \n  '), labels: ['CERTIFICATE'] },
+    { name: 'several blocks', text: fixtureText('openssl-set', 'rsa', 'server-fullchain.pem'), labels: ['CERTIFICATE', 'CERTIFICATE', 'CERTIFICATE'] },
+    { name: 'no blocks', text: 'hello', labels: [] },
+  ];
+  for (const c of ok) {
+    it(`reads ${c.name}`, () => {
+      const blocks = parsePem(c.text);
+      expect(blocks.map((b) => b.label)).toEqual(c.labels);
+      if (c.labels.length === 1) expect(toHex(blocks[0]!.der)).toBe(toHex(rootDer));
+    });
+  }
+
+  const body = rootPem.split('\n').slice(1, -2).join('\n');
+  const bad: { name: string; text: string; code: string }[] = [
+    { name: 'mismatched labels', text: `-----BEGIN CERTIFICATE-----\n${body}\n-----END PRIVATE KEY-----\n`, code: 'pem-label-mismatch' },
+    { name: 'no END line', text: `-----BEGIN CERTIFICATE-----\n${body}\n`, code: 'pem-unterminated' },
+    { name: 'a BEGIN before the END', text: `-----BEGIN CERTIFICATE-----\n${body}\n${rootPem}`, code: 'pem-unterminated' },
+    { name: 'junk inside the base64', text: `-----BEGIN CERTIFICATE-----\n${body.slice(0, 100)}!*${body.slice(100)}\n-----END CERTIFICATE-----\n`, code: 'pem-invalid-base64' },
+    { name: 'en dashes in the armour', text: rootPem.replace(/-----/g, '–––––'), code: 'pem-lookalike-dashes' },
+    { name: 'em dashes in the armour', text: rootPem.replace(/-----/g, '—————'), code: 'pem-lookalike-dashes' },
+    {
+      name: 'legacy encrypted PEM headers',
+      text: `-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\n${body}\n-----END RSA PRIVATE KEY-----\n`,
+      code: 'pem-encrypted-legacy',
+    },
+  ];
+  for (const c of bad) {
+    it(`refuses ${c.name}`, () => {
+      expect(codeOf(() => parsePem(c.text))).toBe(c.code);
+    });
+  }
+});
+
+describe('base64 and PEM writing', () => {
+  it('round-trips every length 0…40', () => {
+    for (let n = 0; n <= 40; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
+      const text = bytesToBase64(bytes);
+      expect(text).toBe(Buffer.from(bytes).toString('base64'));
+      expect(toHex(base64ToBytes(text))).toBe(toHex(bytes));
+    }
+  });
+
+  it('writes 64-character lines that parse back byte-exact', () => {
+    const pem = encodePem('CERTIFICATE', rootDer);
+    const lines = pem.trimEnd().split('\n');
+    expect(lines.slice(1, -2).every((l) => l.length === 64)).toBe(true);
+    expect(pem).toBe(rootPem);
+  });
+
+  it('tells base64 from other text', () => {
+    expect(isBase64('TWFu')).toBe(true);
+    expect(isBase64('TWE=')).toBe(true);
+    expect(isBase64('TWFuT')).toBe(false);
+    expect(isBase64('<html>')).toBe(false);
+    expect(isBase64('')).toBe(false);
+  });
+});
