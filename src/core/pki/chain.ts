@@ -613,9 +613,9 @@ export class BudgetExhausted extends Error {
 
 /** Work budgets for one build (numbers and sources in limits.ts). */
 export class Budget {
-  signatureChecks = limits.maxChainSignatureChecks;
-  buildCalls = limits.maxPathBuildCalls;
-  nameConstraintChecks = limits.maxNameConstraintChecks;
+  signatureChecks: number = limits.maxChainSignatureChecks;
+  buildCalls: number = limits.maxPathBuildCalls;
+  nameConstraintChecks: number = limits.maxNameConstraintChecks;
 
   spendSignatureCheck(): void {
     if (--this.signatureChecks < 0) throw new BudgetExhausted('signature-checks');
