@@ -9,7 +9,7 @@
  */
 import { wrap } from 'idb';
 import type { IDBPTransaction } from 'idb';
-import { CertdeskError } from '../core/errors';
+import { CertdeskError, throwIfAborted } from '../core/errors';
 import type { CertdeskDatabase, CertdeskSchema, StoreName } from './schema';
 import { DATABASE_NAME, SCHEMA_VERSION, upgrade } from './schema';
 
@@ -99,6 +99,7 @@ export async function tx<S extends StoreName[], T>(
   work: (t: WriteTx<S>) => Promise<T>,
   signal?: AbortSignal,
 ): Promise<T> {
+  throwIfAborted(signal);
   let t: WriteTx<S>;
   try {
     t = db.transaction(stores, 'readwrite', { durability: 'strict' });
@@ -152,4 +153,19 @@ export async function read<S extends StoreName[], T>(
       { cause: error },
     );
   }
+}
+
+/**
+ * Issues several writes of one transaction and waits for all of them. When one fails (or a write
+ * throws synchronously because the transaction was aborted), the transaction aborts and every
+ * other request rejects too; each gets a handler here so none surfaces as an unhandled rejection.
+ */
+export async function writeAll(writes: Iterable<() => Promise<unknown>>): Promise<void> {
+  const pending: Promise<unknown>[] = [];
+  for (const write of writes) {
+    const request = write();
+    request.catch(() => undefined);
+    pending.push(request);
+  }
+  await Promise.all(pending);
 }

@@ -55,7 +55,7 @@ import { isAbortError } from '../core/errors';
 import type { ChangeNotice } from './broadcast';
 import { ChangeChannel } from './broadcast';
 import type { OpenOptions, WriteTx } from './database';
-import { openDatabase, read, tx } from './database';
+import { openDatabase, read, tx, writeAll } from './database';
 import type { LockManagerLike, WithLock } from './locks';
 import { createLock, defaultLockManager } from './locks';
 import type { BackupResult, RestoreSummary } from './backup';
@@ -362,7 +362,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     t: WriteTx<('appliances' | 'keys' | 'certificates' | 'ipAssignments' | 'events')[]>,
     appliance: Appliance,
     factory: FactoryMaterial<K>,
-  ): Promise<unknown>[] {
+  ): (() => Promise<unknown>)[] {
     const now = this.#clock();
     const keyId = this.#newId();
     const cert: CertificateEntry = {
@@ -378,13 +378,13 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
       importedAt: now,
     };
     return [
-      t.objectStore(STORE.appliances).add(appliance),
-      t.objectStore(STORE.keys).add({ id: keyId, applianceId: appliance.id, friendlyName: 'Factory default key', createdAt: now, key: factory.key }),
-      t.objectStore(STORE.certificates).add(cert),
-      ...appliance.ipAddresses.map((e) =>
-        t.objectStore(STORE.ipAssignments).put({ applianceId: appliance.id, ip: e.ip, certificateId: cert.id }),
+      () => t.objectStore(STORE.appliances).add(appliance),
+      () => t.objectStore(STORE.keys).add({ id: keyId, applianceId: appliance.id, friendlyName: 'Factory default key', createdAt: now, key: factory.key }),
+      () => t.objectStore(STORE.certificates).add(cert),
+      ...appliance.ipAddresses.map(
+        (e) => () => t.objectStore(STORE.ipAssignments).put({ applianceId: appliance.id, ip: e.ip, certificateId: cert.id }),
       ),
-      t.objectStore(STORE.events).add(this.#event('appliance-added', `Added appliance ${appliance.name} with its factory default certificate.`, appliance.id)),
+      () => t.objectStore(STORE.events).add(this.#event('appliance-added', `Added appliance ${appliance.name} with its factory default certificate.`, appliance.id)),
     ];
   }
 
@@ -398,9 +398,9 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
       await tx(this.#db, [STORE.appliances, STORE.keys, STORE.certificates, STORE.ipAssignments, STORE.events], async (t) => {
         // Another tab may have created it while we generated the key.
         if ((await t.objectStore(STORE.appliances).count()) > 0) return;
-        await Promise.all([
+        await writeAll([
           ...this.#putAppliance(t, appliance, factory),
-          t.objectStore(STORE.events).add(this.#event('workspace-created', 'Workspace created.')),
+          () => t.objectStore(STORE.events).add(this.#event('workspace-created', 'Workspace created.')),
         ]);
       });
     });
@@ -415,7 +415,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
       const factory = await this.#factoryMaterial(normaliseHostname(input.hostname), input.name.trim());
       const appliance = createAppliance(input, { id: this.#newId(), now: this.#clock(), factoryRootSha256: factory.facts.sha256 });
       await tx(this.#db, [STORE.appliances, STORE.keys, STORE.certificates, STORE.ipAssignments, STORE.events], async (t) => {
-        await Promise.all(this.#putAppliance(t, appliance, factory));
+        await writeAll(this.#putAppliance(t, appliance, factory));
       });
       return appliance;
     });
@@ -573,11 +573,11 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
             },
             incoming,
           );
-          await Promise.all([
-            ...plan.keys.map((k) => t.objectStore(STORE.keys).add(k)),
-            ...plan.certificates.map((c) => t.objectStore(STORE.certificates).put(c)),
-            ...plan.requests.map((r) => t.objectStore(STORE.requests).put(r)),
-            ...plan.events.map((e) => t.objectStore(STORE.events).add(e)),
+          await writeAll([
+            ...plan.keys.map((k) => () => t.objectStore(STORE.keys).add(k)),
+            ...plan.certificates.map((c) => () => t.objectStore(STORE.certificates).put(c)),
+            ...plan.requests.map((r) => () => t.objectStore(STORE.requests).put(r)),
+            ...plan.events.map((e) => () => t.objectStore(STORE.events).add(e)),
           ]);
           return plan.summary;
         },
@@ -692,7 +692,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
         }
         const current = await t.objectStore(STORE.ipAssignments).index('byAppliance').getAll(appliance.id);
         const plan = planAssignment(appliance, current, certId, ips);
-        await Promise.all(plan.assignments.map((a) => t.objectStore(STORE.ipAssignments).put(a)));
+        await writeAll(plan.assignments.map((a) => () => t.objectStore(STORE.ipAssignments).put(a)));
         if (plan.moves.length > 0) {
           await t.objectStore(STORE.events).add(
             this.#event('ips-assigned', `Assigned ${plan.moves.map((m) => m.ip).join(', ')} to "${cert.friendlyName}".`, appliance.id),
