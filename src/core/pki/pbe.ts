@@ -374,6 +374,12 @@ export class KdfBudget {
   /** Spends `iterations` for one derivation; throws before the work when a limit would be passed. */
   charge(iterations: number, what: string): void {
     this.check(iterations, what);
+    this.checkTotal(iterations);
+    this.used += iterations;
+  }
+
+  /** Throws if `iterations` more would pass the total (also used to scan a whole file up front). */
+  checkTotal(iterations: number): void {
     if (this.used + iterations > this.total) {
       throw new CertdeskError(
         'limit-exceeded',
@@ -381,7 +387,6 @@ export class KdfBudget {
           `(limits.maxKdfIterationsTotal), which would take too long. Export it again with fewer iterations.`,
       );
     }
-    this.used += iterations;
   }
 }
 

@@ -385,7 +385,7 @@ async function readPkcs12(
       planned += schemeCost(item.scheme);
     }
   }
-  if (planned > limits.maxKdfIterationsTotal) ctx.budget.charge(planned, 'file');
+  ctx.budget.checkTotal(planned);
 
   let candidates = passwordCandidates(password);
   let integrity: Pkcs12Contents['integrity'] = 'none';
