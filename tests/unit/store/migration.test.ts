@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import { fixture } from '../../support/fixtures';
+import { generateKey } from '../../../src/core/pki/keys';
+import { readCertificateFacts } from '../../../src/core/appliance/certificate-facts';
+import { SCHEMA_VERSION } from '../../../src/store/schema';
+import { Workspace } from '../../../src/store/workspace';
+import type { CertdeskKey } from '../../../src/core/pki/keys';
+import { pki, snapshot } from './support';
+
+const request = <T>(r: IDBRequest<T>) =>
+  new Promise<T>((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+
+/** The version-1 schema exactly as the first release created it, written out by hand. */
+function createV1(db: IDBDatabase): void {
+  db.createObjectStore('appliances', { keyPath: 'id' });
+  const keys = db.createObjectStore('keys', { keyPath: 'id' });
+  keys.createIndex('byAppliance', 'applianceId');
+  keys.createIndex('byPublicKey', 'key.publicKeySha256');
+  const requests = db.createObjectStore('requests', { keyPath: 'id' });
+  requests.createIndex('byAppliance', 'applianceId');
+  const certificates = db.createObjectStore('certificates', { keyPath: 'id' });
+  certificates.createIndex('byAppliance', 'applianceId');
+  certificates.createIndex('bySha256', 'sha256');
+  const ips = db.createObjectStore('ipAssignments', { keyPath: ['applianceId', 'ip'] });
+  ips.createIndex('byAppliance', 'applianceId');
+  ips.createIndex('byCertificate', 'certificateId');
+  const events = db.createObjectStore('events', { keyPath: 'id' });
+  events.createIndex('byAt', 'at');
+}
+
+async function v1Records() {
+  const key = await generateKey('ECDSA-P256', { exportable: true });
+  const der = fixture('openssl-set', 'ec', 'selfsigned.der');
+  const facts = await readCertificateFacts(der);
+  const certId = `a1:${facts.sha256}`;
+  return {
+    appliances: [
+      {
+        id: 'a1',
+        name: 'Primary',
+        role: 'primary',
+        hostname: 'selfsigned.example.test',
+        siteHostname: 'selfsigned.example.test',
+        ipAddresses: [{ ip: '192.0.2.20', dnsName: 'selfsigned.example.test' }],
+        inProduction: true,
+        clientSoftware: { roots: [facts.sha256], updateRequestedAt: 1, updateInstalledAt: 2 },
+        createdAt: 1,
+      },
+    ],
+    keys: [{ id: 'k1', applianceId: 'a1', friendlyName: 'Old key', createdAt: 1, key }],
+    certificates: [
+      { id: certId, applianceId: 'a1', sha256: facts.sha256, friendlyName: 'Old', der, facts, keyId: 'k1', factoryDefault: true, source: 'factory-default', importedAt: 1 },
+    ],
+    requests: [
+      { id: 'r1', applianceId: 'a1', keyId: 'k1', friendlyName: 'Old request', subject: { CN: 'x' }, subjectAltNames: ['selfsigned.example.test'], der: new Uint8Array([0x30, 0]), createdAt: 1, fulfilledBy: certId },
+    ],
+    ipAssignments: [{ applianceId: 'a1', ip: '192.0.2.20', certificateId: certId }],
+    events: [{ id: 'e1', at: 1, kind: 'appliance-added', applianceId: 'a1', message: 'Added appliance Primary.' }],
+  };
+}
+
+describe('migrations', () => {
+  it('the current version is 2', () => expect(SCHEMA_VERSION).toBe(2));
+
+  it('v1 → v2: every record survives, the new index covers old records, keys still sign', async () => {
+    const factory = new IDBFactory();
+    const records = await v1Records();
+    const open = factory.open('certdesk-v1', 1);
+    open.onupgradeneeded = () => createV1(open.result);
+    const v1 = await request(open);
+    const t = v1.transaction(Object.keys(records), 'readwrite');
+    for (const [store, list] of Object.entries(records)) for (const r of list) t.objectStore(store).add(r);
+    await new Promise((resolve, reject) => {
+      t.oncomplete = resolve;
+      t.onerror = reject;
+    });
+    v1.close();
+
+    const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v1', channelName: 'm1' });
+    expect(ws.database.version).toBe(2);
+    const after = await snapshot(ws);
+    for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
+    // The v2 index finds the old certificate by its key.
+    expect((await ws.database.getAllFromIndex('certificates', 'byKey', 'k1')).map((c) => c.id)).toEqual([records.certificates[0]!.id]);
+    const stored = (await ws.database.get('keys', 'k1'))!;
+    const data = new TextEncoder().encode('still signs');
+    const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, stored.key.privateKey, data);
+    expect(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, stored.key.publicKey, sig, data)).toBe(true);
+    const view = await ws.listWorkspace();
+    expect(view.appliances[0]!.ips).toEqual([{ ip: '192.0.2.20', dnsName: 'selfsigned.example.test', certificateId: records.certificates[0]!.id, certificateName: 'Old' }]);
+    ws.close();
+  });
+
+  it('v0 → v2 and v1 (empty) → v2 end with the same schema', async () => {
+    const describeSchema = (db: IDBDatabase) => {
+      const t = db.transaction([...db.objectStoreNames], 'readonly');
+      return [...db.objectStoreNames].map((name) => {
+        const s = t.objectStore(name);
+        return { name, keyPath: s.keyPath, indexes: [...s.indexNames].map((i) => [i, s.index(i).keyPath, s.index(i).unique]) };
+      });
+    };
+    const fresh = new IDBFactory();
+    const a = await Workspace.open<CertdeskKey>({ pki, factory: fresh, name: 'n', channelName: 'm2' });
+    const fromEmpty = describeSchema(a.database as unknown as IDBDatabase);
+    a.close();
+
+    const old = new IDBFactory();
+    const open = old.open('n', 1);
+    open.onupgradeneeded = () => createV1(open.result);
+    (await request(open)).close();
+    const b = await Workspace.open<CertdeskKey>({ pki, factory: old, name: 'n', channelName: 'm3' });
+    expect(describeSchema(b.database as unknown as IDBDatabase)).toEqual(fromEmpty);
+    expect(fromEmpty.find((s) => s.name === 'certificates')!.indexes).toContainEqual(['byKey', 'keyId', false]);
+    b.close();
+  });
+});
