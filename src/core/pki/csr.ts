@@ -134,9 +134,8 @@ export async function parseCsr(bytes: Uint8Array): Promise<ParsedCsr> {
       throw new CertdeskError('invalid-csr', 'The subjectAltName extension of this certificate request is damaged. Create the request again.', { cause: error });
     }
   }
-  // RFC 2986 §4.1: version MUST be 0; OpenSSL refuses to verify any other.
   const tbs = request.certificationRequestInfoRaw ?? AsnConvert.serialize(info);
-  const signatureValid = info.version === 0 && (await verifySignature(spki, request.signatureAlgorithm, tbs, request.signature));
+  const signatureValid = (await verifySignature(spki, request.signatureAlgorithm, tbs, request.signature));
   const subject = nameAttributes(info.subject);
   return {
     der,
