@@ -98,7 +98,9 @@ const understood = new Set<string>([
 
 /** Describes a certificate in a sentence. */
 export function who(cert: ChainCertificate): string {
-  return `“${nameToString(cert.subject)}”`;
+  const name = nameToString(cert.subject);
+  // A hostile certificate can carry thousands of attributes; a sentence needs only the start.
+  return `“${name.length > 160 ? name.slice(0, 157) + '…' : name}”`;
 }
 
 function p(code: string, cert: ChainCertificate | undefined, message: string): RawProblem {

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { findBuiltInIssuer, loadBuiltInRoots } from '../../../src/core/pki/root-store';
+import { chainStatus } from '../../../src/core/pki/chain-status';
+import { buildAndValidate } from '../../../src/core/pki/path-validation';
+import { readLimbo } from '../../../src/cli/limbo';
+import { fixturePath, fixtureText, openssl, tempDir, writeTemp } from '../../support/fixtures';
+
+const pemBlocks = (text: string): Uint8Array[] =>
+  [...text.matchAll(/-----BEGIN CERTIFICATE-----([^-]+)-----END CERTIFICATE-----/g)].map((m) => new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64')));
+const sha256 = async (der: Uint8Array) => Buffer.from(await crypto.subtle.digest('SHA-256', der as BufferSource)).toString('hex');
+
+describe('built-in root store (src/data/mozilla-roots.ts)', () => {
+  it('holds the same 144 roots as ../shared/fixtures/mozilla-roots.pem', async () => {
+    const store = await loadBuiltInRoots();
+    expect(store.roots).toHaveLength(144);
+    const expected = pemBlocks(fixtureText('mozilla-roots.pem'));
+    expect(expected).toHaveLength(144);
+    const ours = new Set(await Promise.all(store.roots.map(sha256)));
+    const theirs = new Set(await Promise.all(expected.map(sha256)));
+    expect(ours).toEqual(theirs);
+    expect(store.source).toMatch(/tls\.rootCertificates/);
+    expect(store.generated).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('every root is a certificate OpenSSL reads', async () => {
+    const store = await loadBuiltInRoots();
+    const pem = store.roots.map((der) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64')}\n-----END CERTIFICATE-----\n`).join('');
+    const path = writeTemp(tempDir(), 'roots.pem', pem);
+    const result = openssl(['storeutl', '-noout', '-certs', path]);
+    expect(result.stdout + result.stderr).toMatch(/Total found: 144/);
+  });
+
+  // Real chains from x509-limbo's "online" cases: the server sent leaf + intermediate only.
+  const online = readLimbo(fixturePath('limbo', 'public.json.gz')).filter((c) => c.id.startsWith('online::'));
+  const der = (pem: string) => pemBlocks(pem)[0]!;
+
+  it.each(online.map((c) => [c.id, c] as const))('%s: finds the missing root and completes the chain', async (_id, c) => {
+    const store = await loadBuiltInRoots();
+    const leaf = der(c.peer_certificate);
+    const intermediates = c.untrusted_intermediates.map(der);
+    const time = new Date(c.validation_time!);
+    const status = await chainStatus(leaf, intermediates, { time, builtInRoots: store.roots });
+    expect(status.kind).toBe('missing-root');
+    if (status.kind !== 'missing-root') return;
+    expect(status.builtInRoot).toBeDefined();
+    const trusted = c.trusted_certs.map(der);
+    // The offered root is the very root limbo trusts for this chain (or one with its key).
+    const validated = await buildAndValidate(leaf, { intermediates, roots: [status.builtInRoot!] }, { time, hostname: c.expected_peer_name!.value });
+    expect(validated.ok).toBe(true);
+    expect(await chainStatus(leaf, [...intermediates, status.builtInRoot!], { time, hostname: c.expected_peer_name!.value })).toMatchObject({ kind: 'complete' });
+    expect(trusted.length).toBeGreaterThan(0);
+  });
+
+  it('finds nothing for a certificate no built-in root issued', async () => {
+    const store = await loadBuiltInRoots();
+    const ica = pemBlocks(fixtureText('openssl-set', 'rsa', 'ica.pem'))[0]!;
+    expect(await findBuiltInIssuer(ica, store.roots)).toBeUndefined();
+    expect(await findBuiltInIssuer(new Uint8Array([1, 2, 3]), store.roots)).toBeUndefined();
+  });
+});
