@@ -358,16 +358,16 @@ export class KdfBudget {
 
   /** Checks one iteration count without spending it (for an early scan of the whole file). */
   check(iterations: number, what: string): void {
-    if (!Number.isFinite(iterations) || iterations > this.perKdf) {
+    if (Number.isNaN(iterations) || iterations < 1 || (Number.isFinite(iterations) && !Number.isInteger(iterations))) {
+      throw new MalformedError(`the ${what} has an iteration count of ${iterations}; it must be a whole number from 1`);
+    }
+    if (iterations > this.perKdf) {
       throw new CertdeskError(
         'limit-exceeded',
         `The ${what} asks for ${Number.isFinite(iterations) ? iterations.toLocaleString('en-US') : 'an enormous number of'} ` +
           `key-derivation iterations; Certdesk accepts at most ${this.perKdf.toLocaleString('en-US')} ` +
           `(limits.maxKdfIterations). Export the file again with fewer iterations.`,
       );
-    }
-    if (!Number.isInteger(iterations) || iterations < 1) {
-      throw new MalformedError(`the ${what} has an iteration count of ${iterations}; it must be at least 1`);
     }
   }
 
