@@ -779,6 +779,8 @@ export async function buildPath<P>(
     const cert = path[path.length - 1]!;
     const anchorCandidates = order(cert, anchors.issuersOf(cert));
     for (const anchor of anchorCandidates) {
+      // No (subject, key) twice in a path, the anchor included (RFC 4158 §5.2).
+      if (identities.has(identity(anchor)) || identity(leaf) === identity(anchor)) continue;
       let verdict = anchorVerdicts.get(anchor);
       if (!verdict) anchorVerdicts.set(anchor, (verdict = hooks.checkAnchor(anchor)));
       const check = await verified(cert, anchor);

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import {
+  buildPath,
+  CertificatePool,
+  DerError,
+  nameToString,
+  oidToString,
+  parseChainCertificate,
+  readTlv,
+  verifySignature,
+  type ChainCertificate,
+} from '../../../src/core/pki/chain';
+import { fixture } from '../../support/fixtures';
+import { bytes, makeCert, makeFamily, makeKeys } from './chain-fixtures';
+
+describe('readTlv accepts only DER', () => {
+  it.each([
+    ['indefinite length', bytes(0x30, 0x80, 0, 0)],
+    ['non-minimal long length', bytes(0x04, 0x81, 0x05, 1, 2, 3, 4, 5)],
+    ['length with a leading zero byte', bytes(0x04, 0x82, 0x00, 0x80, ...new Array(128).fill(0))],
+    ['length past the end', bytes(0x04, 0x05, 1, 2)],
+    ['truncated header', bytes(0x30)],
+    ['multi-byte tag', bytes(0x1f, 0x81, 0x01, 0x00)],
+    ['5-byte length', bytes(0x04, 0x85, 1, 0, 0, 0, 0)],
+  ])('%s is refused', (_name, input) => {
+    expect(() => readTlv(input, 0)).toThrow(DerError);
+  });
+
+  it('reads a long-form length', () => {
+    const input = bytes(0x04, 0x81, 0x80, ...new Array(128).fill(7));
+    expect(readTlv(input, 0)).toEqual({ tag: 4, start: 0, contentStart: 3, end: 131 });
+  });
+
+  it.each([
+    [bytes(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b), '1.2.840.113549.1.1.11'],
+    [bytes(0x55, 0x1d, 0x13), '2.5.29.19'],
+    [bytes(0x88, 0x37), '2.999'],
+  ])('oidToString %#', (input, want) => expect(oidToString(input)).toBe(want));
+
+  it('refuses a non-minimal OID arc', () => expect(() => oidToString(bytes(0x55, 0x80, 0x1d))).toThrow(DerError));
+});
+
+describe('parseChainCertificate', () => {
+  it.each(['rsa', 'ec'])('reads the openssl-set %s certificates', (family) => {
+    const leaf = parseChainCertificate(fixture('openssl-set', family, 'server.der'));
+    const ica = parseChainCertificate(fixture('openssl-set', family, 'ica.der'));
+    const root = parseChainCertificate(fixture('openssl-set', family, 'root.der'));
+    expect(nameToString(leaf.subject)).toBe('C=XX, O=Certdesk Appliance, CN=appliance.example.test');
+    expect(leaf.issuerKey).toBe(ica.subjectKey);
+    expect(ica.issuerKey).toBe(root.subjectKey);
+    expect(root.selfIssued).toBe(true);
+    expect(leaf.selfIssued).toBe(false);
+    expect(leaf.version).toBe(3);
+    expect(new Date(leaf.notAfter * 1000).toISOString()).toBe('2027-06-01T00:00:00.000Z');
+    expect(leaf.extensions.get('2.5.29.19')?.critical).toBe(true);
+  });
+
+  it.each([
+    ['empty input', new Uint8Array(0)],
+    ['a bare SEQUENCE', bytes(0x30, 0x00)],
+    ['trailing bytes after a certificate', new Uint8Array([...fixture('openssl-set', 'ec', 'root.der'), 0])],
+    ['a truncated certificate', fixture('openssl-set', 'ec', 'root.der').subarray(0, 300)],
+    ['a public key', fixture('openssl-set', 'ec', 'server.pkcs8.der')],
+  ])('refuses %s', (_name, input) => {
+    expect(() => parseChainCertificate(input)).toThrow(DerError);
+  });
+
+  it('compares names case- and space-insensitively (RFC 5280 §7.1)', async () => {
+    const a = parseChainCertificate((await makeCert({ subject: 'CN=Example  CA, O=Test' })).der);
+    const b = parseChainCertificate((await makeCert({ subject: 'CN=example ca, O=TEST' })).der);
+    const c = parseChainCertificate((await makeCert({ subject: 'CN=example cb, O=TEST' })).der);
+    expect(a.subjectKey).toBe(b.subjectKey);
+    expect(a.subjectKey).not.toBe(c.subjectKey);
+  });
+
+  it('records a repeated extension', async () => {
+    const x509 = await import('@peculiar/x509');
+    const made = await makeCert({ subject: 'CN=dup', san: ['dns:dup.example'], extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature)] });
+    expect(parseChainCertificate(made.der).duplicateExtensions).toEqual(['2.5.29.15']);
+  });
+});
+
+describe('verifySignature', () => {
+  it.each(['rsa', 'ec'])('verifies the openssl-set %s chain links', async (family) => {
+    const [leaf, ica, root] = ['server', 'ica', 'root'].map((n) => parseChainCertificate(fixture('openssl-set', family, `${n}.der`))) as [ChainCertificate, ChainCertificate, ChainCertificate];
+    expect(await verifySignature(leaf, ica)).toEqual({ ok: true });
+    expect(await verifySignature(ica, root)).toEqual({ ok: true });
+    expect(await verifySignature(root, root)).toEqual({ ok: true });
+    expect(await verifySignature(leaf, root)).toMatchObject({ ok: false, code: 'bad-signature' });
+  });
+
+  it('fails a tampered signature', async () => {
+    const f = await makeFamily();
+    const der = f.leaf.der.slice();
+    der[der.length - 5] = der[der.length - 5]! ^ 1;
+    expect(await verifySignature(parseChainCertificate(der), parseChainCertificate(f.ica.der))).toMatchObject({ ok: false });
+  });
+
+  it('refuses an RSA signature checked with an EC key', async () => {
+    const rsa = await makeFamily('rsa2048');
+    const ec = await makeFamily();
+    expect(await verifySignature(parseChainCertificate(rsa.leaf.der), parseChainCertificate(ec.ica.der))).toMatchObject({ ok: false, code: 'bad-signature' });
+  });
+});
+
+describe('buildPath', () => {
+  const accept = { checkIntermediate: () => ({ ok: true, problems: [] }), checkAnchor: () => ({ ok: true, problems: [] }), checkPath: () => ({ ok: true, problems: [] }) };
+
+  it('never repeats a (subject, key) pair, even through a same-subject same-key loop', async () => {
+    const keys = await makeKeys();
+    const a = await makeCert({ subject: 'CN=Same', keys });
+    const b = await makeCert({ subject: 'CN=Same', keys, issuer: a });
+    const leaf = await makeCert({ subject: 'CN=leaf.example', issuer: b, san: ['dns:leaf.example'] });
+    const outcome = await buildPath(parseChainCertificate(leaf.der), new CertificatePool(), new CertificatePool([a, b].map((c) => parseChainCertificate(c.der))), accept, { maxIntermediates: 6 });
+    expect(outcome.path).toBeUndefined();
+    expect(outcome.longest).toHaveLength(2);
+    expect(outcome.budgetExhausted).toBeUndefined();
+  });
+
+  it('dedupes identical certificates in a pool', () => {
+    const der = fixture('openssl-set', 'ec', 'ica.der');
+    const pool = new CertificatePool([parseChainCertificate(der)]);
+    expect(pool.add(parseChainCertificate(der.slice()))).toBe(false);
+    expect(pool.all()).toHaveLength(1);
+  });
+});
