@@ -39,7 +39,7 @@ import type {
 } from '../core/appliance/certificate-entry';
 import { certificateId, certificateKind, chainShape, indexBySubject, validityAt } from '../core/appliance/certificate-entry';
 import type { CertificateFacts } from '../core/appliance/certificate-facts';
-import { readCertificateFacts, sha256Hex } from '../core/appliance/certificate-facts';
+import { readCertificateFacts, sha256Hex, verifySelfSigned } from '../core/appliance/certificate-facts';
 import type { EventEntry, EventKind } from '../core/appliance/event-log';
 import { logEvent } from '../core/appliance/event-log';
 import type { ServingState } from '../core/appliance/failover';
@@ -628,9 +628,12 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
         problems: [{ code: validity, message: validity === 'expired' ? 'the certificate has expired.' : 'the certificate is not valid yet.' }],
       };
     }
-    // A self-signed certificate is its own trust anchor; whether clients trust it is the
-    // client-software check.
-    if (cert.facts.selfSigned) return { ok: true, rootSha256: cert.sha256 };
+    // A self-signed server certificate is its own trust anchor; whether clients trust it is the
+    // client-software check. Its signature must still verify.
+    if (cert.facts.selfIssued && !cert.facts.isCa) {
+      if (await verifySelfSigned(cert.der)) return { ok: true, rootSha256: cert.sha256 };
+      return { ok: false, problems: [{ code: 'bad-signature', message: 'its self-signature does not verify; the certificate is damaged.' }] };
+    }
     const others = pool.filter((c) => c.id !== cert.id);
     const result = await this.#pki.validatePath(
       cert.der,

@@ -34,10 +34,12 @@ export interface CertificateFacts {
   ipAddresses: string[];
   /** basicConstraints cA (RFC 5280 §4.2.1.9). */
   isCa: boolean;
-  /** Subject and issuer are the same name (RFC 5280 §6.1: self-issued). */
+  /**
+   * Subject and issuer are the same name (RFC 5280 §6.1: self-issued). Whether the signature
+   * also verifies with its own key (self-signed) costs a signature check, so it is asked only
+   * where it matters: verifySelfSigned.
+   */
   selfIssued: boolean;
-  /** Self-issued and its signature verifies with its own key. */
-  selfSigned: boolean;
   subjectKeyId?: string;
   authorityKeyId?: string;
 }
@@ -80,15 +82,6 @@ export async function readCertificateFacts(
     else if (name.type === 'ip') ipAddresses.push(normaliseIp(name.value) ?? name.value);
   }
   const selfIssued = cert.subject === cert.issuer;
-  let selfSigned = false;
-  if (selfIssued) {
-    try {
-      selfSigned = await cert.isSelfSigned(crypto);
-    } catch {
-      // An algorithm WebCrypto lacks (e.g. MD2 roots): we cannot tell, so we do not claim it.
-      selfSigned = false;
-    }
-  }
   const cn = cert.subjectName.getField('CN')[0];
   const facts: CertificateFacts = {
     sha256: await sha256Hex(der, crypto),
@@ -102,7 +95,6 @@ export async function readCertificateFacts(
     ipAddresses,
     isCa: cert.getExtension(BasicConstraintsExtension)?.ca ?? false,
     selfIssued,
-    selfSigned,
   };
   if (cn !== undefined) facts.commonName = cn;
   const ski = cert.getExtension(SubjectKeyIdentifierExtension)?.keyId;
@@ -110,6 +102,19 @@ export async function readCertificateFacts(
   const aki = cert.getExtension(AuthorityKeyIdentifierExtension)?.keyId;
   if (aki) facts.authorityKeyId = aki.toLowerCase();
   return facts;
+}
+
+/**
+ * Whether the certificate is self-signed: self-issued and its signature verifies with its own
+ * public key. False when WebCrypto lacks the algorithm (e.g. MD2 roots) or the bytes do not parse.
+ */
+export async function verifySelfSigned(der: Uint8Array, crypto: Crypto = globalThis.crypto): Promise<boolean> {
+  try {
+    const cert = new X509Certificate(der as Uint8Array<ArrayBuffer>);
+    return cert.subject === cert.issuer && (await cert.isSelfSigned(crypto));
+  } catch {
+    return false;
+  }
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

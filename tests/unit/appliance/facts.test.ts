@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fixture, openssl, fixturePath } from '../../support/fixtures';
-import { coversName, normaliseIp, readCertificateFacts } from '../../../src/core/appliance/certificate-facts';
+import { coversName, normaliseIp, readCertificateFacts, verifySelfSigned } from '../../../src/core/appliance/certificate-facts';
 import { certificateKind, chainShape, validityAt } from '../../../src/core/appliance/certificate-entry';
 
 const ec = (name: string) => fixture('openssl-set', 'ec', name);
@@ -22,7 +22,6 @@ describe('readCertificateFacts on real certificates', () => {
       ipAddresses: ['192.0.2.10', '2001:db8::10'],
       isCa: false,
       selfIssued: false,
-      selfSigned: false,
       notBefore: Date.UTC(2025, 5, 1),
       notAfter: Date.UTC(2027, 5, 1),
     });
@@ -37,8 +36,16 @@ describe('readCertificateFacts on real certificates', () => {
     ] as const;
     for (const c of cases) {
       const facts = await readCertificateFacts(ec(c.name));
-      expect({ name: c.name, kind: certificateKind(facts), selfSigned: facts.selfSigned }).toEqual({ name: c.name, kind: c.kind, selfSigned: c.selfSigned });
+      expect({ name: c.name, kind: certificateKind(facts), selfSigned: await verifySelfSigned(ec(c.name)) }).toEqual({ name: c.name, kind: c.kind, selfSigned: c.selfSigned });
     }
+  });
+
+  it('a self-issued certificate whose signature was altered is not self-signed', async () => {
+    const der = ec('root.der').slice();
+    der[der.length - 3]! ^= 0x01;
+    expect((await readCertificateFacts(der)).selfIssued).toBe(true);
+    expect(await verifySelfSigned(der)).toBe(false);
+    expect(await verifySelfSigned(new Uint8Array([1, 2, 3]))).toBe(false);
   });
 
   it('refuses bytes that are not a certificate with a typed error', async () => {
