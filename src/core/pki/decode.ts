@@ -291,6 +291,21 @@ export function certificateSpki(der: Uint8Array): Uint8Array {
   return der.subarray(spki.start, spki.end);
 }
 
+/**
+ * The notBefore/notAfter encodings exactly as written, so callers can hold them to RFC 5280
+ * §4.1.2.5 (UTCTime YYMMDDHHMMSSZ, GeneralizedTime YYYYMMDDHHMMSSZ), which parsers gloss over.
+ */
+export function certificateValidityEncodings(der: Uint8Array): { tag: number; text: string }[] {
+  const certificate = readElement(der, 0, der.length);
+  const tbs = children(der, certificate)[0];
+  if (!tbs) throw invalid('certificate');
+  const fields = children(der, tbs);
+  const offset = fields[0]?.tag === 0xa0 ? 1 : 0;
+  const validity = fields[offset + 3];
+  if (!validity || validity.tag !== 0x30) throw invalid('certificate');
+  return children(der, validity).map((t) => ({ tag: t.tag, text: String.fromCharCode(...der.subarray(t.contentStart, t.contentEnd)) }));
+}
+
 // ---------------------------------------------------------------------------------------------
 // PKCS#7 (RFC 2315 §9.1 SignedData; RFC 5652 §5.1): only the certificates are of interest.
 

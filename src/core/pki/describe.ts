@@ -25,6 +25,7 @@ import {
   type GeneralSubtrees,
 } from '@peculiar/asn1-x509';
 import { CertdeskError } from '../errors';
+import { certificateValidityEncodings } from './decode';
 import { limits } from './limits';
 import { describePublicKey, signatureAlgorithmName, verifySignature, type PublicKeyDescription } from './keys';
 import { describeGeneralName, nameAttributes, nameToString, ipFromBytes, type DescribedGeneralName, type NameAttribute } from './names';
@@ -153,6 +154,7 @@ export async function describeCertificate(der: Uint8Array): Promise<CertificateD
   let notBefore: string;
   let notAfter: string;
   try {
+    checkValidityEncoding(der);
     notBefore = tbs.validity.notBefore.getTime().toISOString();
     notAfter = tbs.validity.notAfter.getTime().toISOString();
   } catch (error) {
@@ -203,6 +205,13 @@ export async function describeCertificate(der: Uint8Array): Promise<CertificateD
 export function certificateRole(isCA: boolean, selfSigned: boolean, version: number): CertificateRole {
   if (isCA) return selfSigned ? 'root' : 'intermediate';
   return selfSigned && version === 1 ? 'root' : 'server';
+}
+
+/** RFC 5280 §4.1.2.5.1/§4.1.2.5.2: seconds present, Zulu, two-digit year only in UTCTime. */
+function checkValidityEncoding(der: Uint8Array): void {
+  const times = certificateValidityEncodings(der);
+  const ok = times.length === 2 && times.every((t) => (t.tag === 0x17 && /^\d{12}Z$/.test(t.text)) || (t.tag === 0x18 && /^\d{14}Z$/.test(t.text)));
+  if (!ok) throw new RangeError(`malformed validity: ${times.map((t) => t.text).join(' … ')}`);
 }
 
 function parseCertificate(der: Uint8Array): Certificate {

@@ -416,15 +416,25 @@ export type DescribedGeneralName =
   | { type: 'dn'; value: string }
   | { type: 'other'; value: string };
 
+/**
+ * IA5String must be ASCII, but some CAs put UTF-8 in dNSName (pyca's utf8-dnsname vector). The
+ * parser hands those bytes over as Latin-1; show them as the UTF-8 they were, as OpenSSL does.
+ */
+function ia5Text(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(text) || /[^\x00-\xff]/.test(text)) return text;
+  return new TextDecoder('utf-8').decode(Uint8Array.from(text, (c) => c.charCodeAt(0)));
+}
+
 /** Describes one GeneralName (RFC 5280 §4.2.1.6); types Certdesk does not interpret become 'other'. */
 export function describeGeneralName(name: AsnGeneralName): DescribedGeneralName {
-  if (name.dNSName !== undefined) return { type: 'dns', value: name.dNSName };
+  if (name.dNSName !== undefined) return { type: 'dns', value: ia5Text(name.dNSName) };
   if (name.iPAddress !== undefined) {
     const groups = name.iPAddress.includes(':') ? parseIpv6(name.iPAddress) : null;
     return { type: 'ip', value: groups ? formatIpv6(groups) : name.iPAddress };
   }
-  if (name.rfc822Name !== undefined) return { type: 'email', value: name.rfc822Name };
-  if (name.uniformResourceIdentifier !== undefined) return { type: 'uri', value: name.uniformResourceIdentifier };
+  if (name.rfc822Name !== undefined) return { type: 'email', value: ia5Text(name.rfc822Name) };
+  if (name.uniformResourceIdentifier !== undefined) return { type: 'uri', value: ia5Text(name.uniformResourceIdentifier) };
   if (name.directoryName) return { type: 'dn', value: nameToString(nameAttributes(name.directoryName)) };
   if (name.otherName) return { type: 'other', value: `otherName ${name.otherName.typeId}` };
   if (name.registeredID) return { type: 'other', value: `registeredID ${name.registeredID}` };

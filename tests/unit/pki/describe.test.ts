@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { describeCertificate, certificateRole, type CertificateDescription } from '../../../src/core/pki/describe';
+import { decodeInput } from '../../../src/core/pki/decode';
+import { encodePem } from '../../../src/core/pki/pem';
+import { CertdeskError } from '../../../src/core/errors';
+import { fixture, fixturePath, openssl } from '../../support/fixtures';
+
+const MISC = ['x509-misc', 'pyca-cryptography-vectors-38.0.4'];
+
+/** Files in x509-misc that hold no readable certificate, and the typed error each gives. */
+const UNREADABLE: Record<string, { stage: 'decode' | 'describe'; code: string }> = {
+  'cryptography-scts-tbs-precert.der': { stage: 'decode', code: 'invalid-encoding' }, // a bare TBSCertificate
+  'cryptography.io.with_garbage.pem': { stage: 'decode', code: 'invalid-encoding' }, // "PRIVATE KEY" blocks holding a URL
+  'badasn1time.pem': { stage: 'describe', code: 'invalid-certificate' }, // notAfter UTCTime with a 4-digit year
+};
+
+/** What openssl says about a certificate, for comparison. */
+function opensslView(der: Uint8Array): { sha256: string; sha1: string; serial: string; notBefore: string; notAfter: string; isCA: boolean; dns: string[] } {
+  const pem = encodePem('CERTIFICATE', der);
+  const out = openssl(['x509', '-noout', '-fingerprint', '-sha256', '-serial', '-dates', '-ext', 'basicConstraints,subjectAltName'], pem).stdout;
+  const sha1 = openssl(['x509', '-noout', '-fingerprint', '-sha1'], pem).stdout;
+  const field = (re: RegExp, text = out) => re.exec(text)?.[1] ?? '';
+  return {
+    sha256: field(/sha256 Fingerprint=([0-9A-F:]+)/).replace(/:/g, '').toLowerCase(),
+    sha1: field(/SHA1 Fingerprint=([0-9A-F:]+)/i, sha1).replace(/:/g, '').toLowerCase(),
+    serial: field(/serial=([0-9A-F]+)/).toLowerCase(),
+    notBefore: new Date(field(/notBefore=(.+)/)).toISOString(),
+    notAfter: new Date(field(/notAfter=(.+)/)).toISOString(),
+    isCA: /CA:TRUE/.test(out),
+    dns: [...out.matchAll(/DNS:([^,\n]+)/g)].map((m) => m[1]!.trim()),
+  };
+}
+
+describe('describeCertificate on every x509-misc file (robust, matches openssl)', () => {
+  for (const file of readdirSync(fixturePath(...MISC)).sort()) {
+    it(file, async () => {
+      const expected = UNREADABLE[file];
+      let decoded;
+      try {
+        decoded = await decodeInput(fixture(...MISC, file));
+      } catch (error) {
+        expect(error).toBeInstanceOf(CertdeskError);
+        expect({ stage: 'decode', code: (error as CertdeskError).code }).toEqual(expected);
+        return;
+      }
+      for (const { der } of decoded.certificates) {
+        let d: CertificateDescription;
+        try {
+          d = await describeCertificate(der);
+        } catch (error) {
+          expect(error).toBeInstanceOf(CertdeskError);
+          expect({ stage: 'describe', code: (error as CertdeskError).code }).toEqual(expected);
+          return;
+        }
+        expect(expected).toBeUndefined();
+        const o = opensslView(der);
+        expect(d.sha256).toBe(o.sha256);
+        expect(d.sha1).toBe(o.sha1);
+        expect(d.serialNumber.replace(/^0+(?=.)/, '')).toBe(o.serial.replace(/^0+(?=.)/, ''));
+        expect(d.notBefore).toBe(o.notBefore);
+        expect(d.notAfter).toBe(o.notAfter);
+        expect(d.isCA).toBe(o.isCA);
+        expect(d.subjectAltNames.filter((n) => n.type === 'dns').map((n) => n.value)).toEqual(o.dns);
+        // Plain data: survives structured clone (IndexedDB, postMessage).
+        expect(structuredClone(d)).toEqual(d);
+      }
+    });
+  }
+});
+
+describe('roles and decoded extensions', () => {
+  const table: { file: string[]; role: string; selfSigned: boolean; key: string }[] = [
+    { file: ['openssl-set', 'rsa', 'root.pem'], role: 'root', selfSigned: true, key: 'RSA 4096' },
+    { file: ['openssl-set', 'rsa', 'ica.pem'], role: 'intermediate', selfSigned: false, key: 'RSA 3072' },
+    { file: ['openssl-set', 'rsa', 'server.pem'], role: 'server', selfSigned: false, key: 'RSA 2048' },
+    { file: ['openssl-set', 'ec', 'root.pem'], role: 'root', selfSigned: true, key: 'ECDSA P-384' },
+    { file: ['openssl-set', 'ec', 'server.pem'], role: 'server', selfSigned: false, key: 'ECDSA P-256' },
+    { file: ['openssl-set', 'ec', 'selfsigned.pem'], role: 'server', selfSigned: true, key: 'ECDSA P-256' },
+    { file: [...MISC, 'ecdsa_root.pem'], role: 'root', selfSigned: true, key: 'ECDSA P-384' },
+    { file: [...MISC, 'letsencryptx3.pem'], role: 'intermediate', selfSigned: false, key: 'RSA 2048' },
+  ];
+  for (const c of table) {
+    it(`${c.file.join('/')} is a ${c.role}`, async () => {
+      const d = await describeCertificate((await decodeInput(fixture(...c.file))).certificates[0]!.der);
+      expect({ role: d.role, selfSigned: d.selfSigned, key: d.publicKey.label }).toEqual({ role: c.role, selfSigned: c.selfSigned, key: c.key });
+    });
+  }
+
+  it('decodes the server certificate of the openssl set completely', async () => {
+    const d = await describeCertificate(fixture('openssl-set', 'ec', 'server.der'));
+    expect(d.subjectText).toBe('C=XX, O=Certdesk Appliance, CN=appliance.example.test');
+    expect(d.subjectAltNames).toEqual([
+      { type: 'dns', value: 'appliance.example.test' },
+      { type: 'dns', value: '*.mgmt.example.test' },
+      { type: 'dns', value: 'appliance' },
+      { type: 'ip', value: '192.0.2.10' },
+      { type: 'ip', value: '2001:db8::10' },
+    ]);
+    expect(d.extensions.find((e) => e.kind === 'extKeyUsage')).toMatchObject({ purposes: [{ oid: '1.3.6.1.5.5.7.3.1', name: 'TLS server authentication' }] });
+  });
+
+  it('decodes AIA caIssuers, CRL distribution points, policies with CPS, and unknown extensions as hex', async () => {
+    const d = await describeCertificate((await decodeInput(fixture(...MISC, 'letsencryptx3.pem'))).certificates[0]!.der);
+    const aia = d.extensions.find((e) => e.kind === 'authorityInfoAccess');
+    expect(aia).toMatchObject({ ocsp: ['http://isrg.trustid.ocsp.identrust.com'], caIssuers: ['http://apps.identrust.com/roots/dstrootcax3.p7c'] });
+    expect(d.extensions.find((e) => e.kind === 'crlDistributionPoints')).toMatchObject({ urls: ['http://crl.identrust.com/DSTROOTCAX3CRL.crl'] });
+    expect(d.extensions.find((e) => e.kind === 'certificatePolicies')).toMatchObject({
+      policies: [{ oid: '2.23.140.1.2.1' }, { oid: '1.3.6.1.4.1.44947.1.1.1', cps: ['http://cps.root-x1.letsencrypt.org'] }],
+    });
+    const scts = await describeCertificate((await decodeInput(fixture(...MISC, 'cryptography-scts.pem'))).certificates[0]!.der);
+    expect(scts.extensions.find((e) => e.oid === '1.3.6.1.4.1.11129.2.4.2')).toMatchObject({ kind: 'unknown', critical: false, name: 'Signed certificate timestamps' });
+  });
+
+  it('decodes name constraints', async () => {
+    const d = await describeCertificate((await decodeInput(fixture(...MISC, 'department-of-state-root.pem'))).certificates[0]!.der);
+    const nc = d.extensions.find((e) => e.kind === 'nameConstraints');
+    expect(nc).toBeDefined();
+    expect(nc!.critical).toBe(true);
+  });
+
+  it('role rules', () => {
+    expect(certificateRole(true, true, 3)).toBe('root');
+    expect(certificateRole(true, false, 3)).toBe('intermediate');
+    expect(certificateRole(false, true, 3)).toBe('server');
+    expect(certificateRole(false, true, 1)).toBe('root');
+    expect(certificateRole(false, false, 1)).toBe('server');
+  });
+
+  it('refuses bytes that are not a certificate', async () => {
+    await expect(describeCertificate(Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x00))).rejects.toMatchObject({ code: 'invalid-certificate' });
+  });
+});
