@@ -1,33 +1,13 @@
-/**
- * Shared test setup for the store: a fresh fake-indexeddb factory per test, the real PKI
- * (src/core/pki), and a file decoder for PEM/DER certificates and PKCS#8 keys (standing in for
- * src/core/pki/decode.ts until it lands: real parsing, the formats these tests use).
- */
+/** Shared test setup for the store: a fresh fake-indexeddb factory per test and the real PKI. */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { CertdeskError } from '../../../src/core/errors';
-import { parsePem, looksLikePem } from '../../../src/core/pki/pem';
-import { publicKeyFromPrivateKey, sha256Hex } from '../../../src/core/pki/keys';
 import type { CertdeskKey } from '../../../src/core/pki/keys';
 import { pkiServices } from '../../../src/store/pki';
-import type { DecodedFile, PkiServices } from '../../../src/store/pki-services';
+import type { PkiServices } from '../../../src/store/pki-services';
 import { Workspace } from '../../../src/store/workspace';
 import type { WorkspaceOptions } from '../../../src/store/workspace';
 
-async function decodeForTests(bytes: Uint8Array): Promise<DecodedFile> {
-  const out: DecodedFile = { certificates: [], privateKeys: [] };
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  const blocks = looksLikePem(text) ? parsePem(text) : [{ label: bytes[0] === 0x30 ? 'CERTIFICATE' : 'UNKNOWN', headers: {}, der: bytes }];
-  for (const block of blocks) {
-    if (block.label === 'CERTIFICATE') out.certificates.push({ der: block.der });
-    else if (block.label === 'PRIVATE KEY') {
-      out.privateKeys.push({ pkcs8: block.der, publicKeySha256: await sha256Hex(await publicKeyFromPrivateKey(block.der)) });
-    } else throw new CertdeskError('unsupported-file', 'This file is neither a certificate nor a private key.');
-  }
-  return out;
-}
-
-export const pki: PkiServices<CertdeskKey> = pkiServices((bytes) => decodeForTests(bytes));
+export const pki: PkiServices<CertdeskKey> = pkiServices();
 
 let counter = 0;
 

@@ -135,8 +135,27 @@ describe('request → CA → import', () => {
       { name: 'root.der', bytes: fixture('openssl-set', 'ec', 'root.der') },
     ]);
     expect(summary).toMatchObject({ added: 1, rejected: 2 });
-    expect(summary.files[0]!.rejected).toEqual({ code: 'unsupported-file', message: expect.any(String) });
-    expect(summary.files[1]!.rejected).toMatchObject({ code: 'not-a-certificate' });
+    expect(summary.files[0]!.rejected).toEqual({ code: 'html-not-certificate', message: expect.stringContaining('web page') });
+    expect(summary.files[1]!.rejected).toEqual({ code: expect.stringMatching(/^[a-z0-9-]+$/), message: expect.any(String) });
+    expect(summary.files[2]!.added).toHaveLength(1);
+    ws.close();
+  });
+
+  it('a .p12 with key and chain links in one import; a wrong or missing password rejects just that file', async () => {
+    const { ws, applianceId } = await setup();
+    const p12 = fixture('openssl-set', 'ec', 'server-default.p12');
+    const refused = await ws.importFiles(applianceId, [
+      { name: 'server.p12', bytes: p12, password: 'wrong' },
+      { name: 'nopass.p12', bytes: p12 },
+    ]);
+    expect(refused.rejected).toBe(2);
+    expect(refused.files.map((f) => f.rejected?.code)).toEqual([expect.stringContaining('password'), expect.stringContaining('password')]);
+    const summary = await ws.importFiles(applianceId, [{ name: 'server.p12', bytes: p12, password: 'changeit' }]);
+    expect(summary).toMatchObject({ linked: 1, added: 2, rejected: 0 });
+    expect(summary.files[0]!.keysAdded).toHaveLength(1);
+    const a = (await ws.listWorkspace()).appliances[0]!;
+    const server = a.certificates.find((c) => c.facts.commonName === 'appliance.example.test')!;
+    expect(server).toMatchObject({ privateKey: 'available', chain: 'complete', keyExportable: true });
     ws.close();
   });
 });
