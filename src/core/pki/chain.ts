@@ -478,6 +478,27 @@ export function ecCurveOid(cert: ChainCertificate): string | undefined {
   }
 }
 
+/** RSA modulus size in bits and whether the public exponent is odd and at least 3 (RFC 8017 §A.1.1). */
+export function rsaKeyShape(cert: ChainCertificate): { bits: number; exponentOk: boolean } | undefined {
+  try {
+    const spki = readTlv(cert.spki, 0);
+    const [, bitString] = children(cert.spki, spki);
+    if (bitString?.tag !== 0x03) return undefined;
+    const key = cert.spki.subarray(bitString.contentStart + 1, bitString.end);
+    const seq = readTlv(key, 0);
+    const [n, e] = children(key, seq);
+    if (n?.tag !== 0x02 || e?.tag !== 0x02) return undefined;
+    let mod = key.subarray(n.contentStart, n.end);
+    while (mod.length > 1 && mod[0] === 0) mod = mod.subarray(1);
+    const bits = (mod.length - 1) * 8 + (32 - Math.clz32(mod[0]!));
+    const exp = key.subarray(e.contentStart, e.end);
+    const exponentOk = exp.length > 0 && exp.length <= 8 && !(exp[0]! & 0x80) && (exp[exp.length - 1]! & 1) === 1 && !(exp.length === 1 && exp[0]! < 3);
+    return { bits, exponentOk };
+  } catch {
+    return undefined;
+  }
+}
+
 /** ECDSA-Sig-Value (RFC 3279 §2.2.3) to WebCrypto's fixed-size r||s. */
 function ecdsaDerToRaw(sig: Uint8Array, size: number): Uint8Array | undefined {
   try {
@@ -566,6 +587,13 @@ export async function verifySignature(
   let signature: Uint8Array = cert.signature;
   const rsaHash = hashByRsaOid[oid];
   const ecdsaHash = hashByEcdsaOid[oid];
+  if (issuer.keyAlgorithmOid === oids.rsaEncryption) {
+    // Refuse before any arithmetic: a huge modulus or exponent makes one check take seconds
+    // (Go CVE-2023-29409 caps RSA at 8192 bits).
+    const shape = rsaKeyShape(issuer);
+    if (!shape || !shape.exponentOk || shape.bits > limits.maxRsaBits)
+      return { ok: false, code: 'unsupported-key', reason: `the issuer’s RSA key is malformed, has an unusable exponent or exceeds ${limits.maxRsaBits} bits` };
+  }
   if (rsaHash) {
     if (issuer.keyAlgorithmOid !== oids.rsaEncryption) return keyMismatch();
     algorithm = { name: 'RSASSA-PKCS1-v1_5' };
@@ -662,7 +690,8 @@ export interface PathBuildOutcome<P> {
 /** An index of candidate issuers by subject name. */
 export class CertificatePool {
   private readonly bySubject = new Map<string, ChainCertificate[]>();
-  private readonly seen = new Set<string>();
+  /** Buckets by a cheap fingerprint; membership is decided by comparing the whole DER. */
+  private readonly seen = new Map<string, ChainCertificate[]>();
 
   constructor(certs: Iterable<ChainCertificate> = []) {
     for (const c of certs) this.add(c);
@@ -671,8 +700,10 @@ export class CertificatePool {
   /** Adds a certificate unless the same DER is already present. Returns whether it was added. */
   add(cert: ChainCertificate): boolean {
     const id = toHex(cert.tbs.subarray(cert.tbs.length - 32)) + toHex(cert.signature.subarray(0, 32)) + cert.der.length;
-    if (this.seen.has(id)) return false;
-    this.seen.add(id);
+    const bucket = this.seen.get(id);
+    if (bucket?.some((c) => equalBytes(c.der, cert.der))) return false;
+    if (bucket) bucket.push(cert);
+    else this.seen.set(id, [cert]);
     const list = this.bySubject.get(cert.subjectKey);
     if (list) list.push(cert);
     else this.bySubject.set(cert.subjectKey, [cert]);
@@ -731,7 +762,9 @@ export async function buildPath<P>(
   options: { maxIntermediates: number; budget?: Budget; subtle?: SubtleCrypto },
 ): Promise<PathBuildOutcome<P>> {
   const budget = options.budget ?? new Budget();
-  const signatureCache = new Map<string, Promise<SignatureCheck>>();
+  // Keyed by the certificate object and the issuer's key: never by bytes an attacker could
+  // repeat in a different certificate.
+  const signatureCache = new Map<ChainCertificate, Map<string, Promise<SignatureCheck>>>();
   const intermediateVerdicts = new Map<ChainCertificate, CandidateVerdict<P>>();
   const anchorVerdicts = new Map<ChainCertificate, CandidateVerdict<P>>();
   const outcome: PathBuildOutcome<P> = {
@@ -744,12 +777,13 @@ export async function buildPath<P>(
 
   const verified = (cert: ChainCertificate, issuer: ChainCertificate): Promise<SignatureCheck> => {
     // Cached per (issuer key, certificate) within this build.
-    const key = issuer.spkiKey + '|' + cert.spkiKey + '|' + toHex(cert.signature.subarray(0, 24));
-    let p = signatureCache.get(key);
+    let perCert = signatureCache.get(cert);
+    if (!perCert) signatureCache.set(cert, (perCert = new Map()));
+    let p = perCert.get(issuer.spkiKey);
     if (!p) {
       budget.spendSignatureCheck();
       p = verifySignature(cert, issuer, options.subtle);
-      signatureCache.set(key, p);
+      perCert.set(issuer.spkiKey, p);
     }
     return p;
   };

@@ -18,6 +18,7 @@ import {
   oids,
   parseChainCertificate,
   readTlv,
+  rsaKeyShape,
   toHex,
   type ChainCertificate,
   type CandidateVerdict,
@@ -259,27 +260,6 @@ export function caIssuersUrls(cert: ChainCertificate): string[] {
 /** Whether a certificate asserts cA (basicConstraints). */
 export function isCa(cert: ChainCertificate): boolean {
   return decodeExtensions(cert).basicConstraints?.ca === true;
-}
-
-/** RSA modulus size in bits and public exponent, read from the SPKI (RFC 8017 §A.1.1). */
-function rsaKeyShape(cert: ChainCertificate): { bits: number; exponentOk: boolean } | undefined {
-  try {
-    const spki = readTlv(cert.spki, 0);
-    const [, bitString] = children(cert.spki, spki);
-    if (bitString?.tag !== 0x03) return undefined;
-    const key = cert.spki.subarray(bitString.contentStart + 1, bitString.end);
-    const seq = readTlv(key, 0);
-    const [n, e] = children(key, seq);
-    if (n?.tag !== 0x02 || e?.tag !== 0x02) return undefined;
-    let mod = key.subarray(n.contentStart, n.end);
-    while (mod.length > 1 && mod[0] === 0) mod = mod.subarray(1);
-    const bits = (mod.length - 1) * 8 + (32 - Math.clz32(mod[0]!));
-    const exp = key.subarray(e.contentStart, e.end);
-    const exponentOk = exp.length > 0 && !(exp[0]! & 0x80) && (exp[exp.length - 1]! & 1) === 1 && !(exp.length === 1 && exp[0]! < 3);
-    return { bits, exponentOk };
-  } catch {
-    return undefined;
-  }
 }
 
 /** Keys the Web PKI accepts (CABF BR §6.1.5): RSA 2048–8192 bits in whole bytes, ECDSA P-256/384/521. */

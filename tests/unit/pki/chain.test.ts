@@ -11,7 +11,7 @@ import {
   type ChainCertificate,
 } from '../../../src/core/pki/chain';
 import { fixture } from '../../support/fixtures';
-import { bytes, makeCert, makeFamily, makeKeys } from './chain-fixtures';
+import { bytes, der, makeCert, makeFamily, makeKeys } from './chain-fixtures';
 
 describe('readTlv accepts only DER', () => {
   it.each([
@@ -103,7 +103,48 @@ describe('verifySignature', () => {
   });
 });
 
+describe('RSA keys are checked before any arithmetic', () => {
+  /** An RSA SubjectPublicKeyInfo with a `bits`-bit modulus and the given exponent bytes. */
+  function rsaSpki(bits: number, exponent: number[]): Uint8Array {
+    const modulus = new Uint8Array(bits / 8).fill(0xab);
+    modulus[0] = 0xc5;
+    const rsaKey = der(0x30, der(0x02, new Uint8Array([0, ...modulus])), der(0x02, new Uint8Array(exponent)));
+    const algorithm = der(0x30, der(0x06, bytes(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01)), der(0x05));
+    return der(0x30, algorithm, der(0x03, new Uint8Array([0, ...rsaKey])));
+  }
+
+  it.each([
+    ['a modulus over 8192 bits', rsaSpki(8200, [1, 0, 1])],
+    ['exponent 1', rsaSpki(2048, [1])],
+    ['an even exponent', rsaSpki(2048, [1, 0, 0])],
+    ['a huge exponent', rsaSpki(2048, new Array(256).fill(0x7f))],
+  ])('%s is refused as unsupported-key', async (_name, spki) => {
+    const f = await makeFamily('rsa2048');
+    const leaf = parseChainCertificate(f.leaf.der);
+    const issuer = { ...parseChainCertificate(f.ica.der), spki };
+    const start = performance.now();
+    expect(await verifySignature(leaf, issuer)).toMatchObject({ ok: false, code: 'unsupported-key' });
+    expect(performance.now() - start).toBeLessThan(50);
+  });
+});
+
 describe('buildPath', () => {
+  it('does not reuse a verification for another certificate with the same key and signature', async () => {
+    const root = await makeCert({ subject: 'CN=Forgery Root' });
+    const keys = await makeKeys();
+    const genuine = await makeCert({ subject: 'CN=Forgery ICA', issuer: root, keys, notAfter: new Date('2026-05-01T00:00:00Z') });
+    // The same certificate with its expiry moved a year on and the original signature kept.
+    const text = Buffer.from(genuine.der).toString('latin1').replace('260501000000Z', '270501000000Z');
+    const forged = new Uint8Array(Buffer.from(text, 'latin1'));
+    expect(forged).not.toEqual(genuine.der);
+    const leaf = await makeCert({ subject: 'CN=appliance.example.test', issuer: genuine, san: ['dns:appliance.example.test'], notAfter: new Date('2027-01-01T00:00:00Z') });
+    const { buildAndValidate } = await import('../../../src/core/pki/path-validation');
+    const result = await buildAndValidate(leaf.der, { intermediates: [genuine.der, forged], roots: [root.der] }, { time: new Date('2026-06-01T00:00:00Z') });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems.map((p) => p.code)).toContain('expired');
+  });
+
+
   const accept = { checkIntermediate: () => ({ ok: true, problems: [] }), checkAnchor: () => ({ ok: true, problems: [] }), checkPath: () => ({ ok: true, problems: [] }) };
 
   it('never repeats a (subject, key) pair, even through a same-subject same-key loop', async () => {
