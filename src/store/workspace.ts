@@ -436,7 +436,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
         );
         const next: Appliance = { ...checked, clientSoftware: current.clientSoftware };
         await t.objectStore(STORE.appliances).put(next);
-        await t.objectStore(STORE.events).add(this.#event('appliance-added', `Updated appliance ${next.name}.`, applianceId));
+        await t.objectStore(STORE.events).add(this.#event('appliance-updated', `Updated appliance ${next.name}.`, applianceId));
         return next;
       }),
     );

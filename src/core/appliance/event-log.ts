@@ -3,6 +3,7 @@
 export type EventKind =
   | 'workspace-created'
   | 'appliance-added'
+  | 'appliance-updated'
   | 'ip-address-added'
   | 'key-created'
   | 'certificate-created'
