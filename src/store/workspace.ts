@@ -161,6 +161,11 @@ export interface AssignOptions {
   downtimeConfirmed?: boolean;
   /** The admin accepted the non-blocking problems. */
   warningsAccepted?: boolean;
+  /**
+   * The admin explicitly accepted blocking problems that would cut clients off (never the hard
+   * blocks: a missing private key or an unknown IP).
+   */
+  blockingAccepted?: boolean;
   now?: number;
 }
 
@@ -684,7 +689,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     return this.#action('assignIps', () => [applianceId], async () => {
       // Read, validate (crypto), then write: the lock keeps another tab from changing what we read.
       const problems = await this.checkReadiness(certId, ips, options);
-      assertAssignable(problems, options.warningsAccepted ?? false);
+      assertAssignable(problems, options.warningsAccepted ?? false, options.blockingAccepted ?? false);
       await tx(this.#db, [STORE.certificates, STORE.appliances, STORE.keys, STORE.ipAssignments, STORE.events], async (t) => {
         const cert = await t.objectStore(STORE.certificates).get(certId);
         if (!cert) throw unknownCertificate();

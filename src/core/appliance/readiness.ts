@@ -121,15 +121,23 @@ export function readiness(input: ReadinessInput): ReadinessProblem[] {
 }
 
 /**
- * Throws unless the problems allow assigning: any blocking problem → 'not-ready'; warnings
- * not accepted → 'confirmation-needed'. The error message lists every problem.
+ * Problems no confirmation can override: without the private key the appliance cannot serve the
+ * certificate at all (the guide greys the IPs out), and an unknown IP does not exist to assign.
  */
-export function assertAssignable(problems: readonly ReadinessProblem[], warningsAccepted: boolean): void {
-  const blocking = problems.filter((p) => p.blocking);
-  if (blocking.length > 0) {
+export const HARD_BLOCKS: ReadonlySet<string> = new Set(['private-key-unavailable', 'unknown-ip-address']);
+
+/**
+ * Throws unless the problems allow assigning. Hard blocks always refuse ('not-ready'). Other
+ * blocking problems (clients would lose their connection) refuse unless the admin explicitly
+ * accepted them (`blockingAccepted`); warnings need `warningsAccepted` ('confirmation-needed').
+ * The error message lists every problem.
+ */
+export function assertAssignable(problems: readonly ReadinessProblem[], warningsAccepted: boolean, blockingAccepted = false): void {
+  const refusing = problems.filter((p) => p.blocking && (HARD_BLOCKS.has(p.code) || !blockingAccepted));
+  if (refusing.length > 0) {
     throw new CertdeskError(
       'not-ready',
-      `The IP addresses were not assigned:\n${blocking.map((p) => `• ${p.message}`).join('\n')}`,
+      `The IP addresses were not assigned:\n${refusing.map((p) => `• ${p.message}`).join('\n')}`,
     );
   }
   if (problems.length > 0 && !warningsAccepted) {

@@ -207,6 +207,16 @@ describe('readiness', () => {
     expect(() => assertAssignable(warn, true)).not.toThrow();
     expect(() => assertAssignable(block, true)).toThrow(expect.objectContaining({ code: 'not-ready' }));
   });
+
+  it('assertAssignable: an explicit confirmation overrides blocking problems, never the hard blocks', () => {
+    const block = [{ code: 'root-not-in-client-software', message: 'b', blocking: true }];
+    expect(() => assertAssignable(block, true, true)).not.toThrow();
+    expect(() => assertAssignable(block, false, true)).toThrow(expect.objectContaining({ code: 'confirmation-needed' }));
+    for (const code of ['private-key-unavailable', 'unknown-ip-address']) {
+      const hard = [{ code, message: 'h', blocking: true }];
+      expect(() => assertAssignable(hard, true, true)).toThrow(expect.objectContaining({ code: 'not-ready' }));
+    }
+  });
 });
 
 describe('failover', () => {
