@@ -103,6 +103,33 @@ describe('backup → restore', () => {
     ws.close();
   });
 
+  it('restoring into another workspace merges: both appliances, keys still sign, no duplicates on a second restore', async () => {
+    const source = await build({ appliances: [{ ips: 1, selfSigned: 1, requests: 1, roots: 1, assign: true }] });
+    const backup = await source.exportBackup(PASS);
+    const { ws: target } = await freshWorkspace();
+    await target.ensureWorkspace();
+    const first = await target.restoreBackup(backup.bytes, PASS);
+    expect(first).toMatchObject({ appliancesAdded: 1, certificatesAdded: 3, keysAdded: 2, requestsAdded: 1, ipAssignmentsAdded: 1 });
+    const view = await target.listWorkspace();
+    expect(view.appliances).toHaveLength(2);
+    const restored = view.appliances.find((a) => a.appliance.name === 'Appliance 0')!;
+    expect(restored.certificates.map((c) => [c.source, c.privateKey])).toEqual([
+      ['factory-default', 'missing'],
+      ['self-signed', 'available'],
+      ['imported', 'missing'],
+    ]);
+    const { key } = await target.certificateMaterial(restored.certificates[1]!.id);
+    const data = utf8('restored key signs');
+    const sig = await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, key!.key.privateKey, data);
+    expect(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key!.key.publicKey, sig, data)).toBe(true);
+    const before = await snapshot(target);
+    const second = await target.restoreBackup(backup.bytes, PASS);
+    expect(second).toMatchObject({ appliancesAdded: 0, certificatesAdded: 0, keysAdded: 0, requestsAdded: 0, ipAssignmentsAdded: 0 });
+    expect({ ...(await snapshot(target)), events: [] }).toEqual({ ...before, events: [] });
+    source.close();
+    target.close();
+  });
+
   it('a wrong passphrase or a damaged file changes nothing and says which', async () => {
     const ws = await build({ appliances: [{ ips: 1, selfSigned: 1, requests: 0, roots: 0, assign: false }] });
     const backup = await ws.exportBackup(PASS);

@@ -205,6 +205,22 @@ describe('assigning IPs', () => {
     ws.close();
   });
 
+  it('a chain that is incomplete now, or a certificate expired at the time asked, blocks', async () => {
+    const { ws, applianceId } = await setup();
+    const { ca, leaf } = await caSigned(ws, applianceId);
+    await ws.importFiles(applianceId, [{ name: 'leaf.pem', bytes: utf8(pem(leaf)) }]);
+    const cert = (await ws.listWorkspace()).appliances[0]!.certificates.find((c) => c.source === 'imported')!;
+    expect(cert.chain).toBe('missing-intermediate');
+    const missing = await ws.checkReadiness(cert.id, ['192.0.2.10']);
+    expect(missing.filter((p) => p.blocking).map((p) => p.code)).toEqual(['chain-invalid']);
+    await ws.importFiles(applianceId, [{ name: 'chain.pem', bytes: utf8(pem(ca.ica) + pem(ca.root)) }]);
+    await ws.recordSoftwareUpdate(applianceId, { installedAt: 0, certificateIds: [cert.id] });
+    expect(await ws.checkReadiness(cert.id, ['192.0.2.10'])).toEqual([]);
+    const later = await ws.checkReadiness(cert.id, ['192.0.2.10'], { now: Date.now() + 2 * 365 * 24 * HOUR });
+    expect(later).toEqual([expect.objectContaining({ code: 'chain-invalid', blocking: true, message: expect.stringContaining('expired') })]);
+    ws.close();
+  });
+
   it('a certificate without its private key cannot be assigned', async () => {
     const { ws, applianceId } = await setup();
     await ws.importFiles(applianceId, [{ name: 'server.pem', bytes: fixture('openssl-set', 'ec', 'server.pem') }]);
