@@ -1,6 +1,7 @@
 /**
- * Hash routing: works from the service worker's cache with no server, and every page has a
- * URL an admin can bookmark. Unknown hashes fall back to the Certificates page.
+ * Hash routing: works from the service worker's cache with no server, and every view has a URL
+ * an admin can bookmark. `#/certificates/edit/ID` → page "certificates", path ["edit", "ID"].
+ * Unknown hashes fall back to the Certificates page.
  */
 export const pages = [
   { id: 'certificates', label: 'Certificates', title: 'Certificates' },
@@ -10,22 +11,29 @@ export const pages = [
 
 export type PageId = (typeof pages)[number]['id'];
 
-function pageFromHash(hash: string): PageId {
-  const id = hash.replace(/^#\/?/, '').split('/')[0];
-  return pages.find((page) => page.id === id)?.id ?? 'certificates';
+function parse(hash: string): { page: PageId; path: string[] } {
+  const [id = '', ...path] = hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  const page = pages.find((candidate) => candidate.id === id)?.id ?? 'certificates';
+  return { page, path: page === id ? path.filter(Boolean) : [] };
 }
 
 class Router {
-  current = $state<PageId>(pageFromHash(location.hash));
+  #route = $state(parse(location.hash));
+  readonly current = $derived(this.#route.page);
+  readonly path = $derived(this.#route.path);
 
   constructor() {
     addEventListener('hashchange', () => {
-      this.current = pageFromHash(location.hash);
+      this.#route = parse(location.hash);
     });
   }
 
-  href(id: PageId): string {
-    return `#/${id}`;
+  href(id: PageId, ...path: string[]): string {
+    return `#/${[id, ...path].map(encodeURIComponent).join('/')}`;
+  }
+
+  go(id: PageId, ...path: string[]): void {
+    location.hash = this.href(id, ...path);
   }
 }
 
