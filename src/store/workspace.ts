@@ -266,10 +266,14 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
    * Runs one action under the workspace lock, then tells this and other tabs, then (once per
    * session, after the first user action) asks the browser to persist storage.
    */
-  async #action<T>(action: string, applianceIds: (result: T) => string[], work: () => Promise<T>): Promise<T> {
+  #assertOpen(): void {
     if (this.#closed) {
       throw new CertdeskError('reload-needed', 'Certdesk was updated in another tab. Reload this page to go on; nothing was saved.');
     }
+  }
+
+  async #action<T>(action: string, applianceIds: (result: T) => string[], work: () => Promise<T>): Promise<T> {
+    this.#assertOpen();
     const result = await this.#lock(work);
     const notice: ChangeNotice = { type: 'changed', action, applianceIds: applianceIds(result), origin: this.tabId };
     this.#channel.post(notice);
@@ -294,6 +298,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
 
   /** The whole workspace as the UI shows it, derived at `now`. */
   async listWorkspace(now = this.#clock()): Promise<WorkspaceView> {
+    this.#assertOpen();
     const data = await read(this.#db, ALL_STORES, async (t) => {
       const events: EventEntry[] = [];
       let cursor = await t.objectStore(STORE.events).index('byAt').openCursor(null, 'prev');
@@ -335,6 +340,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   async certificateMaterial(
     certId: string,
   ): Promise<{ certificate: CertificateEntry; key: KeyEntry<K> | undefined; chain: CertificateEntry[] }> {
+    this.#assertOpen();
     return read(this.#db, [STORE.certificates, STORE.keys], async (t) => {
       const certificate = await t.objectStore(STORE.certificates).get(certId);
       if (!certificate) throw unknownCertificate();
@@ -395,6 +401,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
 
   /** On first start, creates the default appliance; returns the workspace either way. */
   async ensureWorkspace(): Promise<WorkspaceView> {
+    this.#assertOpen();
     const count = await read(this.#db, [STORE.appliances], (t) => t.objectStore(STORE.appliances).count());
     if (count > 0) return this.listWorkspace();
     await this.#lock(async () => {
@@ -557,11 +564,20 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   importFiles(
     applianceId: string,
     files: readonly ImportFileInput[],
-    options: { signal?: AbortSignal; keysExportable?: boolean } = {},
+    options: {
+      signal?: AbortSignal;
+      /** Keys read from files (a .p12 from another server) stay exportable unless false. */
+      keysExportable?: boolean;
+      /** Called after each file is decoded: (files done, files in all). */
+      onProgress?: (done: number, total: number) => void;
+    } = {},
   ): Promise<ImportSummary> {
     return this.#action('importFiles', () => [applianceId], async () => {
       const incoming: IncomingFile<K>[] = [];
-      for (const file of files) incoming.push(await this.#decodeFile(file, options));
+      for (const file of files) {
+        incoming.push(await this.#decodeFile(file, options));
+        options.onProgress?.(incoming.length, files.length);
+      }
       return tx(
         this.#db,
         [STORE.appliances, STORE.keys, STORE.certificates, STORE.requests, STORE.events],
@@ -654,6 +670,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   }
 
   async #readinessState(certId: string) {
+    this.#assertOpen();
     return read(this.#db, [STORE.certificates, STORE.appliances, STORE.keys], async (t) => {
       const certificate = await t.objectStore(STORE.certificates).get(certId);
       if (!certificate) throw unknownCertificate();
@@ -865,6 +882,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
 
   /** Differences that would break failover between the two appliances (empty: identical). */
   async failoverCheck(primaryId: string, backupId: string): Promise<Problem[]> {
+    this.#assertOpen();
     const [primary, backup] = await read(this.#db, [STORE.appliances, STORE.certificates, STORE.keys, STORE.ipAssignments], async (t) => {
       const state = async (id: string): Promise<ServingState> => ({
         appliance: await getAppliance(t, id),
@@ -879,6 +897,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
 
   /** Whether one certificate covers the site hostname and every Atlas node's names. */
   async atlasCheck(certId: string): Promise<AtlasCoverage> {
+    this.#assertOpen();
     const { cert, appliances } = await read(this.#db, [STORE.appliances, STORE.certificates], async (t) => {
       const cert = await t.objectStore(STORE.certificates).get(certId);
       if (!cert) throw unknownCertificate();

@@ -186,6 +186,7 @@ describe('several tabs', () => {
     expect(heard).toEqual([{ type: 'reload-needed', reason: 'newer-version' }]);
     expect(ws.closed).toBe(true);
     await expect(ws.addIpAddress(id, { ip: '192.0.2.9', dnsName: 'x.example.com' })).rejects.toMatchObject({ code: 'reload-needed' });
+    await expect(ws.listWorkspace()).rejects.toMatchObject({ code: 'reload-needed' });
     db.close();
     // This code opening a database a newer version already upgraded: a typed error, nothing touched.
     await expect(Workspace.open({ pki, factory, name })).rejects.toMatchObject({ code: 'newer-version-open' });

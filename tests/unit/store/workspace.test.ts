@@ -59,9 +59,18 @@ describe('request → CA → import', () => {
     let view = await ws.listWorkspace();
     expect(view.appliances[0]!.requests).toEqual([expect.objectContaining({ id: req.id, fulfilled: false })]);
 
-    const summary = await ws.importFiles(applianceId, [
-      { name: 'support.crt', bytes: utf8(pem(leaf)) },
-      { name: 'chain.pem', bytes: utf8(pem(ca.ica) + pem(ca.root)) },
+    const progress: [number, number][] = [];
+    const summary = await ws.importFiles(
+      applianceId,
+      [
+        { name: 'support.crt', bytes: utf8(pem(leaf)) },
+        { name: 'chain.pem', bytes: utf8(pem(ca.ica) + pem(ca.root)) },
+      ],
+      { onProgress: (done, total) => progress.push([done, total]) },
+    );
+    expect(progress).toEqual([
+      [1, 2],
+      [2, 2],
     ]);
     expect(summary).toMatchObject({ added: 2, linked: 1, alreadyPresent: 0, rejected: 0 });
     view = await ws.listWorkspace();
