@@ -19,9 +19,9 @@
  *   self-signed server certificate) is `untrusted`, with every problem.
  * - A valid chain whose leaf does not cover `hostname` is `does-not-cover`.
  */
-import { CertificatePool, DerError, nameToString, parseChainCertificate, verifySignature, type ChainCertificate, type GeneralName } from './chain';
+import { authorityKeyId, CertificatePool, DerError, nameToString, parseChainCertificate, subjectKeyId, verifySignature, type ChainCertificate, type GeneralName } from './chain';
 import { sanCoversName, subjectAltNames } from './hostname';
-import { caIssuersUrls, certificateProblems, evaluate, isCa, parsePool, toValidationProblems, type ValidationOptions, type ValidationProblem } from './path-validation';
+import { caIssuersUrls, certificateProblems, evaluate, isCa, toValidationProblems, type ValidationOptions, type ValidationProblem } from './path-validation';
 import { findBuiltInIssuer } from './root-store';
 
 export type ChainStatus =
@@ -52,8 +52,48 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-async function isSelfSigned(cert: ChainCertificate): Promise<boolean> {
-  return cert.selfIssued && (await verifySignature(cert, cert)).ok;
+interface PoolEntry {
+  cert?: ChainCertificate;
+  selfSigned?: Promise<boolean>;
+}
+
+/**
+ * Parsed pool certificates and their self-signature checks, per byte array: the UI asks for the
+ * status of every certificate against the same pool, so each is parsed and checked once.
+ * Byte arrays handed in are treated as immutable.
+ */
+const poolCache = new WeakMap<Uint8Array, PoolEntry>();
+
+function entryFor(der: Uint8Array): PoolEntry {
+  let entry = poolCache.get(der);
+  if (!entry) {
+    entry = {};
+    try {
+      entry.cert = parseChainCertificate(der);
+    } catch {
+      /* not a certificate: it can be no link of a chain */
+    }
+    poolCache.set(der, entry);
+  }
+  return entry;
+}
+
+function isSelfSigned(cert: ChainCertificate, entry?: PoolEntry): Promise<boolean> {
+  if (!cert.selfIssued) return Promise.resolve(false);
+  if (entry?.selfSigned) return entry.selfSigned;
+  // The guide's rule ("identical Issued To and Issued By") made exact: self-issued, and the
+  // certificate's own key verifies its signature. SHA-1 is accepted here only, since an
+  // anchor's self-signature protects nothing; MD2/MD5 roots (WebCrypto cannot check them)
+  // count when their key identifiers agree.
+  const result = verifySignature(cert, cert, undefined, { allowSha1: true }).then((check) => {
+    if (check.ok) return true;
+    if (check.code !== 'weak-signature-algorithm') return false;
+    const aki = authorityKeyId(cert);
+    const ski = subjectKeyId(cert);
+    return !aki || (ski !== undefined && sameBytes(aki, ski));
+  });
+  if (entry) entry.selfSigned = result;
+  return result;
 }
 
 /**
@@ -77,7 +117,14 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
   if (options.purpose) validation.purpose = options.purpose;
   if (options.isPublicSuffix) validation.isPublicSuffix = options.isPublicSuffix;
   if (options.signal) validation.signal = options.signal;
-  const settings = { now, purpose: options.purpose ?? 'serverAuth', purposeOid: options.purpose === 'clientAuth' ? '1.3.6.1.5.5.7.3.2' : '1.3.6.1.5.5.7.3.1' } as const;
+  if (options.builtInRoots) validation.vettedRoots = options.builtInRoots;
+  const builtIn = options.builtInRoots ?? [];
+  const settings = {
+    now,
+    purpose: options.purpose ?? 'serverAuth',
+    purposeOid: options.purpose === 'clientAuth' ? '1.3.6.1.5.5.7.3.2' : '1.3.6.1.5.5.7.3.1',
+    isVettedRoot: (c: ChainCertificate) => builtIn.some((r) => sameBytes(r, c.der)),
+  } as const;
 
   if (await isSelfSigned(cert)) {
     if (isCa(cert)) {
@@ -96,9 +143,11 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
 
   const anchors = new CertificatePool();
   const intermediates = new CertificatePool();
-  for (const c of parsePool(pool)) {
-    if (sameBytes(c.der, cert.der)) continue;
-    if (await isSelfSigned(c)) anchors.add(c);
+  for (const der of pool) {
+    const entry = entryFor(der);
+    const c = entry.cert;
+    if (!c || sameBytes(c.der, cert.der)) continue;
+    if (await isSelfSigned(c, entry)) anchors.add(c);
     else intermediates.add(c);
   }
   const role = isCa(cert) ? 'ca-subject' : 'leaf';

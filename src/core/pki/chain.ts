@@ -458,6 +458,16 @@ const weakAlgorithms: Record<string, string> = {
   '1.2.840.10040.4.3': 'DSA with SHA-1',
 };
 
+/**
+ * SHA-1 signatures that may be checked when only recognising a self-signed root: the
+ * self-signature of a trust anchor protects nothing (RFC 5280 §6.1.1 (d) takes the anchor's key
+ * as given), and many roots still in the Mozilla store are self-signed with SHA-1.
+ */
+const sha1Algorithms: Record<string, 'rsa' | 'ecdsa'> = {
+  '1.2.840.113549.1.1.5': 'rsa',
+  '1.2.840.10045.4.1': 'ecdsa',
+};
+
 /** Curves the CA/Browser Forum Baseline Requirements §6.1.5 allow. */
 export const curveByOid: Record<string, { name: string; size: number }> = {
   '1.2.840.10045.3.1.7': { name: 'P-256', size: 32 },
@@ -577,16 +587,18 @@ export async function verifySignature(
   cert: ChainCertificate,
   issuer: ChainCertificate,
   subtle: SubtleCrypto = globalThis.crypto.subtle,
+  options: { allowSha1?: boolean } = {},
 ): Promise<SignatureCheck> {
   const oid = cert.signatureAlgorithmOid;
   const weak = weakAlgorithms[oid];
-  if (weak)
+  const sha1 = options.allowSha1 ? sha1Algorithms[oid] : undefined;
+  if (weak && !sha1)
     return { ok: false, code: 'weak-signature-algorithm', reason: `it is signed with ${weak}, which is broken and refused by browsers` };
   let algorithm: AlgorithmIdentifier | RsaPssParams | EcdsaParams;
   let importParams: RsaHashedImportParams | EcKeyImportParams;
   let signature: Uint8Array = cert.signature;
-  const rsaHash = hashByRsaOid[oid];
-  const ecdsaHash = hashByEcdsaOid[oid];
+  const rsaHash = hashByRsaOid[oid] ?? (sha1 === 'rsa' ? 'SHA-1' : undefined);
+  const ecdsaHash = hashByEcdsaOid[oid] ?? (sha1 === 'ecdsa' ? 'SHA-1' : undefined);
   if (issuer.keyAlgorithmOid === oids.rsaEncryption) {
     // Refuse before any arithmetic: a huge modulus or exponent makes one check take seconds
     // (Go CVE-2023-29409 caps RSA at 8192 bits).

@@ -45,6 +45,12 @@ export interface ValidationOptions {
    * (`*.co.uk`) is rejected (CABF BR §3.2.2.6); without it only `*` over one label is.
    */
   isPublicSuffix?: PublicSuffixCheck;
+  /**
+   * Roots a root program already vetted (e.g. the built-in Mozilla store). The CA/Browser Forum
+   * root profile (BR §7.1.2.1: no extKeyUsage, AKI without issuer/serial and equal to the SKI)
+   * is newer than many of them, so it is not applied to these; every other rule still is.
+   */
+  vettedRoots?: readonly Uint8Array[];
   signal?: AbortSignal;
 }
 
@@ -289,6 +295,14 @@ interface Settings {
   purpose: 'serverAuth' | 'clientAuth';
   hostname?: string;
   isPublicSuffix?: PublicSuffixCheck;
+  isVettedRoot?: (cert: ChainCertificate) => boolean;
+}
+
+/** Whether a certificate is byte for byte one of `roots`. */
+function vettedRootCheck(roots: readonly Uint8Array[]): (cert: ChainCertificate) => boolean {
+  const byLength = new Map<number, Uint8Array[]>();
+  for (const r of roots) byLength.set(r.length, [...(byLength.get(r.length) ?? []), r]);
+  return (cert) => (byLength.get(cert.der.length) ?? []).some((r) => r.every((b, i) => b === cert.der[i]));
 }
 
 /** Checks that do not depend on the rest of the path. */
@@ -375,7 +389,7 @@ export function certificateProblems(cert: ChainCertificate, role: Role | 'ca-sub
       out.push(p('empty-subject', cert, `The CA certificate ${who(cert)} has an empty subject (RFC 5280 §4.1.2.6).`));
     if (cert.extensions.has(oids.nameConstraints) && !cert.extensions.get(oids.nameConstraints)!.critical)
       out.push(p('non-critical-name-constraints', cert, `${who(cert)} has name constraints that are not marked critical, as RFC 5280 §4.2.1.10 requires.`));
-    if (role === 'anchor') {
+    if (role === 'anchor' && !s.isVettedRoot?.(cert)) {
       // CABF BR §7.1.2.1.2: root CAs carry no extKeyUsage.
       if (d.eku) out.push(p('root-has-extended-key-usage', cert, `The root ${who(cert)} has an extendedKeyUsage extension, which CABF BR §7.1.2.1.2 forbids for roots.`));
       if (cert.selfIssued && d.aki) {
@@ -454,6 +468,7 @@ export async function evaluate(
     purposeOid: purpose === 'serverAuth' ? oids.serverAuth : oids.clientAuth,
     ...(options.hostname !== undefined ? { hostname: options.hostname } : {}),
     ...(options.isPublicSuffix ? { isPublicSuffix: options.isPublicSuffix } : {}),
+    ...(options.vettedRoots?.length ? { isVettedRoot: vettedRootCheck(options.vettedRoots) } : {}),
   };
   const leafProblems = certificateProblems(leaf, role === 'leaf' ? 'leaf' : 'intermediate', s);
   if (leafProblems.length) return { ok: false, problems: leafProblems, partialPath: [leaf] };

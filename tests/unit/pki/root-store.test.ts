@@ -22,6 +22,27 @@ describe('built-in root store (src/data/mozilla-roots.ts)', () => {
     expect(store.generated).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
+  it('every built-in root, once imported, is a complete chain (SHA-1 self-signatures included)', async () => {
+    const store = await loadBuiltInRoots();
+    const time = new Date('2026-01-01T00:00:00Z');
+    const kinds = new Map<string, number>();
+    for (const root of store.roots) {
+      const status = await chainStatus(root, store.roots, { time, builtInRoots: store.roots });
+      kinds.set(status.kind, (kinds.get(status.kind) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(kinds)).toEqual({ complete: 144 });
+  });
+
+  it('the CABF root profile is not applied to roots a root program vetted', async () => {
+    const store = await loadBuiltInRoots();
+    const { parseChainCertificate, nameToString } = await import('../../../src/core/pki/chain');
+    // QuoVadis Root CA 2 (2006) names its issuer and serial in its AKI, which BR 7.1.2.1.3 now forbids.
+    const quovadis = store.roots.find((r) => nameToString(parseChainCertificate(r).subject).startsWith('CN=QuoVadis Root CA 2,'))!;
+    const time = new Date('2026-01-01T00:00:00Z');
+    expect(await chainStatus(quovadis, [], { time })).toMatchObject({ kind: 'untrusted', problems: [{ code: 'root-authority-key-identifier' }] });
+    expect(await chainStatus(quovadis, [], { time, builtInRoots: store.roots })).toMatchObject({ kind: 'complete' });
+  });
+
   it('every root is a certificate OpenSSL reads', async () => {
     const store = await loadBuiltInRoots();
     const pem = store.roots.map((der) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64')}\n-----END CERTIFICATE-----\n`).join('');
