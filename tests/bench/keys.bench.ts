@@ -1,0 +1,72 @@
+/**
+ * Keys, CSRs and decoding, beside the OpenSSL CLI doing the same work in the same run.
+ * Ours runs in-process; OpenSSL's time includes starting the process, which is what an admin
+ * scripting it pays too. Key generation is random work (prime search), hence more runs.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateKey, type KeyAlgorithmName } from '../../src/core/pki/keys';
+import { createCsr } from '../../src/core/pki/csr';
+import { decodeInput } from '../../src/core/pki/decode';
+import { fixturePath, tempDir } from '../support/fixtures';
+import { printTable, timeAsync, timeOpenssl, type BenchRow } from './table';
+
+const GENPKEY: Record<KeyAlgorithmName, string[]> = {
+  'RSA-2048': ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'],
+  'RSA-3072': ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:3072'],
+  'RSA-4096': ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:4096'],
+  'ECDSA-P256': ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+  'ECDSA-P384': ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-384'],
+};
+const RUNS: Record<KeyAlgorithmName, number> = { 'RSA-2048': 15, 'RSA-3072': 9, 'RSA-4096': 7, 'ECDSA-P256': 30, 'ECDSA-P384': 30 };
+
+export async function run(): Promise<void> {
+  const rows: BenchRow[] = [];
+  const dir = tempDir('certdesk-bench-');
+
+  for (const algorithm of Object.keys(GENPKEY) as KeyAlgorithmName[]) {
+    const runs = RUNS[algorithm];
+    rows.push({
+      name: `generate ${algorithm} (exportable: wrapped PKCS#8)`,
+      oursMs: await timeAsync(runs, () => generateKey(algorithm, { exportable: true })),
+      opensslMs: timeOpenssl(runs, ['genpkey', ...GENPKEY[algorithm], '-out', join(dir, 'k.pem')]),
+    });
+  }
+
+  for (const algorithm of ['RSA-2048', 'ECDSA-P256'] as const) {
+    const key = await generateKey(algorithm, { exportable: true });
+    const keyFile = join(dir, `${algorithm}.pem`);
+    timeOpenssl(1, ['genpkey', ...GENPKEY[algorithm], '-out', keyFile]);
+    const input = { key, subject: { C: 'DE', O: 'Acme', CN: 'appliance.example.test' }, subjectAltNames: ['*.mgmt.example.test', '192.0.2.10', '2001:db8::10'] };
+    rows.push({
+      name: `CSR with 4 SANs, ${algorithm}`,
+      oursMs: await timeAsync(30, () => createCsr(input)),
+      opensslMs: timeOpenssl(30, [
+        'req', '-new', '-key', keyFile, '-subj', '/C=DE/O=Acme/CN=appliance.example.test',
+        '-addext', 'subjectAltName=DNS:appliance.example.test,DNS:*.mgmt.example.test,IP:192.0.2.10,IP:2001:db8::10',
+        '-out', join(dir, 'r.csr'),
+      ]),
+    });
+  }
+
+  const roots = new Uint8Array(readFileSync(fixturePath('mozilla-roots.pem')));
+  const ours = await timeAsync(30, () => decodeInput(roots));
+  rows.push({
+    name: 'decode mozilla-roots.pem (144 certs) vs crl2pkcs7 -nocrl -certfile',
+    oursMs: ours,
+    opensslMs: timeOpenssl(30, ['crl2pkcs7', '-nocrl', '-certfile', fixturePath('mozilla-roots.pem'), '-out', join(dir, 'roots.p7b')]),
+  });
+  rows.push({
+    name: 'decode mozilla-roots.pem (144 certs) vs storeutl -noout -certs',
+    oursMs: ours,
+    opensslMs: timeOpenssl(30, ['storeutl', '-noout', '-certs', fixturePath('mozilla-roots.pem')]),
+  });
+
+  printTable('Keys, CSRs, decoding (median ms)', rows);
+}
+
+// Run directly: `npx tsx tests/bench/keys.bench.ts`
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await import('reflect-metadata');
+  await run();
+}
