@@ -118,6 +118,19 @@ export function dnsNameMatches(presented: string, reference: string): boolean {
   return r.slice(dot + 1) === p.slice(2);
 }
 
+/**
+ * A reference name in the A-label form certificates use (RFC 5890): `bücher.example` becomes
+ * `xn--bcher-kva.example`. WHATWG URL parsing does the IDNA mapping in browsers and Node alike.
+ */
+function toALabels(name: string): string | undefined {
+  if (!/[^\x00-\x7f]/.test(name)) return name;
+  try {
+    return new URL(`http://${name}/`).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
 function stripTrailingDot(name: string): string {
   return name.endsWith('.') ? name.slice(0, -1) : name;
 }
@@ -142,8 +155,8 @@ export function subjectAltNames(cert: ChainCertificate): GeneralName[] | undefin
 export function sanCoversName(sans: readonly GeneralName[], name: string): boolean {
   const ip = parseIpAddress(name);
   if (ip) return sans.some((s) => s.kind === 'ip' && equalBytes(s.bytes, ip));
-  const reference = stripTrailingDot(name);
-  if (!isValidDnsName(reference)) return false;
+  const reference = toALabels(stripTrailingDot(name));
+  if (reference === undefined || !isValidDnsName(reference)) return false;
   return sans.some((s) => s.kind === 'dns' && isValidPresentedDnsName(s.value) && dnsNameMatches(s.value, reference));
 }
 

@@ -38,6 +38,8 @@ describe('sanCoversName (RFC 6125 §6.4)', () => {
     { name: 'IP SAN does not cover a DNS name', sans: [ip('192.0.2.10')], host: 'appliance.example.test', want: false },
     { name: 'underscore in the reference', sans: [dns('foo_bar.example.com')], host: 'foo_bar.example.com', want: false },
     { name: 'single-label host (appliance)', sans: [dns('appliance')], host: 'appliance', want: true },
+    { name: 'a Unicode host name matches its A-label SAN', sans: [dns('xn--bcher-kva.example')], host: 'bücher.example', want: true },
+    { name: 'a Unicode host name, other A-label', sans: [dns('xn--bcher-kva.example')], host: 'bucher.example', want: false },
   ])('$name', ({ sans, host, want }) => {
     expect(sanCoversName(sans, host)).toBe(want);
   });
