@@ -101,6 +101,11 @@ export interface CertificateView {
   keyId?: string;
   /** Whether the linked key can be exported (to a .p12 for replication). */
   keyExportable?: boolean;
+  /**
+   * The certificate this one renews: same key, the latest earlier expiry. The guide: a renewal
+   * takes over "the IP addresses which are currently assigned to the old certificate".
+   */
+  renews?: string;
   assignedIps: string[];
 }
 
@@ -972,6 +977,10 @@ function applianceView(
       if (key) {
         view.keyId = key.id;
         view.keyExportable = key.key.exportable;
+        const previous = certificates
+          .filter((o) => o.keyId === c.keyId && o.id !== c.id && o.facts.notAfter < c.facts.notAfter)
+          .sort((a, b) => b.facts.notAfter - a.facts.notAfter)[0];
+        if (previous) view.renews = previous.id;
       }
       return view;
     });

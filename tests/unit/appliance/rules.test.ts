@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { fixture } from '../../support/fixtures';
 import type { CertificateFacts } from '../../../src/core/appliance/certificate-facts';
 import { readCertificateFacts } from '../../../src/core/appliance/certificate-facts';
@@ -9,6 +10,7 @@ import { certificateId } from '../../../src/core/appliance/certificate-entry';
 import type { ReadinessInput } from '../../../src/core/appliance/readiness';
 import { assertAssignable, readiness } from '../../../src/core/appliance/readiness';
 import { planAssignment } from '../../../src/core/appliance/ip-assignment';
+import type { IpAssignment } from '../../../src/core/appliance/ip-assignment';
 import { compareFailover } from '../../../src/core/appliance/failover';
 import { atlasCoverage } from '../../../src/core/appliance/atlas';
 
@@ -110,6 +112,28 @@ describe('IP assignment', () => {
     expect(plan.assignments).toEqual([{ applianceId: 'a1', ip: '192.0.2.10', certificateId: 'new' }]);
     expect(() => planAssignment(a, current, 'new', ['198.51.100.1'])).toThrow(expect.objectContaining({ code: 'unknown-ip-address' }));
     expect(() => planAssignment(a, current, 'new', [])).toThrow(expect.objectContaining({ code: 'no-ip-addresses' }));
+  });
+});
+
+describe('IP assignment invariants (property)', () => {
+  it('after any sequence of assignments, each IP is served by exactly one certificate: the last one given it', () => {
+    const ips = ['192.0.2.10', '192.0.2.11', '192.0.2.12'];
+    const a = appliance({ ipAddresses: ips.map((ip) => ({ ip, dnsName: 'x.example.test' })) });
+    const step = fc.record({ cert: fc.constantFrom('c1', 'c2', 'c3'), ips: fc.subarray(ips, { minLength: 1 }) });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 12 }), (steps) => {
+        const table = new Map<string, IpAssignment>(ips.map((ip) => [ip, { applianceId: a.id, ip, certificateId: 'factory' }]));
+        const expected = new Map<string, string>(ips.map((ip) => [ip, 'factory']));
+        for (const s of steps) {
+          const plan = planAssignment(a, [...table.values()], s.cert, s.ips);
+          for (const move of plan.moves) expect(move.from).toBe(expected.get(move.ip));
+          for (const x of plan.assignments) table.set(x.ip, x);
+          for (const ip of s.ips) expected.set(ip, s.cert);
+        }
+        expect([...table.values()].map((x) => [x.ip, x.certificateId])).toEqual(ips.map((ip) => [ip, expected.get(ip)]));
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 

@@ -118,6 +118,8 @@ describe('request → CA → import', () => {
     expect(linked).toHaveLength(2);
     expect(linked[1]!.facts.notAfter).toBeGreaterThan(linked[0]!.facts.notAfter);
     expect(a.requests[0]!.fulfilledBy).toBe(linked[0]!.id);
+    expect(linked[1]!.renews).toBe(linked[0]!.id);
+    expect(linked[0]!.renews).toBeUndefined();
     expect(a.keys.find((k) => k.id === a.requests[0]!.keyId)!.certificateIds).toHaveLength(2);
     ws.close();
   });
