@@ -1,0 +1,20 @@
+/** The PKI core's public surface: bytes and keys in, plain data and typed errors out. */
+export * from './limits';
+export * from './pem';
+export * from './keys';
+export * from './names';
+export * from './csr';
+export * from './certificate';
+export * from './local-ca';
+export * from './decode';
+export * from './describe';
+export * from './export';
+export * from './pkcs12';
+export { encryptPrivateKeyInfo, decryptPrivateKeyInfo } from './pbe';
+// chain.ts (the validator's DER and path internals) is left out: its helpers toHex, verifySignature
+// and nameToString clash with the names above. Import it directly where needed.
+export * from './chain-status';
+export * from './hostname';
+export * from './name-constraints';
+export * from './path-validation';
+export * from './root-store';
