@@ -267,14 +267,24 @@ function readAttributes(tlv: Tlv | undefined): { friendlyName?: string; localKey
   return out;
 }
 
-function pushChecked<T>(list: Pkcs12Bag<T>[], bag: Pkcs12Bag<T>, max: number, limitName: string, noun: string): void {
-  if (list.length >= max) {
+interface Counts {
+  keys: number;
+  certificates: number;
+}
+
+function pushChecked<T>(list: Pkcs12Bag<T>[], bag: Pkcs12Bag<T>, counts: Counts, kind: keyof Counts): void {
+  const [max, limitName, noun] =
+    kind === 'keys'
+      ? [limits.maxPkcs12Keys, 'limits.maxPkcs12Keys', 'private keys']
+      : [limits.maxPkcs12Certificates, 'limits.maxPkcs12Certificates', 'certificates'];
+  if (counts[kind] >= max) {
     throw new CertdeskError(
       'limit-exceeded',
       `This PKCS#12 file holds more than ${max} ${noun} (${limitName}); Certdesk stops there. ` +
         `Split the file, or export only what the appliance needs.`,
     );
   }
+  counts[kind]++;
   list.push(bag);
 }
 
@@ -283,6 +293,7 @@ async function collectBags(
   safeContents: Uint8Array,
   candidates: (string | null)[],
   out: Collected,
+  counts: Counts,
   depth = 0,
 ): Promise<void> {
   // SafeContents ::= SEQUENCE OF SafeBag; SafeBag ::= SEQUENCE { bagId, [0] bagValue, bagAttributes SET OPTIONAL }
@@ -298,7 +309,7 @@ async function collectBags(
     if (bagId === p12.keyBag) {
       const der = encodingOf(v);
       if (!isPrivateKeyInfo(der)) throw new MalformedError('a key bag does not hold a PKCS#8 private key');
-      pushChecked(out.keys, { ...attrs, value: der.slice() }, limits.maxPkcs12Keys, 'limits.maxPkcs12Keys', 'private keys');
+      pushChecked(out.keys, { ...attrs, value: der.slice() }, counts, 'keys');
     } else if (bagId === p12.shroudedKeyBag) {
       // EncryptedPrivateKeyInfo (RFC 5958 §3)
       const epki = expectSequence(v, 'a shrouded key bag');
@@ -306,7 +317,7 @@ async function collectBags(
       const scheme = readPbeScheme(epki[0], 'private key');
       const ciphertext = octetStringOf(epki[1], 'the encrypted private key');
       const slot: Pkcs12Bag<Uint8Array> = { ...attrs, value: new Uint8Array(0) };
-      pushChecked(out.keys, slot, limits.maxPkcs12Keys, 'limits.maxPkcs12Keys', 'private keys');
+      pushChecked(out.keys, slot, counts, 'keys');
       pending.push(
         decryptWithCandidates(ctx, scheme, ciphertext, candidates, 'private key', isPrivateKeyInfo).then((plain) => {
           slot.value = plain.slice();
@@ -321,10 +332,10 @@ async function collectBags(
       const der = octetStringOf(inner[0], 'a certificate');
       const cert = readSingle(der, 'certificate');
       if (cert.tag !== 0x30) throw new MalformedError('a certificate bag does not hold a certificate');
-      pushChecked(out.certificates, { ...attrs, value: der.slice() }, limits.maxPkcs12Certificates, 'limits.maxPkcs12Certificates', 'certificates');
+      pushChecked(out.certificates, { ...attrs, value: der.slice() }, counts, 'certificates');
     } else if (bagId === p12.safeContentsBag) {
       if (depth >= 4) throw new MalformedError('its safe contents are nested too deeply');
-      await collectBags(ctx, encodingOf(v), candidates, out, depth + 1);
+      await collectBags(ctx, encodingOf(v), candidates, out, counts, depth + 1);
     }
     // CRL, secret and unknown bags are skipped: nothing in them is used (RFC 7292 §4.2.4–4.2.5).
   }
@@ -387,36 +398,53 @@ async function readPkcs12(
   }
   ctx.budget.checkTotal(planned);
 
-  let candidates = passwordCandidates(password);
-  let integrity: Pkcs12Contents['integrity'] = 'none';
-  if (pfx.mac) {
-    integrity = pfx.mac.kind;
-    let found: string | null | undefined;
-    for (const candidate of candidates) {
-      if (await macMatches(ctx, pfx.mac, pfx.authSafe, candidate)) {
-        found = candidate;
-        break;
-      }
-    }
-    if (found === undefined) throw wrongPasswordError('PKCS#12 file');
-    candidates = [found];
+  const candidates = passwordCandidates(password);
+  if (!pfx.mac) {
+    const out = await readContents(ctx, pfx.items, candidates);
+    return { ...out, integrity: 'none' };
   }
+  const mac = pfx.mac;
+  if (candidates.length === 1) {
+    // One password to try: check the MAC while the contents are decrypted (WebCrypto's PBKDF2
+    // runs off the main thread, the PKCS#12 KDF of the MAC on it). The MAC decides the outcome.
+    const [macOk, contents] = await Promise.allSettled([
+      macMatches(ctx, mac, pfx.authSafe, candidates[0]!),
+      readContents(ctx, pfx.items, candidates),
+    ]);
+    if (macOk.status === 'rejected') throw macOk.reason;
+    if (!macOk.value) throw wrongPasswordError('PKCS#12 file');
+    if (contents.status === 'rejected') throw contents.reason;
+    return { ...contents.value, integrity: mac.kind };
+  }
+  for (const candidate of candidates) {
+    if (await macMatches(ctx, mac, pfx.authSafe, candidate)) {
+      return { ...(await readContents(ctx, pfx.items, [candidate])), integrity: mac.kind };
+    }
+  }
+  throw wrongPasswordError('PKCS#12 file');
+}
 
-  const out: Collected = { keys: [], certificates: [] };
-  // Decrypt all encrypted contents concurrently (WebCrypto runs PBKDF2 off the main thread),
-  // then read their bags in file order.
-  const contents = await Promise.all(
-    pfx.items.map((item) =>
-      item.kind === 'plain'
-        ? Promise.resolve(item.safeContents)
-        : item.kind === 'skipped'
-          ? Promise.resolve(undefined)
-          : decryptWithCandidates(ctx, item.scheme, item.ciphertext, candidates, 'certificates', isSafeContents),
-    ),
+/**
+ * Decrypts and reads all contents concurrently, and returns their bags in file order. Counts
+ * are checked across all contents as bags are found, so the limits hold before the work.
+ */
+async function readContents(ctx: PbeContext, items: SafeItem[], candidates: (string | null)[]): Promise<Collected> {
+  const counts = { keys: 0, certificates: 0 };
+  const parts = await Promise.all(
+    items.map(async (item) => {
+      const out: Collected = { keys: [], certificates: [] };
+      const safeContents =
+        item.kind === 'plain'
+          ? item.safeContents
+          : item.kind === 'skipped'
+            ? undefined
+            : await decryptWithCandidates(ctx, item.scheme, item.ciphertext, candidates, 'certificates', isSafeContents);
+      if (safeContents) await collectBags(ctx, safeContents, candidates, out, counts);
+      return out;
+    }),
   );
-  for (const safeContents of contents) if (safeContents) await collectBags(ctx, safeContents, candidates, out);
-  throwIfAborted(signal);
-  return { keys: out.keys, certificates: out.certificates, integrity };
+  throwIfAborted(ctx.signal);
+  return { keys: parts.flatMap((p) => p.keys), certificates: parts.flatMap((p) => p.certificates) };
 }
 
 /**
