@@ -30,12 +30,18 @@ export const BACKUP_FORMAT = 'certdesk-backup';
 export const BACKUP_VERSION = 1;
 /** OWASP Password Storage Cheat Sheet (2023): PBKDF2-HMAC-SHA256, 600,000 iterations. */
 export const BACKUP_ITERATIONS = 600_000;
-/** Fewest iterations a backup file may claim, so a forged header cannot make the KDF trivial. */
-const MIN_ITERATIONS = 100_000;
+/**
+ * Fewest iterations a backup file may claim: OWASP's floor for PBKDF2-HMAC-SHA256 before 2023
+ * (310,000) rounded down a step, so old or forged headers cannot make the KDF trivial.
+ */
+export const MIN_BACKUP_ITERATIONS = 100_000;
 /** Most iterations a file may ask for: 10× our own, so a forged header cannot hang the tab. */
-const MAX_ITERATIONS = 6_000_000;
-/** Largest backup accepted: 5,000 certificates and their keys are ~20 MB of base64 JSON. */
-const MAX_BACKUP_BYTES = 256 * 1024 * 1024;
+export const MAX_BACKUP_ITERATIONS = 6_000_000;
+/**
+ * Largest backup accepted. 5,000 certificates (~1.5 kB DER each) with their keys are ~15 MB of
+ * base64 JSON; 64 MiB leaves four times that and keeps a hostile file from exhausting memory.
+ */
+export const MAX_BACKUP_BYTES = 64 * 1024 * 1024;
 
 interface BackupHeader {
   format: typeof BACKUP_FORMAT;
@@ -181,6 +187,10 @@ export async function createBackup<K extends KeyMaterial>(
   const salt = globalThis.crypto.getRandomValues(new Uint8Array(16));
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
   const iterations = options.iterations ?? BACKUP_ITERATIONS;
+  if (!Number.isInteger(iterations) || iterations < MIN_BACKUP_ITERATIONS || iterations > MAX_BACKUP_ITERATIONS) {
+    // Never write a file that restore would refuse.
+    throw new CertdeskError('invalid-backup-iterations', `A backup needs ${MIN_BACKUP_ITERATIONS.toLocaleString('en')}–${MAX_BACKUP_ITERATIONS.toLocaleString('en')} PBKDF2 iterations; the default (${BACKUP_ITERATIONS.toLocaleString('en')}) is right for almost everyone.`);
+  }
   const secrets = await deriveBackupSecrets(passphrase, salt, iterations);
   throwIfAborted(options.signal);
   const header: BackupHeader = {
@@ -232,8 +242,8 @@ function parseFile(bytes: Uint8Array): BackupFile {
     kdf?.name !== 'PBKDF2' ||
     kdf.hash !== 'SHA-256' ||
     !Number.isInteger(kdf.iterations) ||
-    kdf.iterations < MIN_ITERATIONS ||
-    kdf.iterations > MAX_ITERATIONS ||
+    kdf.iterations < MIN_BACKUP_ITERATIONS ||
+    kdf.iterations > MAX_BACKUP_ITERATIONS ||
     typeof kdf.salt !== 'string' ||
     file.cipher?.name !== 'AES-GCM' ||
     typeof file.cipher.iv !== 'string' ||

@@ -5,7 +5,7 @@ import { fixtureText, openssl, tempDir, writeTemp } from '../../support/fixtures
 import { exportPrivateKey } from '../../../src/core/pki/keys';
 import type { CertdeskKey } from '../../../src/core/pki/keys';
 import type { KeyEntry } from '../../../src/core/appliance/key-entry';
-import { BACKUP_ITERATIONS, deriveBackupSecrets } from '../../../src/store/backup';
+import { BACKUP_ITERATIONS, MAX_BACKUP_BYTES, MAX_BACKUP_ITERATIONS, MIN_BACKUP_ITERATIONS, deriveBackupSecrets } from '../../../src/store/backup';
 import type { Workspace } from '../../../src/store/workspace';
 import { freshWorkspace, snapshot, utf8 } from './support';
 
@@ -152,6 +152,10 @@ describe('backup → restore', () => {
       { name: 'flipped ciphertext bit', bytes: variant((f) => (f.ciphertext = flip(f.ciphertext))), pass: PASS, code: 'backup-damaged' },
       { name: 'altered iv', bytes: variant((f) => (f.cipher.iv = flip(f.cipher.iv))), pass: PASS, code: 'backup-damaged' },
       { name: 'iterations lowered to 1', bytes: variant((f) => (f.kdf.iterations = 1)), pass: PASS, code: 'backup-damaged' },
+      { name: 'iterations just under the minimum', bytes: variant((f) => (f.kdf.iterations = MIN_BACKUP_ITERATIONS - 1)), pass: PASS, code: 'backup-damaged' },
+      { name: 'iterations just over the maximum', bytes: variant((f) => (f.kdf.iterations = MAX_BACKUP_ITERATIONS + 1)), pass: PASS, code: 'backup-damaged' },
+      { name: 'iterations not an integer', bytes: variant((f) => (f.kdf.iterations = 600_000.5)), pass: PASS, code: 'backup-damaged' },
+      { name: 'one byte over the size limit', bytes: new Uint8Array(MAX_BACKUP_BYTES + 1), pass: PASS, code: 'backup-damaged' },
       { name: 'truncated', bytes: backup.bytes.slice(0, backup.bytes.length - 40), pass: PASS, code: 'backup-damaged' },
       { name: 'empty', bytes: new Uint8Array(), pass: PASS, code: 'backup-damaged' },
       { name: 'a certificate, not a backup', bytes: utf8(fixtureText('openssl-set', 'ec', 'root.pem')), pass: PASS, code: 'backup-damaged' },
@@ -162,6 +166,17 @@ describe('backup → restore', () => {
     }
     expect(await snapshot(target)).toEqual(before);
     await expect(ws.exportBackup('short')).rejects.toMatchObject({ code: 'weak-passphrase' });
+    ws.close();
+    target.close();
+  });
+
+  it('iteration limits: a backup written at the minimum restores; exports outside the limits are refused', async () => {
+    const ws = await build({ appliances: [{ ips: 0, selfSigned: 0, requests: 0, roots: 1, assign: false }] });
+    const atMin = await ws.exportBackup(PASS, { iterations: MIN_BACKUP_ITERATIONS });
+    const { ws: target } = await freshWorkspace();
+    expect(await target.restoreBackup(atMin.bytes, PASS)).toMatchObject({ appliancesAdded: 1, certificatesAdded: 2 });
+    await expect(ws.exportBackup(PASS, { iterations: MIN_BACKUP_ITERATIONS - 1 })).rejects.toMatchObject({ code: 'invalid-backup-iterations' });
+    await expect(ws.exportBackup(PASS, { iterations: MAX_BACKUP_ITERATIONS + 1 })).rejects.toMatchObject({ code: 'invalid-backup-iterations' });
     ws.close();
     target.close();
   });
