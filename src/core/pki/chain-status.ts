@@ -21,7 +21,7 @@
  */
 import { authorityKeyId, CertificatePool, DerError, nameToString, parseChainCertificate, subjectKeyId, verifySignature, type ChainCertificate, type GeneralName } from './chain';
 import { sanCoversName, subjectAltNames } from './hostname';
-import { caIssuersUrls, certificateProblems, evaluate, isCa, toValidationProblems, type ValidationOptions, type ValidationProblem } from './path-validation';
+import { caIssuersUrls, certificateProblems, evaluate, isCa, shortName, toValidationProblems, type ValidationOptions, type ValidationProblem } from './path-validation';
 import { findBuiltInIssuer } from './root-store';
 
 export type ChainStatus =
@@ -101,13 +101,17 @@ function isSelfSigned(cert: ChainCertificate, entry?: PoolEntry): Promise<boolea
  * certificates plus any just imported; the certificate itself may be among them).
  */
 export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8Array[], options: ChainStatusOptions = {}): Promise<ChainStatus> {
-  let cert: ChainCertificate;
-  try {
-    cert = parseChainCertificate(certificate);
-  } catch (error) {
-    const detail = error instanceof DerError ? ` (${error.message})` : '';
+  const own = entryFor(certificate);
+  if (!own.cert) {
+    let detail = '';
+    try {
+      parseChainCertificate(certificate);
+    } catch (error) {
+      if (error instanceof DerError) detail = ` (${error.message})`;
+    }
     return { kind: 'untrusted', problems: [{ code: 'malformed-certificate', message: `The certificate is not valid DER${detail}; clients cannot read it.` }] };
   }
+  const cert = own.cert;
   const time = options.time ?? new Date();
   const now = Math.floor(time.getTime() / 1000);
   if (now > cert.notAfter) return { kind: 'expired', notBefore: iso(cert.notBefore), notAfter: iso(cert.notAfter) };
@@ -126,7 +130,7 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
     isVettedRoot: (c: ChainCertificate) => builtIn.some((r) => sameBytes(r, c.der)),
   } as const;
 
-  if (await isSelfSigned(cert)) {
+  if (await isSelfSigned(cert, own)) {
     if (isCa(cert)) {
       const problems = certificateProblems(cert, 'anchor', settings);
       if (problems.length === 0) return { kind: 'complete', path: [cert.der] };
@@ -135,7 +139,7 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
     return {
       kind: 'untrusted',
       problems: await toValidationProblems(
-        [{ code: 'self-signed', cert, message: `“${nameToString(cert.subject)}” is self-signed: browsers warn, and iOS, Android and Linux clients refuse it. Create a certificate request and have a CA sign it.` }],
+        [{ code: 'self-signed', cert, message: `“${shortName(cert.subject)}” is self-signed: browsers warn, and iOS, Android and Linux clients refuse it. Create a certificate request and have a CA sign it.` }],
         [cert],
       ),
     };
@@ -164,7 +168,7 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
   if (issuerFoundButUnusable) return { kind: 'untrusted', problems: await toValidationProblems(result.problems, result.partialPath) };
 
   const top = result.partialPath[result.partialPath.length - 1]!;
-  const issuer = nameToString(top.issuer);
+  const issuer = shortName(top.issuer);
   const builtInRoot = options.builtInRoots ? await findBuiltInIssuer(top, options.builtInRoots) : undefined;
   if (builtInRoot) return { kind: 'missing-root', issuer, builtInRoot };
   if (top !== cert || role === 'ca-subject') return { kind: 'missing-root', issuer };

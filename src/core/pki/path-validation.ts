@@ -105,9 +105,13 @@ const understood = new Set<string>([
 
 /** Describes a certificate in a sentence. */
 export function who(cert: ChainCertificate): string {
-  const name = nameToString(cert.subject);
-  // A hostile certificate can carry thousands of attributes; a sentence needs only the start.
-  return `“${name.length > 160 ? name.slice(0, 157) + '…' : name}”`;
+  return `“${shortName(cert.subject)}”`;
+}
+
+/** A name for a sentence: a hostile certificate can carry thousands of attributes. */
+export function shortName(name: ChainCertificate['subject']): string {
+  const text = nameToString(name);
+  return text.length > 160 ? text.slice(0, 157) + '…' : text;
 }
 
 function p(code: string, cert: ChainCertificate | undefined, message: string): RawProblem {
@@ -500,7 +504,7 @@ export async function evaluate(
     if (outcome.depthExceeded)
       problems.push(p('too-many-intermediates', undefined, `Reaching a trusted root needs more than ${options.maxIntermediates ?? limits.maxIntermediates} intermediate certificates.`));
     const top = outcome.longest[outcome.longest.length - 1]!;
-    problems.push(p('no-trusted-root', top, `No trusted root was found for ${who(top)}: its issuer “${nameToString(top.issuer)}” is not among the imported certificates. Import the intermediate and root certificates from your CA.`));
+    problems.push(p('no-trusted-root', top, `No trusted root was found for ${who(top)}: its issuer “${shortName(top.issuer)}” is not among the imported certificates. Import the intermediate and root certificates from your CA.`));
   }
   return { ok: false, problems, partialPath: outcome.longest, outcome };
 }
