@@ -193,18 +193,21 @@ export async function describeCertificate(der: Uint8Array): Promise<CertificateD
     extensions,
     isCA,
     selfSigned,
-    role: certificateRole(isCA, selfSigned, version),
+    role: certificateRole(isCA, sameName, version),
   };
 }
 
 /**
- * The guide's rule: a CA certificate that signed itself is a root, any other CA certificate is
- * an intermediate, everything else is a server certificate. X.509 v1 certificates carry no
- * basicConstraints; a self-signed v1 certificate can only be an old root (RFC 5280 §6.1.4 (k)).
+ * The guide's rule ("The root certificate has identical values for the Issued To and Issued By
+ * fields … Intermediate certificates have different Issued To and Issued By fields"), made
+ * robust with basicConstraints: a CA certificate whose subject equals its issuer is a root, any
+ * other CA certificate an intermediate, everything else a server certificate. X.509 v1
+ * certificates carry no basicConstraints; one naming itself as issuer can only be an old root
+ * (RFC 5280 §6.1.4 (k)). Names, not signatures, decide — an MD2 root is still a root.
  */
-export function certificateRole(isCA: boolean, selfSigned: boolean, version: number): CertificateRole {
-  if (isCA) return selfSigned ? 'root' : 'intermediate';
-  return selfSigned && version === 1 ? 'root' : 'server';
+export function certificateRole(isCA: boolean, issuerIsSubject: boolean, version: number): CertificateRole {
+  if (isCA) return issuerIsSubject ? 'root' : 'intermediate';
+  return issuerIsSubject && version === 1 ? 'root' : 'server';
 }
 
 /** RFC 5280 §4.1.2.5.1/§4.1.2.5.2: seconds present, Zulu, two-digit year only in UTCTime. */

@@ -79,6 +79,9 @@ describe('roles and decoded extensions', () => {
     { file: ['openssl-set', 'ec', 'selfsigned.pem'], role: 'server', selfSigned: true, key: 'ECDSA P-256' },
     { file: [...MISC, 'ecdsa_root.pem'], role: 'root', selfSigned: true, key: 'ECDSA P-384' },
     { file: [...MISC, 'letsencryptx3.pem'], role: 'intermediate', selfSigned: false, key: 'RSA 2048' },
+    // MD2 cannot be verified, so not "self-signed" — but by the guide's names rule still a root.
+    { file: [...MISC, 'verisign_md2_root.pem'], role: 'root', selfSigned: false, key: 'RSA 1024' },
+    { file: [...MISC, 'v1_cert.pem'], role: 'server', selfSigned: false, key: 'RSA 512' },
   ];
   for (const c of table) {
     it(`${c.file.join('/')} is a ${c.role}`, async () => {
