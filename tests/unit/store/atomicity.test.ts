@@ -9,6 +9,7 @@ import type { StorageManagerLike } from '../../../src/store/storage';
 import { freshWorkspace, pki, snapshot, utf8 } from './support';
 
 const roots = utf8(fixtureText('mozilla-roots.pem'));
+const run = crypto.randomUUID();
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -82,8 +83,8 @@ describe('one action = one transaction: a failure mid-action leaves no partial r
 
 describe('several tabs', () => {
   it('a change in one tab is broadcast to the other, which re-reads it', async () => {
-    const a = await freshWorkspace({ channelName: 'tabs-1' });
-    const b = await Workspace.open<CertdeskKey>({ pki, factory: a.factory, name: a.name, channelName: 'tabs-1' });
+    const a = await freshWorkspace({ channelName: `tabs-1-${run}` });
+    const b = await Workspace.open<CertdeskKey>({ pki, factory: a.factory, name: a.name, channelName: `tabs-1-${run}` });
     const id = (await a.ws.ensureWorkspace()).appliances[0]!.appliance.id;
     const heard: unknown[] = [];
     b.subscribe((n) => heard.push(n));
@@ -95,8 +96,8 @@ describe('several tabs', () => {
   });
 
   it('two tabs assigning IPs at the same time: both changes survive', async () => {
-    const a = await freshWorkspace({ channelName: 'tabs-2' });
-    const b = await Workspace.open<CertdeskKey>({ pki, factory: a.factory, name: a.name, channelName: 'tabs-2' });
+    const a = await freshWorkspace({ channelName: `tabs-2-${run}` });
+    const b = await Workspace.open<CertdeskKey>({ pki, factory: a.factory, name: a.name, channelName: `tabs-2-${run}` });
     const id = (await a.ws.ensureWorkspace()).appliances[0]!.appliance.id;
     await a.ws.addIpAddress(id, { ip: '192.0.2.1', dnsName: 'one.example.com' });
     await a.ws.addIpAddress(id, { ip: '192.0.2.2', dnsName: 'two.example.com' });
@@ -139,8 +140,8 @@ describe('several tabs', () => {
         return run;
       },
     };
-    const a = await freshWorkspace({ locks, channelName: 'tabs-3' });
-    const b = await Workspace.open<CertdeskKey>({ pki, factory: a.factory, name: a.name, locks, channelName: 'tabs-3' });
+    const a = await freshWorkspace({ locks, channelName: `tabs-3-${run}` });
+    const b = await Workspace.open<CertdeskKey>({ pki, factory: a.factory, name: a.name, locks, channelName: `tabs-3-${run}` });
     const id = (await a.ws.ensureWorkspace()).appliances[0]!.appliance.id;
     await Promise.all([
       a.ws.addIpAddress(id, { ip: '192.0.2.1', dnsName: 'one.example.com' }),

@@ -16,7 +16,8 @@ export async function freshWorkspace(
   overrides: Partial<WorkspaceOptions<CertdeskKey>> = {},
 ): Promise<{ ws: Workspace<CertdeskKey>; factory: IDBFactory; name: string }> {
   const factory = overrides.factory ?? new IDBFactory();
-  const name = overrides.name ?? `certdesk-test-${++counter}`;
+  // Unique per file and run: BroadcastChannel names are process-wide when vitest uses threads.
+  const name = overrides.name ?? `certdesk-test-${++counter}-${crypto.randomUUID()}`;
   const ws = await Workspace.open<CertdeskKey>({ pki, factory, name, channelName: `test:${name}`, ...overrides });
   return { ws, factory, name };
 }
