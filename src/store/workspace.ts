@@ -1,15 +1,17 @@
 /**
  * The workspace: every action the UI calls, and the read model it renders.
  *
- *   const ws = await Workspace.open({ pki });             // pki: src/store/pki.ts
+ *   const ws = await Workspace.open({ pki: pkiServices() });   // src/store/pki.ts
  *   const view = await ws.ensureWorkspace();              // first start: a default appliance
  *   ws.subscribe((notice) => …);                          // 'changed' (this or another tab), 'reload-needed'
  *   await ws.createSelfSigned(applianceId, { … });        // → CertificateEntry
  *   await ws.createRequest(applianceId, { … });           // → RequestEntry (CSR in .der)
- *   await ws.importFiles(applianceId, [{ name, bytes, password? }]);  // → ImportSummary
+ *   await ws.importFiles(applianceId, [{ name, bytes, password? }], { signal, onProgress });  // → ImportSummary
  *   await ws.checkReadiness(certId, ips, { downtimeConfirmed });      // → ReadinessProblem[]
  *   await ws.assignIps(certId, ips, { downtimeConfirmed, warningsAccepted });
- *   await ws.deleteCertificate(certId); ws.addAppliance({ … }); ws.addIpAddress(id, { ip, dnsName });
+ *   await ws.deleteCertificate(certId); ws.addAppliance({ … }); ws.updateAppliance(id, { … });
+ *   await ws.addIpAddress(id, { ip, dnsName });           // served by the factory default
+ *   await ws.certificateMaterial(certId);                 // { certificate, key, chain } for export
  *   await ws.replicate(certId, toApplianceId);            // certificate + key + chain
  *   await ws.recordSoftwareUpdate(id, { requestedAt?, installedAt?, certificateIds? });
  *   await ws.failoverCheck(primaryId, backupId); ws.atlasCheck(certId);
