@@ -31,7 +31,7 @@ const families = ['rsa', 'ec'] as const;
 describe('OpenSSL reads what Certdesk writes: PKCS#12', () => {
   const cases = families.flatMap((family) =>
     (['modern', 'legacy'] as const).flatMap((preset) =>
-      ['changeit', 'pässwörd€', ''].map((password) => ({ family, preset, password })),
+      ['changeit', 'pässwörd€', 'k🔑y', ''].map((password) => ({ family, preset, password })),
     ),
   );
   it.each(cases)('$family, $preset, password $password', async ({ family, preset, password }) => {
@@ -111,7 +111,7 @@ describe('Certdesk reads what OpenSSL writes: every pkcs12 -export option that c
     { name: '-iter 300000', args: ['-iter', '300000'], integrity: 'mac' },
   ];
   const cases = families.flatMap((family) =>
-    variants.flatMap((v) => ['changeit', 'pässwörd€', ''].map((password) => ({ ...v, family, password }))),
+    variants.flatMap((v) => ['changeit', 'pässwörd€', 'k🔑y', ''].map((password) => ({ ...v, family, password }))),
   );
   it.each(cases)('$family, $name, password $password', async ({ family, args, integrity, password }) => {
     const dir = tempDir();

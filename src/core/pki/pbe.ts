@@ -12,7 +12,6 @@
  */
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha224, sha256, sha384, sha512, sha512_224, sha512_256 } from '@noble/hashes/sha2.js';
-import { pbkdf2Async } from '@noble/hashes/pbkdf2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import type { CHash, Hash } from '@noble/hashes/utils.js';
 import * as des from 'des.js';
@@ -652,8 +651,49 @@ export async function pkcs12Kdf(
   return out.subarray(0, length);
 }
 
-/** PBKDF2 (RFC 8018 §5.2): WebCrypto where it has the PRF, @noble/hashes otherwise. */
-export async function pbkdf2(hash: HashAlgorithm, password: Uint8Array, salt: Uint8Array, iterations: number, length: number): Promise<Uint8Array> {
+/**
+ * PBKDF2 (RFC 8018 §5.2) in JavaScript over @noble/hashes HMAC, for the PRFs WebCrypto lacks
+ * (HMAC-SHA224, -SHA512/224, -SHA512/256). Yields and checks for cancellation as it goes.
+ */
+async function pbkdf2Js(hash: HashAlgorithm, password: Uint8Array, salt: Uint8Array, iterations: number, length: number, signal?: AbortSignal): Promise<Uint8Array> {
+  const prf = hmac.create(hash.noble, password);
+  const u = hash.outputLen;
+  const blocks = Math.ceil(length / u);
+  const out = new Uint8Array(blocks * u);
+  const block = new Uint8Array(salt.length + 4);
+  block.set(salt);
+  const ui = new Uint8Array(u);
+  let work: Hash<unknown> | undefined;
+  for (let i = 1; i <= blocks; i++) {
+    new DataView(block.buffer).setUint32(salt.length, i); // INT(i), big-endian
+    const first: Hash<unknown> = prf._cloneInto(work as never);
+    work = first;
+    first.update(block).digestInto(ui); // U_1
+    const t = out.subarray((i - 1) * u, i * u);
+    t.set(ui);
+    for (let j = 1; j < iterations; j++) {
+      const next: Hash<unknown> = prf._cloneInto(work as never);
+      work = next;
+      next.update(ui).digestInto(ui); // U_j
+      for (let k = 0; k < u; k++) t[k]! ^= ui[k]!;
+      if ((j & (KDF_YIELD_EVERY - 1)) === 0) {
+        await yieldToEventLoop();
+        throwIfAborted(signal);
+      }
+    }
+  }
+  return out.subarray(0, length);
+}
+
+/** PBKDF2 (RFC 8018 §5.2): WebCrypto where it has the PRF, JavaScript otherwise. */
+export async function pbkdf2(
+  hash: HashAlgorithm,
+  password: Uint8Array,
+  salt: Uint8Array,
+  iterations: number,
+  length: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
   if (hash.webCrypto) {
     const key = await globalThis.crypto.subtle.importKey('raw', bs(password), 'PBKDF2', false, ['deriveBits']);
     const bits = await globalThis.crypto.subtle.deriveBits(
@@ -663,7 +703,7 @@ export async function pbkdf2(hash: HashAlgorithm, password: Uint8Array, salt: Ui
     );
     return new Uint8Array(bits);
   }
-  return pbkdf2Async(hash.noble, password, salt, { c: iterations, dkLen: length, asyncTick: 20 });
+  return pbkdf2Js(hash, password, salt, iterations, length, signal);
 }
 
 /** PKCS#12 KDF with budget, cancellation and cache. */
@@ -699,7 +739,7 @@ export async function derivePbkdf2(
   throwIfAborted(ctx.signal);
   const key = `pbkdf2|${hash.name}|${hex(password)}|${hex(salt)}|${iterations}|${length}`;
   if (!ctx.cache?.has(key)) ctx.budget.charge(iterations, what);
-  const out = await cached(ctx, key, () => pbkdf2(hash, password, salt, iterations, length));
+  const out = await cached(ctx, key, () => pbkdf2(hash, password, salt, iterations, length, ctx.signal));
   throwIfAborted(ctx.signal);
   return out;
 }

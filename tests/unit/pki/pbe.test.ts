@@ -87,11 +87,21 @@ describe('PBKDF2', () => {
     const out = await pbkdf2(hashByName('SHA-1'), new TextEncoder().encode('password'), new TextEncoder().encode('salt'), 4096, 20);
     expect(hex(out)).toBe('4b007901b765489abead49d926f721d065a429c1');
   });
-  it.each(['SHA-224', 'SHA-512/256'] as const)('%s (no WebCrypto PRF) matches `openssl kdf PBKDF2`', async (name) => {
-    const r = openssl(['kdf', '-keylen', '32', '-kdfopt', `digest:${name === 'SHA-224' ? 'SHA224' : 'SHA512-256'}`, '-kdfopt', 'pass:password', '-kdfopt', 'salt:saltsalt', '-kdfopt', 'iter:100', 'PBKDF2']);
+  it.each([
+    ['SHA-224', 'SHA224', 100, 32],
+    ['SHA-224', 'SHA224', 40_000, 60],
+    ['SHA-512/256', 'SHA512-256', 100, 32],
+    ['SHA-512/224', 'SHA512-224', 3, 20],
+  ] as const)('%s (no WebCrypto PRF), %d iterations, %d bytes, matches `openssl kdf PBKDF2`', async (name, digest, iter, len) => {
+    const r = openssl(['kdf', '-keylen', String(len), '-kdfopt', `digest:${digest}`, '-kdfopt', 'pass:password', '-kdfopt', 'salt:saltsalt', '-kdfopt', `iter:${iter}`, 'PBKDF2']);
     expect(r.status, r.stderr).toBe(0);
-    const out = await pbkdf2(hashByName(name), new TextEncoder().encode('password'), new TextEncoder().encode('saltsalt'), 100, 32);
+    const out = await pbkdf2(hashByName(name), new TextEncoder().encode('password'), new TextEncoder().encode('saltsalt'), iter, len);
     expect(hex(out)).toBe(r.stdout.trim().replace(/:/g, '').toLowerCase());
+  });
+  it('the JavaScript PBKDF2 can be cancelled while it runs', async () => {
+    const c = new AbortController();
+    setTimeout(() => c.abort(), 100);
+    expect(await codeOf(pbkdf2(hashByName('SHA-224'), new Uint8Array(1), new Uint8Array(8), 100_000_000, 28, c.signal))).toBe('AbortError');
   });
   it('accepts an empty password (a NULL or "" PKCS#12 password under PBES2)', async () => {
     const r = openssl(['kdf', '-keylen', '32', '-kdfopt', 'digest:SHA256', '-kdfopt', 'hexpass:', '-kdfopt', 'salt:saltsalt', '-kdfopt', 'iter:2', 'PBKDF2']);
