@@ -21,7 +21,7 @@
  */
 import { authorityKeyId, CertificatePool, DerError, nameToString, parseChainCertificate, subjectKeyId, verifySignature, type ChainCertificate, type GeneralName } from './chain';
 import { sanCoversName, subjectAltNames } from './hostname';
-import { caIssuersUrls, certificateProblems, evaluate, isCa, shortName, toValidationProblems, type ValidationOptions, type ValidationProblem } from './path-validation';
+import { caIssuersUrls, certificateProblems, evaluate, isCa, shortName, toValidationProblems, vettedRootsFor, type ValidationOptions, type ValidationProblem } from './path-validation';
 import { findBuiltInIssuer } from './root-store';
 
 export type ChainStatus =
@@ -122,17 +122,19 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
   if (options.isPublicSuffix) validation.isPublicSuffix = options.isPublicSuffix;
   if (options.signal) validation.signal = options.signal;
   if (options.builtInRoots) validation.vettedRoots = options.builtInRoots;
-  const builtIn = options.builtInRoots ?? [];
-  const settings = {
-    now,
-    purpose: options.purpose ?? 'serverAuth',
-    purposeOid: options.purpose === 'clientAuth' ? '1.3.6.1.5.5.7.3.2' : '1.3.6.1.5.5.7.3.1',
-    isVettedRoot: (c: ChainCertificate) => builtIn.some((r) => sameBytes(r, c.der)),
-  } as const;
+  const settings = (vetted: readonly Uint8Array[]) =>
+    ({
+      now,
+      purpose: options.purpose ?? 'serverAuth',
+      purposeOid: options.purpose === 'clientAuth' ? '1.3.6.1.5.5.7.3.2' : '1.3.6.1.5.5.7.3.1',
+      isVettedRoot: (c: ChainCertificate) => vetted.some((r) => sameBytes(r, c.der)),
+    }) as const;
 
   if (await isSelfSigned(cert, own)) {
     if (isCa(cert)) {
-      const problems = certificateProblems(cert, 'anchor', settings);
+      let problems = certificateProblems(cert, 'anchor', settings(options.builtInRoots ?? []));
+      const vetted = await vettedRootsFor(problems, options.builtInRoots);
+      if (vetted) problems = certificateProblems(cert, 'anchor', settings(vetted));
       if (problems.length === 0) return { kind: 'complete', path: [cert.der] };
       return { kind: 'untrusted', problems: await toValidationProblems(problems, [cert]) };
     }

@@ -28,6 +28,7 @@ import {
 import { formatIpAddress, isValidPresentedDnsName, sanCoversName, subjectAltNames, type PublicSuffixCheck } from './hostname';
 import { checkNameConstraints, constrainedNames, NameConstraintsError, parseNameConstraints, type NameConstraints } from './name-constraints';
 import { limits } from './limits';
+import { loadBuiltInRoots } from './root-store';
 import { throwIfAborted } from '../errors';
 
 /** What to validate for. */
@@ -456,6 +457,19 @@ export interface Evaluation {
   outcome?: PathBuildOutcome<RawProblem>;
 }
 
+/** Codes of the CABF root profile (BR §7.1.2.1), which vetted roots are exempt from. */
+export const rootProfileCodes: ReadonlySet<string> = new Set(['root-has-extended-key-usage', 'root-authority-key-identifier']);
+
+/**
+ * The roots exempt from the CABF root profile when the caller named none: the built-in
+ * Mozilla store, loaded only when a root actually broke that profile (rare: a few roots from
+ * before the rule, such as QuoVadis Root CA 2).
+ */
+export async function vettedRootsFor(problems: readonly RawProblem[], given: readonly Uint8Array[] | undefined): Promise<readonly Uint8Array[] | undefined> {
+  if (given || !problems.some((p) => rootProfileCodes.has(p.code))) return undefined;
+  return (await loadBuiltInRoots()).roots;
+}
+
 /** Builds and validates from already-parsed certificates (used by chain-status.ts too). */
 export async function evaluate(
   leaf: ChainCertificate,
@@ -506,6 +520,8 @@ export async function evaluate(
     const top = outcome.longest[outcome.longest.length - 1]!;
     problems.push(p('no-trusted-root', top, `No trusted root was found for ${who(top)}: its issuer “${shortName(top.issuer)}” is not among the imported certificates. Import the intermediate and root certificates from your CA.`));
   }
+  const vetted = await vettedRootsFor(problems, options.vettedRoots);
+  if (vetted) return evaluate(leaf, anchors, intermediates, { ...options, vettedRoots: vetted }, role);
   return { ok: false, problems, partialPath: outcome.longest, outcome };
 }
 
