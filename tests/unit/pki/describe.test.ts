@@ -134,3 +134,67 @@ describe('roles and decoded extensions', () => {
     await expect(describeCertificate(Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x00))).rejects.toMatchObject({ code: 'invalid-certificate' });
   });
 });
+
+describe('hostile certificates are described or refused with a typed error, never a crash', async () => {
+  const { issueCertificate, extension } = await import('../../../src/core/pki/certificate');
+  const { subjectAltNameExtension } = await import('../../../src/core/pki/csr');
+  const { encodeSubject } = await import('../../../src/core/pki/names');
+  const { generateKey } = await import('../../../src/core/pki/keys');
+  const { Extension } = await import('@peculiar/asn1-x509');
+  const { OctetString } = await import('@peculiar/asn1-schema');
+
+  async function issue(cn: string, extensions: InstanceType<typeof Extension>[]): Promise<Uint8Array> {
+    const key = await generateKey('ECDSA-P256', { exportable: false });
+    const name = encodeSubject({ CN: cn });
+    return issueCertificate({ subject: name, issuer: name, spki: key.spki, notBefore: new Date('2026-01-01Z'), notAfter: new Date('2027-01-01Z'), extensions, signer: key });
+  }
+
+  /** Replaces the first occurrence of `from` in the DER (same length): the issuer name, which comes first. */
+  function patch(der: Uint8Array, from: number[], to: number[]): Uint8Array {
+    const out = der.slice();
+    const at = Buffer.from(out).indexOf(Buffer.from(from));
+    expect(at).toBeGreaterThan(0);
+    out.set(to, at);
+    return out;
+  }
+
+  it('5,000 SANs', async () => {
+    const sans = Array.from({ length: 5000 }, (_, i) => ({ type: 'dns' as const, value: `host${i}.example.test` }));
+    const der = await issue('many.example.test', [subjectAltNameExtension(sans)]);
+    const decoded = await decodeInput(der);
+    const d = await describeCertificate(decoded.certificates[0]!.der);
+    expect(d.subjectAltNames).toHaveLength(5000);
+    expect(d.subjectAltNames[4999]).toEqual({ type: 'dns', value: 'host4999.example.test' });
+  });
+
+  it('an unknown critical extension is shown as OID + hex with its critical flag', async () => {
+    const der = await issue('a.example', [new Extension({ extnID: '1.3.6.1.4.1.99999.1', critical: true, extnValue: new OctetString(Uint8Array.of(0x05, 0x00).buffer) })]);
+    const d = await describeCertificate(der);
+    expect(d.extensions).toEqual([{ oid: '1.3.6.1.4.1.99999.1', name: '1.3.6.1.4.1.99999.1', critical: true, kind: 'unknown', hex: '0500' }]);
+  });
+
+  it('a damaged known extension is shown as unreadable, not thrown', async () => {
+    const der = await issue('a.example', [extension('2.5.29.19', true, new OctetString(Uint8Array.of(1, 2, 3).buffer))]);
+    const d = await describeCertificate(der);
+    expect(d.extensions[0]).toMatchObject({ oid: '2.5.29.19', kind: 'unreadable', critical: true });
+    expect(d.isCA).toBe(false);
+  });
+
+  const names: { name: string; from: number[]; to: number[]; check: (d: CertificateDescription) => void }[] = [
+    { name: 'a NUL inside a name', from: [0x0c, 0x05, 0x61, 0x58, 0x62, 0x58, 0x63], to: [0x0c, 0x05, 0x61, 0x00, 0x62, 0x58, 0x63], check: (d) => expect(d.issuer[0]!.value).toBe('a\\00bXc') },
+    { name: 'non-UTF-8 bytes in a UTF8String', from: [0x0c, 0x05, 0x61, 0x58, 0x62, 0x58, 0x63], to: [0x0c, 0x05, 0x61, 0xff, 0xfe, 0x58, 0x63], check: (d) => expect(d.issuer[0]!.value).toMatch(/^a..Xc$/) },
+  ];
+  for (const c of names) {
+    it(c.name, async () => {
+      const der = patch(await issue('aXbXc', []), c.from, c.to);
+      const d = await describeCertificate(der);
+      expect(d.selfSigned).toBe(false); // the patch broke the signature, and we notice
+      c.check(d);
+    });
+  }
+
+  it('an odd-length BMPString is refused as invalid-certificate', async () => {
+    const der = patch(await issue('aXbXc', []), [0x0c, 0x05, 0x61, 0x58, 0x62, 0x58, 0x63], [0x1e, 0x05, 0x00, 0x61, 0x00, 0x62, 0x00]);
+    await expect(describeCertificate(der)).rejects.toMatchObject({ code: 'invalid-certificate' });
+  });
+});
