@@ -1,0 +1,199 @@
+/**
+ * Status > Basics for one appliance: the facts the guide's screenshot shows to identify the
+ * appliance being updated, as one model that both the Basics page and the picture in the
+ * support package are drawn from. The picture is text drawn on a canvas (no screenshot API
+ * exists for a page to capture itself), exported as PNG.
+ */
+import { CertdeskError } from '../../core/errors';
+import type { ChainStatus } from '../../core/pki/chain-status';
+import type { ApplianceView, CertificateView } from '../../store/workspace';
+import { formatDate, issuedTo, wordsFor } from './certificate-status';
+import { formatDateTime, roleLabel, updateWait } from './appliance-words';
+import type { StatusWord } from './status-words';
+import { toneIcon } from './status-words';
+
+export interface BasicsRow {
+  label: string;
+  value: string;
+  words?: StatusWord[];
+}
+
+export interface BasicsSection {
+  title: string;
+  rows: BasicsRow[];
+  /** Shown when the section has no rows. */
+  empty?: string;
+}
+
+export interface BasicsModel {
+  title: string;
+  sections: BasicsSection[];
+}
+
+/** The model of Status > Basics for `view` at `now`. */
+export function basicsModel(view: ApplianceView, chains: Readonly<Record<string, ChainStatus>>, now: number): BasicsModel {
+  const { appliance } = view;
+  const byId = new Map(view.certificates.map((c) => [c.id, c] as const));
+  const bySha = new Map(view.certificates.map((c) => [c.sha256, c] as const));
+  const build = appliance.clientSoftware;
+  const wait = updateWait(appliance, now);
+  const servers = view.certificates.filter((c) => c.kind === 'server');
+  return {
+    title: `Status > Basics: ${appliance.name}`,
+    sections: [
+      {
+        title: 'Appliance',
+        rows: [
+          { label: 'Appliance name', value: appliance.name },
+          { label: 'Role', value: roleLabel[appliance.role] },
+          { label: 'Hostname', value: appliance.hostname },
+          { label: 'Site hostname', value: appliance.siteHostname },
+          { label: 'In production', value: appliance.inProduction ? 'Yes' : 'No' },
+        ],
+      },
+      {
+        title: 'IP addresses',
+        empty: 'No IP addresses recorded yet.',
+        rows: view.ips.map((ip) => {
+          const cert = ip.certificateId ? byId.get(ip.certificateId) : undefined;
+          return {
+            label: `${ip.ip} (${ip.dnsName})`,
+            value: cert ? `${cert.friendlyName}, expires ${formatDate(cert.facts.notAfter)}` : 'No certificate',
+            ...(cert ? { words: wordsFor(cert, chains[cert.id], now) } : {}),
+          };
+        }),
+      },
+      {
+        title: 'Client software',
+        rows: [
+          {
+            label: 'Roots built in',
+            value: build.roots.map((sha) => bySha.get(sha)?.friendlyName ?? `SHA-256 ${sha.slice(0, 16)}…`).join(', ') || 'None',
+          },
+          {
+            label: 'Update requested',
+            value: build.updateRequestedAt === undefined ? 'Not recorded' : formatDateTime(build.updateRequestedAt),
+          },
+          {
+            label: 'Update installed',
+            value: build.updateInstalledAt === undefined ? 'Not recorded' : formatDateTime(build.updateInstalledAt),
+            ...(wait ? { words: [wait] } : {}),
+          },
+        ],
+      },
+      {
+        title: 'Certificates',
+        empty: 'No certificates.',
+        rows: [...servers, ...view.certificates.filter((c) => c.kind !== 'server')].map((cert) => certificateRow(cert, chains, now)),
+      },
+    ],
+  };
+}
+
+function certificateRow(cert: CertificateView, chains: Readonly<Record<string, ChainStatus>>, now: number): BasicsRow {
+  const kind = cert.kind === 'server' ? '' : cert.kind === 'root' ? 'Root certificate, ' : 'Intermediate certificate, ';
+  return {
+    label: cert.friendlyName,
+    value: `${kind}issued to ${issuedTo(cert)}, expires ${formatDate(cert.facts.notAfter)}`,
+    words: wordsFor(cert, chains[cert.id], now),
+  };
+}
+
+/** The model as plain text lines (what the picture draws; also useful to read in tests). */
+export function basicsLines(model: BasicsModel): { text: string; style: 'title' | 'heading' | 'row' | 'words' }[] {
+  const lines: { text: string; style: 'title' | 'heading' | 'row' | 'words' }[] = [{ text: model.title, style: 'title' }];
+  for (const section of model.sections) {
+    lines.push({ text: section.title, style: 'heading' });
+    if (section.rows.length === 0 && section.empty) lines.push({ text: section.empty, style: 'row' });
+    for (const row of section.rows) {
+      lines.push({ text: `${row.label}: ${row.value}`, style: 'row' });
+      if (row.words?.length) lines.push({ text: row.words.map((w) => `${toneIcon[w.tone]} ${w.text}`).join('   '), style: 'words' });
+    }
+  }
+  return lines;
+}
+
+const WIDTH = 1000;
+const MARGIN = 32;
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+const STYLE = {
+  title: { size: 26, weight: '700', gap: 18, colour: '#1b1f24' },
+  heading: { size: 19, weight: '700', gap: 14, colour: '#1d4e89' },
+  row: { size: 16, weight: '400', gap: 6, colour: '#1b1f24' },
+  words: { size: 15, weight: '400', gap: 4, colour: '#57606a' },
+} as const;
+
+/** Breaks `text` into lines no wider than `width` at spaces (long words are cut). */
+function wrap(context: CanvasRenderingContext2D, text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    const next = line ? `${line} ${word}` : word;
+    if (context.measureText(next).width <= width || !line) {
+      line = next;
+    } else {
+      out.push(line);
+      line = word;
+    }
+    while (context.measureText(line).width > width && line.length > 1) {
+      let cut = line.length - 1;
+      while (cut > 1 && context.measureText(line.slice(0, cut)).width > width) cut--;
+      out.push(line.slice(0, cut));
+      line = line.slice(cut);
+    }
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+/**
+ * Draws the model as a PNG picture of Status > Basics (light theme, whatever the page's theme,
+ * so it reads the same in the vendor's mail). Browser only: needs a canvas.
+ */
+export async function drawBasicsPicture(model: BasicsModel, generatedAt: number): Promise<Uint8Array> {
+  const lines = [...basicsLines(model), { text: `Drawn by Certdesk on ${formatDateTime(generatedAt)}`, style: 'words' as const }];
+  const canvas = document.createElement('canvas');
+  const scale = 2; // crisp on the vendor's high-density screens
+  const measure = canvas.getContext('2d');
+  if (!measure) throw pictureFailed();
+  const laid: { text: string; style: keyof typeof STYLE; y: number }[] = [];
+  let y = MARGIN;
+  for (const line of lines) {
+    const style = STYLE[line.style];
+    measure.font = `${style.weight} ${style.size}px ${FONT}`;
+    y += style.gap;
+    for (const part of wrap(measure, line.text, WIDTH - 2 * MARGIN - (line.style === 'row' || line.style === 'words' ? 16 : 0))) {
+      y += style.size * 1.35;
+      laid.push({ text: part, style: line.style, y });
+    }
+  }
+  const height = Math.ceil(y + MARGIN);
+  canvas.width = WIDTH * scale;
+  canvas.height = height * scale;
+  const context = canvas.getContext('2d')!;
+  context.scale(scale, scale);
+  context.fillStyle = '#ffffff';
+  context.fillRect(0, 0, WIDTH, height);
+  context.textBaseline = 'alphabetic';
+  for (const line of laid) {
+    const style = STYLE[line.style];
+    context.font = `${style.weight} ${style.size}px ${FONT}`;
+    context.fillStyle = style.colour;
+    const indent = line.style === 'row' || line.style === 'words' ? 16 : 0;
+    context.fillText(line.text, MARGIN + indent, line.y - style.size * 0.3);
+    if (line.style === 'heading') {
+      context.fillStyle = '#d0d7de';
+      context.fillRect(MARGIN, line.y + 4, WIDTH - 2 * MARGIN, 1);
+    }
+  }
+  const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/png'));
+  if (!blob) throw pictureFailed();
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+function pictureFailed(): CertdeskError {
+  return new CertdeskError(
+    'picture-not-drawn',
+    'This browser could not draw the picture of Status > Basics. Take a screenshot of the Basics page yourself and add it to the .zip.',
+  );
+}
