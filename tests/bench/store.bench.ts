@@ -20,7 +20,7 @@ import { pki } from '../unit/store/support';
 
 const rootsPem = readFileSync(fileURLToPath(new URL('../../../shared/fixtures/mozilla-roots.pem', import.meta.url)));
 
-async function workspaceOf5000(factory: IDBFactory, name: string): Promise<void> {
+export async function workspaceOf5000(factory: IDBFactory, name: string): Promise<void> {
   const ws = await Workspace.open<CertdeskKey>({ pki, factory, name, channelName: `bench:${name}` });
   const rootDers = (await pki.decodeInput(new Uint8Array(rootsPem), {})).certificates.map((c) => c.der);
   const rootFacts = await Promise.all(rootDers.map((der) => readCertificateFacts(der)));
