@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  Budget,
+  BudgetExhausted,
   buildPath,
   CertificatePool,
   DerError,
@@ -11,6 +13,7 @@ import {
   type ChainCertificate,
 } from '../../../src/core/pki/chain';
 import { fixture } from '../../support/fixtures';
+import { limits } from '../../../src/core/pki/limits';
 import { bytes, der, makeCert, makeFamily, makeKeys } from './chain-fixtures';
 
 describe('readTlv accepts only DER', () => {
@@ -125,6 +128,30 @@ describe('RSA keys are checked before any arithmetic', () => {
     const start = performance.now();
     expect(await verifySignature(leaf, issuer)).toMatchObject({ ok: false, code: 'unsupported-key' });
     expect(performance.now() - start).toBeLessThan(50);
+  });
+});
+
+describe('RSA key size limit', () => {
+  it('an 8192-bit issuer key is checked (and here simply does not verify)', async () => {
+    const f = await makeFamily('rsa2048');
+    const modulus = new Uint8Array(1024).fill(0xab);
+    modulus[0] = 0xc5;
+    const rsaKey = der(0x30, der(0x02, new Uint8Array([0, ...modulus])), der(0x02, bytes(1, 0, 1)));
+    const algorithm = der(0x30, der(0x06, bytes(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01)), der(0x05));
+    const issuer = { ...parseChainCertificate(f.ica.der), spki: der(0x30, algorithm, der(0x03, new Uint8Array([0, ...rsaKey]))) };
+    expect(await verifySignature(parseChainCertificate(f.leaf.der), issuer)).toMatchObject({ ok: false, code: 'bad-signature' });
+  });
+});
+
+describe('Budget (limits.ts), at each limit and one past it', () => {
+  it.each([
+    ['signature checks', limits.maxChainSignatureChecks, (b: Budget) => b.spendSignatureCheck()],
+    ['path-building calls', limits.maxPathBuildCalls, (b: Budget) => b.spendBuildCall()],
+    ['name-constraint comparisons', limits.maxNameConstraintChecks, (b: Budget) => b.spendNameConstraintChecks(1)],
+  ] as const)('%s: %i allowed', (_name, limit, spend) => {
+    const budget = new Budget();
+    for (let i = 0; i < limit; i++) spend(budget);
+    expect(() => spend(budget)).toThrow(BudgetExhausted);
   });
 });
 
