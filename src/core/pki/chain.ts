@@ -9,6 +9,7 @@
  * thousands of certificates of a conformance run.
  */
 import { limits } from './limits';
+import { throwIfAborted } from '../errors';
 
 // ---------------------------------------------------------------------------------------------
 // DER
@@ -771,7 +772,7 @@ export async function buildPath<P>(
   anchors: CertificatePool,
   intermediates: CertificatePool,
   hooks: PathBuilderHooks<P>,
-  options: { maxIntermediates: number; budget?: Budget; subtle?: SubtleCrypto },
+  options: { maxIntermediates: number; budget?: Budget; subtle?: SubtleCrypto; signal?: AbortSignal },
 ): Promise<PathBuildOutcome<P>> {
   const budget = options.budget ?? new Budget();
   // Keyed by the certificate object and the issuer's key: never by bytes an attacker could
@@ -822,6 +823,7 @@ export async function buildPath<P>(
 
   const extend = async (path: ChainCertificate[]): Promise<boolean> => {
     budget.spendBuildCall();
+    throwIfAborted(options.signal);
     const cert = path[path.length - 1]!;
     const anchorCandidates = order(cert, anchors.issuersOf(cert));
     for (const anchor of anchorCandidates) {

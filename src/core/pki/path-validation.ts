@@ -501,7 +501,7 @@ export async function evaluate(
       checkAnchor: (c) => verdict(certificateProblems(c, 'anchor', s)),
       checkPath: (path) => verdict(pathProblems(path, s, role, budget)),
     },
-    { maxIntermediates: options.maxIntermediates ?? limits.maxIntermediates, budget },
+    { maxIntermediates: options.maxIntermediates ?? limits.maxIntermediates, budget, ...(options.signal ? { signal: options.signal } : {}) },
   );
   throwIfAborted(options.signal);
   if (outcome.path) return { ok: true, path: outcome.path, problems: [], partialPath: outcome.path, outcome };

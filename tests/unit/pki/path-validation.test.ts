@@ -389,6 +389,12 @@ describe('path building', () => {
     expect(result.partialPath).toEqual([leaf.der, ica.der]);
   });
 
+  it('cancels with an AbortError', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(buildAndValidate(family.leaf.der, { intermediates: [family.ica.der], roots: [family.root.der] }, { time: now, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('rejects bytes that are not a certificate', async () => {
     const result = await buildAndValidate(new Uint8Array([0x30, 0x80, 0, 0]), { intermediates: [], roots: [family.root.der] });
     expect(result).toMatchObject({ ok: false, problems: [{ code: 'malformed-certificate' }] });
