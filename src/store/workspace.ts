@@ -951,14 +951,20 @@ function applianceView(
   ips: IpAssignment[],
   now: number,
 ): ApplianceView {
+  certificates.sort((a, b) => a.importedAt - b.importedAt || a.id.localeCompare(b.id));
   const index = indexBySubject(certificates.map((c) => c.facts));
   const keysById = new Map(keys.map((k) => [k.id, k] as const));
   const certNames = new Map(certificates.map((c) => [c.id, c.friendlyName] as const));
   const served = new Map<string, string[]>();
   for (const a of ips) served.set(a.certificateId, [...(served.get(a.certificateId) ?? []), a.ip]);
-  const certViews = certificates
-    .sort((a, b) => a.importedAt - b.importedAt || a.id.localeCompare(b.id))
-    .map((c): CertificateView => {
+  const byKey = new Map<string, CertificateEntry[]>();
+  for (const c of certificates) {
+    if (c.keyId === undefined) continue;
+    const list = byKey.get(c.keyId);
+    if (list) list.push(c);
+    else byKey.set(c.keyId, [c]);
+  }
+  const certViews = certificates.map((c): CertificateView => {
       const key = c.keyId ? keysById.get(c.keyId) : undefined;
       const view: CertificateView = {
         id: c.id,
@@ -979,8 +985,8 @@ function applianceView(
       if (key) {
         view.keyId = key.id;
         view.keyExportable = key.key.exportable;
-        const previous = certificates
-          .filter((o) => o.keyId === c.keyId && o.id !== c.id && o.facts.notAfter < c.facts.notAfter)
+        const previous = (byKey.get(key.id) ?? [])
+          .filter((o) => o.id !== c.id && o.facts.notAfter < c.facts.notAfter)
           .sort((a, b) => b.facts.notAfter - a.facts.notAfter)[0];
         if (previous) view.renews = previous.id;
       }
@@ -1000,7 +1006,7 @@ function applianceView(
       exportable: k.key.exportable,
       publicKeySha256: k.key.publicKeySha256,
       createdAt: k.createdAt,
-      certificateIds: certificates.filter((c) => c.keyId === k.id).map((c) => c.id),
+      certificateIds: (byKey.get(k.id) ?? []).map((c) => c.id),
     })),
     ips: appliance.ipAddresses.map((e) => {
       const id = assignment.get(e.ip);
