@@ -914,6 +914,113 @@ function desEde3Cbc(type: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uint8Array
   return Uint8Array.from(cipher.update(data).concat(cipher.final()));
 }
 
+// ---------------------------------------------------------------------------------------------
+// AES in JavaScript, only for what WebCrypto refuses: Chromium has no AES-192 (crbug.com/533699),
+// yet OpenSSL's `-keypbe AES-192-CBC` files exist. Plain FIPS 197, checked against its
+// appendix C vectors and against Node's WebCrypto; speed does not matter for a few KB.
+
+const SBOX = new Uint8Array(256);
+const INV_SBOX = new Uint8Array(256);
+(() => {
+  // S-box from the multiplicative inverse in GF(2^8) and the affine map (FIPS 197 §5.1.1).
+  const rotl8 = (x: number, n: number) => ((x << n) | (x >>> (8 - n))) & 0xff;
+  let p = 1;
+  let q = 1;
+  do {
+    p = (p ^ (p << 1) ^ (p & 0x80 ? 0x1b : 0)) & 0xff; // p × 3
+    q ^= q << 1; // q ÷ 3
+    q ^= q << 2;
+    q ^= q << 4;
+    q &= 0xff;
+    if (q & 0x80) q ^= 0x09;
+    SBOX[p] = q ^ rotl8(q, 1) ^ rotl8(q, 2) ^ rotl8(q, 3) ^ rotl8(q, 4) ^ 0x63;
+  } while (p !== 1);
+  SBOX[0] = 0x63;
+  for (let i = 0; i < 256; i++) INV_SBOX[SBOX[i]!] = i;
+})();
+
+function gmul(a: number, b: number): number {
+  let r = 0;
+  while (b) {
+    if (b & 1) r ^= a;
+    a = (a << 1) ^ (a & 0x80 ? 0x11b : 0);
+    b >>= 1;
+  }
+  return r;
+}
+
+/** FIPS 197 §5.2 key expansion: (Nr + 1) round keys of 16 bytes. */
+export function aesExpandKey(key: Uint8Array): Uint8Array[] {
+  const nk = key.length / 4;
+  if (![4, 6, 8].includes(nk)) throw new RangeError('AES keys are 16, 24 or 32 bytes');
+  const nr = nk + 6;
+  const w = new Uint8Array(16 * (nr + 1));
+  w.set(key);
+  let rcon = 1;
+  for (let i = nk; i < 4 * (nr + 1); i++) {
+    let t = [w[4 * i - 4]!, w[4 * i - 3]!, w[4 * i - 2]!, w[4 * i - 1]!];
+    if (i % nk === 0) {
+      t = [SBOX[t[1]!]! ^ rcon, SBOX[t[2]!]!, SBOX[t[3]!]!, SBOX[t[0]!]!];
+      rcon = gmul(rcon, 2);
+    } else if (nk > 6 && i % nk === 4) {
+      t = t.map((b) => SBOX[b]!);
+    }
+    for (let j = 0; j < 4; j++) w[4 * i + j] = w[4 * (i - nk) + j]! ^ t[j]!;
+  }
+  return Array.from({ length: nr + 1 }, (_, r) => w.subarray(16 * r, 16 * r + 16));
+}
+
+/** One AES block, in place (FIPS 197 §5.1 and §5.3). State byte r + 4c is row r, column c. */
+export function aesBlock(roundKeys: Uint8Array[], block: Uint8Array, decrypt: boolean): void {
+  const nr = roundKeys.length - 1;
+  const addKey = (k: Uint8Array) => {
+    for (let i = 0; i < 16; i++) block[i]! ^= k[i]!;
+  };
+  const shiftRows = (dir: 1 | -1) => {
+    const old = block.slice();
+    for (let r = 1; r < 4; r++) for (let c = 0; c < 4; c++) block[r + 4 * c] = old[r + 4 * ((c + dir * r + 4) % 4)]!;
+  };
+  const mixColumns = (m: readonly number[]) => {
+    for (let c = 0; c < 4; c++) {
+      const a = block.slice(4 * c, 4 * c + 4);
+      for (let r = 0; r < 4; r++) {
+        block[4 * c + r] = gmul(a[0]!, m[(4 - r) % 4]!) ^ gmul(a[1]!, m[(5 - r) % 4]!) ^ gmul(a[2]!, m[(6 - r) % 4]!) ^ gmul(a[3]!, m[(7 - r) % 4]!);
+      }
+    }
+  };
+  if (!decrypt) {
+    addKey(roundKeys[0]!);
+    for (let round = 1; round <= nr; round++) {
+      for (let i = 0; i < 16; i++) block[i] = SBOX[block[i]!]!;
+      shiftRows(1);
+      if (round !== nr) mixColumns([2, 3, 1, 1]);
+      addKey(roundKeys[round]!);
+    }
+    return;
+  }
+  addKey(roundKeys[nr]!);
+  for (let round = nr - 1; round >= 0; round--) {
+    shiftRows(-1);
+    for (let i = 0; i < 16; i++) block[i] = INV_SBOX[block[i]!]!;
+    addKey(roundKeys[round]!);
+    if (round !== 0) mixColumns([14, 11, 13, 9]);
+  }
+}
+
+/** AES-CBC decryption with PKCS#7 padding check; null if the padding is wrong. */
+export function aesCbcDecryptJs(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array | null {
+  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) return null;
+  const roundKeys = aesExpandKey(key);
+  const out = ciphertext.slice();
+  for (let o = 0; o < out.length; o += 16) {
+    const block = out.subarray(o, o + 16);
+    aesBlock(roundKeys, block, true);
+    const prev = o === 0 ? iv : ciphertext.subarray(o - 16, o);
+    for (let i = 0; i < 16; i++) block[i]! ^= prev[i]!;
+  }
+  return stripPkcs5Padding(out, 16);
+}
+
 /**
  * Decrypts with a scheme. Returns null when the result is not properly padded, which for
  * password-derived keys means (with overwhelming probability) a wrong password.
@@ -929,8 +1036,8 @@ export async function pbeDecrypt(ctx: PbeContext, s: PbeScheme, password: string
     try {
       aesKey = await globalThis.crypto.subtle.importKey('raw', bs(key), 'AES-CBC', false, ['decrypt']);
     } catch {
-      // Chromium has no AES-192 (crbug.com/533699).
-      throw unsupported(`AES-${key.length * 8}-CBC in this browser`);
+      // Chromium has no AES-192 (crbug.com/533699): decrypt in JavaScript instead.
+      return aesCbcDecryptJs(key, iv, ciphertext);
     }
     try {
       return new Uint8Array(await globalThis.crypto.subtle.decrypt({ name: 'AES-CBC', iv: bs(iv) }, aesKey, bs(ciphertext)));
@@ -1020,6 +1127,25 @@ export async function encryptPrivateKeyInfo(
   password: string,
   options: EncryptPrivateKeyOptions = {},
 ): Promise<Uint8Array> {
+  try {
+    return await encryptKey(pkcs8, password, options);
+  } catch (error) {
+    throw exportError(error, 'encrypted key');
+  }
+}
+
+/** Errors while writing: ours pass through; anything else (a library or platform failure) is translated. */
+export function exportError(error: unknown, what: string): unknown {
+  if (error instanceof CertdeskError || (error instanceof DOMException && error.name === 'AbortError')) return error;
+  return new CertdeskError(
+    'export-failed',
+    `The ${what} could not be written: this browser's cryptography refused the work. Nothing was exported; ` +
+      `try again, or use the legacy preset.`,
+    { cause: error },
+  );
+}
+
+async function encryptKey(pkcs8: Uint8Array, password: string, options: EncryptPrivateKeyOptions): Promise<Uint8Array> {
   const preset = options.preset ?? 'modern';
   const iterations = options.iterations ?? presetIterations[preset];
   checkExportIterations(iterations);

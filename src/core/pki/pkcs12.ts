@@ -55,6 +55,7 @@ import {
   unsupported,
   utf8Password,
   wrongPasswordError,
+  exportError,
   type HashAlgorithm,
   type PbeContext,
   type PbeScheme,
@@ -511,6 +512,14 @@ function dataContentInfo(content: Uint8Array): Uint8Array {
  * returned; a mismatch is CertdeskError 'export-verify-failed'.
  */
 export async function exportPkcs12(input: Pkcs12ExportInput): Promise<Uint8Array> {
+  try {
+    return await writePkcs12(input);
+  } catch (error) {
+    throw exportError(error, 'PKCS#12 file');
+  }
+}
+
+async function writePkcs12(input: Pkcs12ExportInput): Promise<Uint8Array> {
   const { privateKey, certificates, friendlyName, password, preset, signal } = input;
   throwIfAborted(signal);
   if (preset !== 'modern' && preset !== 'legacy') {

@@ -3,6 +3,9 @@ import { CertdeskError } from '../../../src/core/errors';
 import { limits } from '../../../src/core/pki/limits';
 import {
   KdfBudget,
+  aesBlock,
+  aesCbcDecryptJs,
+  aesExpandKey,
   MalformedError,
   bmpPassword,
   childrenOf,
@@ -292,5 +295,33 @@ describe('decryptPrivateKeyInfo: hostile input → typed error', () => {
     const c = new AbortController();
     c.abort();
     expect(await codeOf(decryptPrivateKeyInfo(good, 'changeit', { signal: c.signal }))).toBe('AbortError');
+  });
+});
+
+describe('AES in JavaScript (fallback for AES-192, which Chromium lacks)', () => {
+  const fips197 = [
+    { key: '000102030405060708090a0b0c0d0e0f', cipher: '69c4e0d86a7b0430d8cdb78070b4c55a' },
+    { key: '000102030405060708090a0b0c0d0e0f1011121314151617', cipher: 'dda97ca4864cdfe06eaf70a0ec0d7191' },
+    { key: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', cipher: '8ea2b7ca516745bfeafc49904b496089' },
+  ];
+  it.each(fips197)('FIPS 197 appendix C, $key.length hex digits of key', ({ key, cipher }) => {
+    const roundKeys = aesExpandKey(h(key));
+    const block = h('00112233445566778899aabbccddeeff');
+    aesBlock(roundKeys, block, false);
+    expect(hex(block)).toBe(cipher);
+    aesBlock(roundKeys, block, true);
+    expect(hex(block)).toBe('00112233445566778899aabbccddeeff');
+  });
+  const lengths = [0, 1, 15, 16, 17, 1000];
+  it.each(fips197.flatMap(({ key }) => lengths.map((n) => ({ key, n }))))('CBC decrypts what WebCrypto encrypts: key $key, $n bytes', async ({ key, n }) => {
+    const data = new Uint8Array(n).map((_, i) => (i * 131) & 0xff);
+    const iv = new Uint8Array(16).map((_, i) => i * 3);
+    const k = await crypto.subtle.importKey('raw', h(key), 'AES-CBC', false, ['encrypt']);
+    const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-CBC', iv }, k, data));
+    expect(hex(aesCbcDecryptJs(h(key), iv, ciphertext)!)).toBe(hex(data));
+    const tampered = ciphertext.slice();
+    tampered[tampered.length - 17 >= 0 ? tampered.length - 17 : 0]! ^= 0x01;
+    if (ciphertext.length > 16) expect(aesCbcDecryptJs(h(key), iv, tampered)).toBeNull();
+    expect(aesCbcDecryptJs(h(key), iv, ciphertext.subarray(0, ciphertext.length - 1))).toBeNull();
   });
 });

@@ -157,6 +157,12 @@ describe('exportPkcs12: refuses bad input', () => {
     await expect(exportPkcs12({ password: 'x', preset: 'legacy', ...input })).rejects.toMatchObject({ code });
   });
 
+  it('translates a failure inside the work into export-failed, never a raw error', async () => {
+    const hostileName = { length: 1, charCodeAt: () => { throw new TypeError('boom'); } } as unknown as string;
+    const promise = exportPkcs12({ privateKey: key, certificates: certs, friendlyName: hostileName, password: 'x', preset: 'legacy', iterations: 1 });
+    await expect(promise).rejects.toMatchObject({ code: 'export-failed', name: 'CertdeskError' });
+  });
+
   it('honours an aborted signal', async () => {
     const c = new AbortController();
     c.abort();
