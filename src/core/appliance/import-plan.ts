@@ -146,11 +146,14 @@ export function planImport<K extends KeyMaterial>(
         continue;
       }
       const key = keysBySpki.get(incoming.facts.publicKeySha256);
+      // The CA's reply to a request carries no name of its own: it takes the request's, so the
+      // admin finds under the same friendly name what they asked for.
+      const answered = key ? [...requests.values()].find((r) => r.keyId === key.id && r.fulfilledBy === undefined) : undefined;
       const entry: CertificateEntry = {
         id: certificateId(ctx.applianceId, incoming.facts.sha256),
         applianceId: ctx.applianceId,
         sha256: incoming.facts.sha256,
-        friendlyName: incoming.friendlyName ?? incoming.facts.commonName ?? incoming.facts.subject ?? file.file,
+        friendlyName: incoming.friendlyName ?? answered?.friendlyName ?? incoming.facts.commonName ?? incoming.facts.subject ?? file.file,
         der: incoming.der,
         facts: incoming.facts,
         factoryDefault: false,
