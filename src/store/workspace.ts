@@ -965,33 +965,33 @@ function applianceView(
     else byKey.set(c.keyId, [c]);
   }
   const certViews = certificates.map((c): CertificateView => {
-      const key = c.keyId ? keysById.get(c.keyId) : undefined;
-      const view: CertificateView = {
-        id: c.id,
-        applianceId: c.applianceId,
-        sha256: c.sha256,
-        friendlyName: c.friendlyName,
-        der: c.der,
-        facts: c.facts,
-        factoryDefault: c.factoryDefault,
-        source: c.source,
-        importedAt: c.importedAt,
-        kind: certificateKind(c.facts),
-        validity: validityAt(c.facts, now),
-        chain: chainShape(c.facts, index).shape,
-        privateKey: key ? 'available' : 'missing',
-        assignedIps: served.get(c.id) ?? [],
-      };
-      if (key) {
-        view.keyId = key.id;
-        view.keyExportable = key.key.exportable;
-        const previous = (byKey.get(key.id) ?? [])
-          .filter((o) => o.id !== c.id && o.facts.notAfter < c.facts.notAfter)
-          .sort((a, b) => b.facts.notAfter - a.facts.notAfter)[0];
-        if (previous) view.renews = previous.id;
-      }
-      return view;
-    });
+    const key = c.keyId ? keysById.get(c.keyId) : undefined;
+    const view: CertificateView = {
+      id: c.id,
+      applianceId: c.applianceId,
+      sha256: c.sha256,
+      friendlyName: c.friendlyName,
+      der: c.der,
+      facts: c.facts,
+      factoryDefault: c.factoryDefault,
+      source: c.source,
+      importedAt: c.importedAt,
+      kind: certificateKind(c.facts),
+      validity: validityAt(c.facts, now),
+      chain: chainShape(c.facts, index).shape,
+      privateKey: key ? 'available' : 'missing',
+      assignedIps: served.get(c.id) ?? [],
+    };
+    if (key) {
+      view.keyId = key.id;
+      view.keyExportable = key.key.exportable;
+      const previous = (byKey.get(key.id) ?? [])
+        .filter((o) => o.id !== c.id && o.facts.notAfter < c.facts.notAfter)
+        .sort((a, b) => b.facts.notAfter - a.facts.notAfter)[0];
+      if (previous) view.renews = previous.id;
+    }
+    return view;
+  });
   const assignment = new Map(ips.map((a) => [a.ip, a.certificateId] as const));
   return {
     appliance,

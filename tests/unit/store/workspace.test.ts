@@ -76,7 +76,7 @@ describe('request → CA → import', () => {
     view = await ws.listWorkspace();
     const a = view.appliances[0]!;
     const cert = a.certificates.find((c) => c.kind === 'server' && !c.factoryDefault)!;
-    expect(cert).toMatchObject({ privateKey: 'available', chain: 'complete', validity: 'valid', keyExportable: true, friendlyName: 'Support' });
+    expect(cert).toMatchObject({ privateKey: 'available', chain: 'complete', validity: 'valid', keyExportable: true, friendlyName: 'Support 2026' });
     expect(a.requests[0]).toMatchObject({ fulfilled: true, fulfilledBy: cert.id });
     expect(a.certificates.map((c) => c.kind).sort()).toEqual(['intermediate', 'root', 'server', 'server']);
     expect(view.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['request-created', 'request-fulfilled', 'certificate-imported']));
@@ -192,7 +192,7 @@ describe('assigning IPs', () => {
     expect(await ws.checkReadiness(cert.id, ['192.0.2.10'])).toEqual([]);
     await ws.assignIps(cert.id, ['192.0.2.10']);
     const a = (await ws.listWorkspace()).appliances[0]!;
-    expect(a.ips[0]).toMatchObject({ ip: '192.0.2.10', certificateId: cert.id, certificateName: 'Support' });
+    expect(a.ips[0]).toMatchObject({ ip: '192.0.2.10', certificateId: cert.id, certificateName: 'Support 2026' });
     expect(a.certificates.find((c) => c.id === cert.id)!.assignedIps).toEqual(['192.0.2.10']);
     expect(a.certificates.find((c) => c.factoryDefault)!.assignedIps).toEqual([]);
     ws.close();
@@ -232,11 +232,20 @@ describe('assigning IPs', () => {
     ws.close();
   });
 
+  it('blocking problems can be accepted explicitly; a missing private key never', async () => {
+    const { ws, cert } = await readyCert();
+    await expect(ws.assignIps(cert.id, ['192.0.2.10'], { warningsAccepted: true })).rejects.toMatchObject({ code: 'not-ready' });
+    const accepted = await ws.assignIps(cert.id, ['192.0.2.10'], { warningsAccepted: true, blockingAccepted: true });
+    expect(accepted.map((p) => p.code)).toEqual(['root-not-in-client-software']);
+    expect((await ws.listWorkspace()).appliances[0]!.ips[0]!.certificateId).toBe(cert.id);
+    ws.close();
+  });
+
   it('a certificate without its private key cannot be assigned', async () => {
     const { ws, applianceId } = await setup();
     await ws.importFiles(applianceId, [{ name: 'server.pem', bytes: fixture('openssl-set', 'ec', 'server.pem') }]);
     const cert = (await ws.listWorkspace()).appliances[0]!.certificates.find((c) => !c.factoryDefault)!;
-    await expect(ws.assignIps(cert.id, ['192.0.2.10'], { downtimeConfirmed: true, warningsAccepted: true })).rejects.toMatchObject({
+    await expect(ws.assignIps(cert.id, ['192.0.2.10'], { downtimeConfirmed: true, warningsAccepted: true, blockingAccepted: true })).rejects.toMatchObject({
       code: 'not-ready',
       message: expect.stringContaining('private key'),
     });
