@@ -374,3 +374,38 @@ describe('keys survive a reload', () => {
     reopened.close();
   });
 });
+
+describe('refused actions change nothing', () => {
+  it('each refusal is a typed error and leaves every record as it was', async () => {
+    const { ws, applianceId } = await setup();
+    await ws.importFiles(applianceId, [{ name: 'server.pem', bytes: fixture('openssl-set', 'ec', 'server.pem') }]);
+    const server = (await ws.listWorkspace()).appliances[0]!.certificates.find((c) => !c.factoryDefault)!;
+    const backup = await ws.addAppliance({ name: 'B', role: 'backup', hostname: 'b.example.com', siteHostname: 's.example.com' });
+    const cancelled = new AbortController();
+    cancelled.abort();
+    const table: { name: string; run: () => Promise<unknown>; code?: string; abort?: true }[] = [
+      { name: 'software update naming a certificate without its chain', run: () => ws.recordSoftwareUpdate(applianceId, { installedAt: 1, certificateIds: [server.id] }), code: 'chain-incomplete' },
+      { name: 'software update naming an unknown certificate', run: () => ws.recordSoftwareUpdate(applianceId, { installedAt: 1, certificateIds: ['nope'] }), code: 'unknown-certificate' },
+      { name: 'replicate to the same appliance', run: () => ws.replicate(server.id, applianceId), code: 'same-appliance' },
+      { name: 'replicate a certificate without its key', run: () => ws.replicate(server.id, backup.id), code: 'private-key-unavailable' },
+      { name: 'self-signed without a friendly name', run: () => ws.createSelfSigned(applianceId, { ...request, friendlyName: '  ' }), code: 'invalid-friendly-name' },
+      { name: 'request on an unknown appliance', run: () => ws.createRequest('nope', request), code: 'unknown-appliance' },
+      { name: 'self-signed with a bad SAN', run: () => ws.createSelfSigned(applianceId, { ...request, subjectAltNames: ['not a name'] }), code: 'invalid-subject-alt-name' },
+      { name: 'cancelled request', run: () => ws.createRequest(applianceId, { ...request, signal: cancelled.signal }), abort: true },
+      { name: 'IP that is not an address', run: () => ws.addIpAddress(applianceId, { ip: '192.0.2.300', dnsName: 'x.example.com' }), code: 'invalid-ip-address' },
+      { name: 'assign to an unknown certificate', run: () => ws.assignIps('nope', ['192.0.2.10']), code: 'unknown-certificate' },
+      { name: 'update with a bad hostname', run: () => ws.updateAppliance(applianceId, { hostname: 'bad host' }), code: 'invalid-hostname' },
+    ];
+    for (const row of table) {
+      const before = await snapshot(ws);
+      const error = await row.run().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      if (row.abort) expect((error as DOMException).name, row.name).toBe('AbortError');
+      else expect(error, row.name).toMatchObject({ code: row.code });
+      expect(await snapshot(ws), row.name).toEqual(before);
+    }
+    ws.close();
+  });
+});
