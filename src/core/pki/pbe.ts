@@ -107,6 +107,7 @@ export function childrenOf(tlv: Tlv): Tlv[] {
   return out;
 }
 
+/** The contents octets of an element (no header). */
 export function contentOf(tlv: Tlv): Uint8Array {
   return tlv.buf.subarray(tlv.contentStart, tlv.contentEnd);
 }
@@ -116,12 +117,14 @@ export function encodingOf(tlv: Tlv): Uint8Array {
   return tlv.buf.subarray(tlv.start, tlv.end);
 }
 
+/** The element itself if it has this identifier octet; `what` names it in the error. */
 export function expectTag(tlv: Tlv | undefined, tag: number, what: string): Tlv {
   if (!tlv) throw new MalformedError(`${what} is missing`);
   if (tlv.tag !== tag) throw new MalformedError(`${what} has the wrong type`);
   return tlv;
 }
 
+/** The elements of a SEQUENCE. */
 export function expectSequence(tlv: Tlv | undefined, what: string): Tlv[] {
   return childrenOf(expectTag(tlv, 0x30, what));
 }
@@ -211,6 +214,7 @@ function encodeLength(n: number): Uint8Array {
   return Uint8Array.of(0x80 | bytes.length, ...bytes);
 }
 
+/** Concatenation of byte arrays. */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   let total = 0;
   for (const p of parts) total += p.length;
@@ -223,6 +227,7 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
+/** DER element with this identifier octet around the concatenated contents (X.690 §10). */
 export function derTlv(tag: number, ...contents: Uint8Array[]): Uint8Array {
   const body = concatBytes(...contents);
   return concatBytes(Uint8Array.of(tag), encodeLength(body.length), body);
@@ -241,6 +246,7 @@ export function derSetOf(...elements: Uint8Array[]): Uint8Array {
   return derTlv(0x31, ...sorted);
 }
 
+/** DER INTEGER of a non-negative safe integer. */
 export function derInteger(n: number): Uint8Array {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError('derInteger takes a non-negative safe integer');
   const bytes: number[] = [];
@@ -252,6 +258,7 @@ export function derInteger(n: number): Uint8Array {
   return derTlv(0x02, Uint8Array.from(bytes));
 }
 
+/** DER OBJECT IDENTIFIER from dotted form. */
 export function derOid(oid: string): Uint8Array {
   const arcs = oid.split('.').map(Number);
   const out: number[] = [];
@@ -265,6 +272,7 @@ export function derOid(oid: string): Uint8Array {
   return derTlv(0x06, Uint8Array.from(out));
 }
 
+/** DER BMPString (UTF-16BE code units), as friendlyName uses (RFC 7292 §4.2). */
 export function derBmpString(s: string): Uint8Array {
   const out = new Uint8Array(s.length * 2);
   for (let i = 0; i < s.length; i++) {
@@ -277,6 +285,7 @@ export function derBmpString(s: string): Uint8Array {
 // ---------------------------------------------------------------------------------------------
 // Object identifiers
 
+/** OIDs of RFC 8018 (PBES2, PBKDF2, PBMAC1), RFC 7292 appendix C (PKCS#12 PBE) and the ciphers. */
 export const oids = {
   pbes2: '1.2.840.113549.1.5.13',
   pbkdf2: '1.2.840.113549.1.5.12',
@@ -305,6 +314,7 @@ export interface HashAlgorithm {
   noble: CHash;
 }
 
+/** The hashes PKCS#12 files use, by digest and HMAC OID. */
 export const hashes: readonly HashAlgorithm[] = [
   { name: 'SHA-1', digestOid: '1.3.14.3.2.26', hmacOid: '1.2.840.113549.2.7', blockLen: 64, outputLen: 20, webCrypto: 'SHA-1', noble: sha1 },
   { name: 'SHA-224', digestOid: '2.16.840.1.101.3.4.2.4', hmacOid: '1.2.840.113549.2.8', blockLen: 64, outputLen: 28, noble: sha224 },
@@ -315,6 +325,7 @@ export const hashes: readonly HashAlgorithm[] = [
   { name: 'SHA-512/256', digestOid: '2.16.840.1.101.3.4.2.6', hmacOid: '1.2.840.113549.2.13', blockLen: 128, outputLen: 32, noble: sha512_256 },
 ];
 
+/** A hash of `hashes` by name. */
 export function hashByName(name: HashAlgorithm['name']): HashAlgorithm {
   return hashes.find((h) => h.name === name)!;
 }
@@ -326,6 +337,7 @@ export function readAlgorithm(tlv: Tlv | undefined, what: string): { oid: string
   return { oid: oidOf(parts[0], what), params: parts[1] };
 }
 
+/** CertdeskError 'unsupported-algorithm' for a scheme Certdesk does not read. */
 export function unsupported(what: string): CertdeskError {
   return new CertdeskError(
     'unsupported-algorithm',
@@ -870,6 +882,7 @@ export function encodePbeScheme(s: PbeScheme): Uint8Array {
 /** Default iteration counts per preset: see exportPkcs12 for why. */
 export const presetIterations: Record<Pkcs12Preset, number> = { modern: 100_000, legacy: 2048 };
 
+/** Fresh random bytes (salts, IVs). */
 export function randomBytes(n: number): Uint8Array {
   return globalThis.crypto.getRandomValues(new Uint8Array(n));
 }
@@ -1092,6 +1105,7 @@ export interface EncryptPrivateKeyOptions {
   iterations?: number;
 }
 
+/** Iteration counts a caller may ask an export for: whole numbers 1 … limits.maxKdfIterations. */
 export function checkExportIterations(iterations: number): void {
   if (!Number.isInteger(iterations) || iterations < 1 || iterations > limits.maxKdfIterations) {
     throw new CertdeskError(
@@ -1102,6 +1116,7 @@ export function checkExportIterations(iterations: number): void {
   }
 }
 
+/** Errors while reading: MalformedError and library errors become CertdeskError(code); ours and AbortError pass. */
 function translate(error: unknown, code: string, what: string): unknown {
   if (error instanceof MalformedError) {
     return new CertdeskError(code, `This ${what} is damaged or not what it claims to be: ${error.message}.`, { cause: error });
@@ -1110,6 +1125,7 @@ function translate(error: unknown, code: string, what: string): unknown {
   return new CertdeskError(code, `This ${what} could not be read: its structure is not valid.`, { cause: error });
 }
 
+/** CertdeskError 'wrong-password', with the hint that a file made for another system looks the same. */
 export function wrongPasswordError(what: string): CertdeskError {
   return new CertdeskError(
     'wrong-password',
@@ -1205,6 +1221,7 @@ export async function decryptPrivateKeyInfo(
 
 export { translate as translateError };
 
+/** Byte equality in constant time for equal lengths (MAC comparison). */
 export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
