@@ -528,6 +528,17 @@ async function writePkcs12(input: Pkcs12ExportInput): Promise<Uint8Array> {
   const iterations = input.iterations ?? presetIterations[preset];
   checkExportIterations(iterations);
   if (typeof password !== 'string') throw new CertdeskError('invalid-input', 'A PKCS#12 file needs a password.');
+  // Our own importer must be able to read the file back within limits.maxKdfIterationsTotal:
+  // the MAC, plus per encrypted part one PBKDF2 (modern) or two PKCS#12 derivations (legacy).
+  const parts = (certificates.length ? 1 : 0) + (privateKey ? 1 : 0);
+  const planned = iterations * (1 + parts * (preset === 'modern' ? 1 : 2));
+  if (planned > limits.maxKdfIterationsTotal) {
+    throw new CertdeskError(
+      'limit-exceeded',
+      `${iterations.toLocaleString('en-US')} iterations would need ${planned.toLocaleString('en-US')} key derivations in ` +
+        `total, more than Certdesk reads back (limits.maxKdfIterationsTotal). Choose fewer iterations.`,
+    );
+  }
   if (!privateKey && certificates.length === 0) {
     throw new CertdeskError('invalid-input', 'There is nothing to export: no key and no certificate.');
   }

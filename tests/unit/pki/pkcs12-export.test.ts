@@ -163,6 +163,19 @@ describe('exportPkcs12: refuses bad input', () => {
     await expect(promise).rejects.toMatchObject({ code: 'export-failed', name: 'CertdeskError' });
   });
 
+  it.each([
+    // modern: MAC + 2 PBKDF2 = 3 × iterations; legacy: MAC + 2 × (key + IV) = 5 × iterations.
+    ['modern', Math.floor(limits.maxKdfIterationsTotal / 3) + 1],
+    ['legacy', limits.maxKdfIterationsTotal / 5 + 1],
+  ] as const)('%s with %d iterations cannot be read back within limits.maxKdfIterationsTotal → refused before any work', async (preset, iterations) => {
+    const started = performance.now();
+    await expect(exportPkcs12({ privateKey: key, certificates: certs, password: 'x', preset, iterations })).rejects.toMatchObject({
+      code: 'limit-exceeded',
+      message: expect.stringContaining('limits.maxKdfIterationsTotal'),
+    });
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
   it('honours an aborted signal', async () => {
     const c = new AbortController();
     c.abort();
