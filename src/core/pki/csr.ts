@@ -3,9 +3,8 @@
  * an extensionRequest attribute (RFC 2985 §5.4.2), and read back for display and signing.
  */
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import { Attribute, Extension, Extensions, SubjectAlternativeName, id_ce_subjectAltName } from '@peculiar/asn1-x509';
+import { Attribute, Extension, Extensions, SubjectAlternativeName, SubjectPublicKeyInfo, id_ce_subjectAltName } from '@peculiar/asn1-x509';
 import { Attributes, CertificationRequest, CertificationRequestInfo } from '@peculiar/asn1-csr';
-import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { CertdeskError } from '../errors';
 import { limits } from './limits';
 import { describePublicKey, signWithKey, signatureAlgorithmName, signatureAlgorithmIdentifier, verifySignature, type CertdeskKey, type PublicKeyDescription } from './keys';

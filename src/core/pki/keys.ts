@@ -87,14 +87,14 @@ export async function generateKey(
   options: { exportable: boolean; signal?: AbortSignal },
 ): Promise<CertdeskKey> {
   throwIfAborted(options.signal);
+  if (!(algorithm in GENERATED)) {
+    throw new CertdeskError('unsupported-key-algorithm', `"${String(algorithm)}" is not a key type Certdesk creates. Choose RSA 2048, 3072 or 4096, or ECDSA P-256 or P-384.`);
+  }
   const kind = kindOf(algorithm);
   const params: RsaHashedKeyGenParams | EcKeyGenParams =
     kind.type === 'rsa'
       ? { name: 'RSASSA-PKCS1-v1_5', modulusLength: kind.bits, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }
       : { name: 'ECDSA', namedCurve: kind.curve };
-  if (!(algorithm in GENERATED)) {
-    throw new CertdeskError('unsupported-key-algorithm', `"${String(algorithm)}" is not a key type Certdesk creates. Choose RSA 2048, 3072 or 4096, or ECDSA P-256 or P-384.`);
-  }
   const pair = (await subtle().generateKey(params, options.exportable, ['sign', 'verify'])) as CryptoKeyPair;
   throwIfAborted(options.signal);
   const spki = new Uint8Array(await subtle().exportKey('spki', pair.publicKey));
