@@ -132,7 +132,10 @@ export function validateDnsName(text: string, field = 'hostname'): NameResult<st
   if (name === '') return problem('invalid-hostname', 'Enter a hostname such as appliance.example.com.');
   let ascii: string;
   try {
-    ascii = toASCII(name.normalize('NFC')).toLowerCase();
+    // Map before encoding, approximating UTS #46 (what browsers do): compatibility forms to plain
+    // (fullwidth letters), then lower case. Lower-casing after encoding would be wrong: "Ü" and
+    // "ü" encode to different A-labels.
+    ascii = toASCII(name.normalize('NFKC').toLowerCase().normalize('NFC'));
   } catch {
     return problem('invalid-hostname', `"${text}" cannot be converted to an internationalised hostname.`);
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
   formatIpv6,
   parseIpv6,
@@ -147,5 +148,42 @@ describe('IPv6 text', () => {
 describe('validateDnsName', () => {
   it('converts IDN to punycode (RFC 5891)', () => {
     expect(validateDnsName('münchen.example')).toEqual({ ok: true, value: 'xn--mnchen-3ya.example' });
+  });
+
+  // Regression: upper-case IDN was encoded first and lower-cased after, giving another A-label.
+  const idn = ['BÜCHER.example', 'bücher.example', 'ÄÖÜ.de', 'Ｅｘａｍｐｌｅ.com', 'straße.de', '日本語.jp', 'МОСКВА.рф', 'Παράδειγμα.δοκιμή', 'café.EXAMPLE'];
+  for (const host of idn) {
+    it(`${host} maps as a browser does (WHATWG URL)`, () => {
+      expect(validateDnsName(host)).toEqual({ ok: true, value: new URL(`http://${host}/`).hostname });
+    });
+  }
+});
+
+describe('properties', () => {
+  it('IPv6 text is canonical as WHATWG URL serialises it (RFC 5952), for any address', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), (groups) => {
+        const text = groups.map((g) => g.toString(16)).join(':');
+        const parsed = validateSubjectAltName(text);
+        expect(parsed).toEqual({ ok: true, value: { type: 'ip', value: new URL(`http://[${text}]/`).hostname.slice(1, -1) } });
+        expect(validateSubjectAltName(parsed.ok ? parsed.value.value : '')).toEqual(parsed);
+      }),
+    );
+  });
+  it('IPv4 addresses round-trip', () => {
+    fc.assert(
+      fc.property(fc.ipV4(), (ip) => {
+        expect(validateSubjectAltName(ip)).toEqual({ ok: true, value: { type: 'ip', value: ip } });
+      }),
+    );
+  });
+  it('any LDH hostname validates to its lower-case form', () => {
+    fc.assert(
+      fc.property(fc.domain(), (host) => {
+        const result = validateDnsName(host);
+        if (/^[0-9]+$/.test(host.split('.').pop()!)) expect(result.ok).toBe(false);
+        else expect(result).toEqual({ ok: true, value: host.toLowerCase() });
+      }),
+    );
   });
 });
