@@ -3,7 +3,7 @@
  * and extension decoded (RFC 5280 §4), fingerprints, and the role the vendor guide tells
  * admins to recognise (server, intermediate, root).
  */
-import { AsnConvert } from '@peculiar/asn1-schema';
+import { AsnConvert, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes } from '@peculiar/asn1-schema';
 import {
   AuthorityInfoAccessSyntax,
   AuthorityKeyIdentifier,
@@ -346,7 +346,6 @@ function subtrees(trees: GeneralSubtrees | undefined): DescribedGeneralName[] {
   });
 }
 
-import { AsnProp, AsnPropTypes, AsnType, AsnTypeTypes } from '@peculiar/asn1-schema';
 
 /** An IA5String CPS URI (RFC 5280 §4.2.1.4), as a schema for AsnConvert. */
 @AsnType({ type: AsnTypeTypes.Choice })
