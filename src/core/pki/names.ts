@@ -366,16 +366,22 @@ export interface NameAttribute {
   type: string;
   oid: string;
   value: string;
+  /** Index of the RDN this attribute belongs to; several attributes may share one (multi-valued RDN). */
+  rdn: number;
+  /** The value is not a string type and is shown as "#" + hex of its DER (RFC 4514 §2.4). */
+  binary?: true;
 }
 
 /** The attributes of a Name in encoded order (most general first, as in the certificate). */
 export function nameAttributes(name: AsnName): NameAttribute[] {
   const out: NameAttribute[] = [];
-  for (const rdn of name) {
+  name.forEach((rdn, index) => {
     for (const atv of rdn) {
-      out.push({ type: SHORT_NAMES[atv.type] ?? atv.type, oid: atv.type, value: attributeText(atv.value) });
+      const attribute: NameAttribute = { type: SHORT_NAMES[atv.type] ?? atv.type, oid: atv.type, value: attributeText(atv.value), rdn: index };
+      if (atv.value.anyValue) attribute.binary = true;
+      out.push(attribute);
     }
-  }
+  });
   return out;
 }
 
@@ -396,14 +402,21 @@ function attributeText(value: AttributeValue): string {
  * §2.4 escapes, as the admin sees it in browsers and openssl -nameopt RFC2253.
  */
 export function nameToString(attributes: readonly NameAttribute[]): string {
-  return [...attributes]
+  const rdns: string[][] = [];
+  let last = Number.NaN;
+  for (const a of attributes) {
+    if (a.rdn !== last) rdns.push([]);
+    last = a.rdn;
+    rdns[rdns.length - 1]!.push(`${a.type}=${a.binary ? a.value : escapeRfc4514(a.value)}`);
+  }
+  // RFC 4514 §2.1: RDNs last-to-first, separated by commas; §2.2: multi-valued with "+".
+  return rdns
     .reverse()
-    .map((a) => `${a.type}=${escapeRfc4514(a.value)}`)
+    .map((rdn) => rdn.join('+'))
     .join(', ');
 }
 
 function escapeRfc4514(value: string): string {
-  if (value.startsWith('#') && /^#[0-9a-f]+$/.test(value)) return value;
   return value
     .replace(/([\\,+"<>;=])/g, '\\$1')
     .replace(/^([ #])/, '\\$1')
