@@ -67,7 +67,15 @@ export async function decodeInput(
       `The file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; Certdesk reads files up to ${limits.maxFileBytes / 1024 / 1024} MB (limits.maxFileBytes). Certificate files are normally a few kilobytes: check that this is the right file.`,
     );
   }
-  if (bytes[0] === 0x30) return decodeBinary(bytes, 'der', options);
+  if (bytes[0] === 0x30) {
+    try {
+      return await decodeBinary(bytes, 'der', options);
+    } catch (error) {
+      // 0x30 is also the character "0": text that happens to start with it (asn1parse output
+      // above a PEM block) is still read as text.
+      if (!(error instanceof CertdeskError) || !looksLikePem(new TextDecoder('utf-8').decode(bytes.subarray(0, 64 * 1024)))) throw error;
+    }
+  }
   const text = new TextDecoder('utf-8').decode(bytes);
   if (looksLikePem(text)) return decodePem(text, options);
   const trimmed = text.replace(/^\uFEFF/, '').trim();

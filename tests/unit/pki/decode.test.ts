@@ -290,6 +290,14 @@ describe('limits: at the limit passes, just past it is a typed error', () => {
   });
 });
 
+describe('text that starts like DER', () => {
+  it('reads a PEM block below text beginning with "0" (the byte 0x30)', async () => {
+    const got = await decodeInput(enc(`0:d=0  hl=4 l= 529 cons: SEQUENCE\n${certPem}`));
+    expect(got.container).toBe('pem');
+    expect(toHex(got.certificates[0]!.der)).toBe(toHex(certDer));
+  });
+});
+
 describe('base64 without armour', () => {
   it('decodes a .b64 certificate and a .b64 chain', async () => {
     const b64 = Buffer.from(certDer).toString('base64').replace(/(.{76})/g, '$1\n');
