@@ -99,15 +99,24 @@ function certificateRow(cert: CertificateView, chains: Readonly<Record<string, C
   };
 }
 
+export interface BasicsLine {
+  text: string;
+  style: 'title' | 'heading' | 'row' | 'words';
+  /** For a 'words' line: the status words, drawn each in its tone's colour with its icon. */
+  words?: StatusWord[];
+}
+
 /** The model as plain text lines (what the picture draws; also useful to read in tests). */
-export function basicsLines(model: BasicsModel): { text: string; style: 'title' | 'heading' | 'row' | 'words' }[] {
-  const lines: { text: string; style: 'title' | 'heading' | 'row' | 'words' }[] = [{ text: model.title, style: 'title' }];
+export function basicsLines(model: BasicsModel): BasicsLine[] {
+  const lines: BasicsLine[] = [{ text: model.title, style: 'title' }];
   for (const section of model.sections) {
     lines.push({ text: section.title, style: 'heading' });
     if (section.rows.length === 0 && section.empty) lines.push({ text: section.empty, style: 'row' });
     for (const row of section.rows) {
       lines.push({ text: `${row.label}: ${row.value}`, style: 'row' });
-      if (row.words?.length) lines.push({ text: row.words.map((w) => `${toneIcon[w.tone]} ${w.text}`).join('   '), style: 'words' });
+      if (row.words?.length) {
+        lines.push({ text: row.words.map((w) => `${toneIcon[w.tone]} ${w.text}`).join('   '), style: 'words', words: row.words });
+      }
     }
   }
   return lines;
@@ -122,6 +131,8 @@ const STYLE = {
   row: { size: 16, weight: '400', gap: 6, colour: '#1b1f24' },
   words: { size: 15, weight: '400', gap: 4, colour: '#57606a' },
 } as const;
+/** The page's light-theme tone colours (app.css --ok, --warn, --bad, --muted). */
+const TONE_COLOUR: Record<StatusWord['tone'], string> = { ok: '#1a7f37', warn: '#9a6700', bad: '#c62828', info: '#57606a' };
 
 /** Breaks `text` into lines no wider than `width` at spaces (long words are cut). */
 function wrap(context: CanvasRenderingContext2D, text: string, width: number): string[] {
@@ -156,13 +167,19 @@ export async function drawBasicsPicture(model: BasicsModel, generatedAt: number)
   const scale = 2; // crisp on the vendor's high-density screens
   const measure = canvas.getContext('2d');
   if (!measure) throw pictureFailed();
-  const laid: { text: string; style: keyof typeof STYLE; y: number }[] = [];
+  const laid: { text: string; style: keyof typeof STYLE; y: number; words?: StatusWord[] }[] = [];
   let y = MARGIN;
   for (const line of lines) {
     const style = STYLE[line.style];
     measure.font = `${style.weight} ${style.size}px ${FONT}`;
     y += style.gap;
-    for (const part of wrap(measure, line.text, WIDTH - 2 * MARGIN - (line.style === 'row' || line.style === 'words' ? 16 : 0))) {
+    const parts = wrap(measure, line.text, WIDTH - 2 * MARGIN - (line.style === 'row' || line.style === 'words' ? 16 : 0));
+    if (line.words && parts.length === 1) {
+      y += style.size * 1.35;
+      laid.push({ text: line.text, style: line.style, y, words: line.words });
+      continue;
+    }
+    for (const part of parts) {
       y += style.size * 1.35;
       laid.push({ text: part, style: line.style, y });
     }
@@ -180,6 +197,17 @@ export async function drawBasicsPicture(model: BasicsModel, generatedAt: number)
     context.font = `${style.weight} ${style.size}px ${FONT}`;
     context.fillStyle = style.colour;
     const indent = line.style === 'row' || line.style === 'words' ? 16 : 0;
+    if (line.words) {
+      // Each word in its colour and with its icon: never colour alone, in the picture too.
+      let x = MARGIN + indent;
+      for (const word of line.words) {
+        const text = `${toneIcon[word.tone]} ${word.text}`;
+        context.fillStyle = TONE_COLOUR[word.tone];
+        context.fillText(text, x, line.y - style.size * 0.3);
+        x += context.measureText(text).width + 24;
+      }
+      continue;
+    }
     context.fillText(line.text, MARGIN + indent, line.y - style.size * 0.3);
     if (line.style === 'heading') {
       context.fillStyle = '#d0d7de';
