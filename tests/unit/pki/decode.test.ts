@@ -134,6 +134,21 @@ describe('one file holding key, certificate and chain, in any order', () => {
   });
 });
 
+describe('matching and idempotence', () => {
+  it('a key that matches no certificate links to none; a certificate without its key stays unlinked', async () => {
+    const text = fixtureText('openssl-set', 'rsa', 'server-fullchain.pem') + fixtureText('openssl-set', 'ec', 'server.pkcs8.pem');
+    const got = await decodeInput(enc(text));
+    expect(got.privateKeys).toHaveLength(1);
+    expect((await matchKeysToCertificates(got.certificates, got.privateKeys)).every((m) => m.key === undefined)).toBe(true);
+  });
+  it('decoding the same bytes twice gives the same result', async () => {
+    const bytes = fixture('openssl-set', 'ec', 'server-default.p12');
+    const first = await decodeInput(bytes, { password: 'changeit' });
+    const second = await decodeInput(bytes, { password: 'changeit' });
+    expect(second).toEqual(first);
+  });
+});
+
 describe('PKCS#7 fixtures', () => {
   const table: { file: string[]; count: number }[] = [
     { file: ['pkcs7', 'openssl-3.5.7-tests', 'pkcs7-1.pem'], count: 1 },
