@@ -313,6 +313,19 @@ describe('text that starts like DER', () => {
   });
 });
 
+describe('the walker\'s own limits, at and past the edge', () => {
+  const oid = (bytes: number) => tlv(0x30, tlv(0x30, tlv(0x06, new Uint8Array(bytes).fill(0x81).map((v, i, a) => (i === a.length - 1 ? 1 : v)))));
+  it('an OID of 1,024 bytes is walked (then refused for its shape); 1,025 is asn1-oid-too-long', async () => {
+    await expectCode(decodeInput(oid(1024)), 'invalid-encoding');
+    await expectCode(decodeInput(oid(1025)), 'asn1-oid-too-long');
+  });
+  const nulls = (count: number) => tlv(0x30, new Uint8Array(count * 2).map((_, i) => (i % 2 ? 0 : 5)));
+  it('10,000 elements in one object are walked; 10,001 is asn1-too-many-elements', async () => {
+    await expectCode(decodeInput(nulls(9_999)), 'invalid-encoding');
+    await expectCode(decodeInput(nulls(10_000)), 'asn1-too-many-elements');
+  });
+});
+
 describe('base64 without armour', () => {
   it('decodes a .b64 certificate and a .b64 chain', async () => {
     const b64 = Buffer.from(certDer).toString('base64').replace(/(.{76})/g, '$1\n');
