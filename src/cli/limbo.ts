@@ -3,11 +3,12 @@
  * .json.gz) through the same buildAndValidate the app uses and prints, per group (core /
  * bettertls): passed, accepted-but-should-reject, rejected-but-should-accept, skipped.
  * Cases are skipped only for features Certdesk does not implement (CRLs, certificate policies).
+ * Public suffixes come from the same default as the app's (tldts's Public Suffix List,
+ * src/core/pki/public-suffix.ts), so no system file is read.
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { buildAndValidate, type ValidationOptions } from '../core/pki/path-validation';
-import { publicSuffixCheckFromList, type PublicSuffixCheck } from '../core/pki/hostname';
 
 /** The fields of a limbo testcase the harness reads (schema: limbo-schema.json). */
 export interface LimboCase {
@@ -46,21 +47,13 @@ const unsupportedFeatures: Record<string, string> = {
   'no-cert-policies': 'certificate policy processing is not implemented',
 };
 
-/** Where Debian's `publicsuffix` package puts the Public Suffix List. */
-const systemPublicSuffixList = '/usr/share/publicsuffix/public_suffix_list.dat';
-
-/** Loads the system's Public Suffix List, if installed. */
-export function loadPublicSuffixCheck(path = systemPublicSuffixList): PublicSuffixCheck | undefined {
-  return existsSync(path) ? publicSuffixCheckFromList(readFileSync(path, 'utf8')) : undefined;
-}
-
 function pemToDer(pem: string): Uint8Array {
   const body = pem.replace(/-----(BEGIN|END) [^-]+-----/g, '').replace(/\s+/g, '');
   return new Uint8Array(Buffer.from(body, 'base64'));
 }
 
 /** Runs one case. */
-export async function runCase(c: LimboCase, isPublicSuffix?: PublicSuffixCheck): Promise<LimboResult> {
+export async function runCase(c: LimboCase): Promise<LimboResult> {
   const missing = (c.features ?? []).find((f) => unsupportedFeatures[f]);
   if (missing) return { id: c.id, actual_result: 'SKIPPED', context: `${missing}: ${unsupportedFeatures[missing]}` };
   const eku = c.extended_key_usage ?? [];
@@ -69,7 +62,6 @@ export async function runCase(c: LimboCase, isPublicSuffix?: PublicSuffixCheck):
   if (c.validation_time) options.time = new Date(c.validation_time);
   if (c.expected_peer_name && c.expected_peer_name.kind !== 'RFC822') options.hostname = c.expected_peer_name.value;
   if (c.max_chain_depth !== null && c.max_chain_depth !== undefined) options.maxIntermediates = c.max_chain_depth;
-  if (isPublicSuffix) options.isPublicSuffix = isPublicSuffix;
   const result = await buildAndValidate(
     pemToDer(c.peer_certificate),
     { roots: c.trusted_certs.map(pemToDer), intermediates: c.untrusted_intermediates.map(pemToDer) },
@@ -109,12 +101,12 @@ export function readLimbo(path: string): LimboCase[] {
 }
 
 /** Runs every case; returns results in order and the slowest case. */
-export async function runAll(cases: readonly LimboCase[], isPublicSuffix = loadPublicSuffixCheck()): Promise<{ results: LimboResult[]; slowest: { id: string; ms: number } }> {
+export async function runAll(cases: readonly LimboCase[]): Promise<{ results: LimboResult[]; slowest: { id: string; ms: number } }> {
   const results: LimboResult[] = [];
   const slowest = { id: '', ms: 0 };
   for (const c of cases) {
     const start = performance.now();
-    results.push(await runCase(c, isPublicSuffix));
+    results.push(await runCase(c));
     const ms = performance.now() - start;
     if (ms > slowest.ms) Object.assign(slowest, { id: c.id, ms });
   }

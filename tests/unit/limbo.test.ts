@@ -22,6 +22,10 @@ describe('x509-limbo public set (../shared/fixtures/limbo/public.json.gz)', () =
     // the Web PKI (webpki::ca-as-leaf, passed) and refuses a CA certificate as the leaf.
     expect(byId.get('rfc5280::ca-as-leaf')).toMatchObject({ actual_result: 'FAILURE' });
     expect(byId.get('webpki::ca-as-leaf')).toMatchObject({ actual_result: 'FAILURE' });
+    // Wildcards over public suffixes, ICANN (*.co.uk) and private (*.s3.amazonaws.com), are
+    // refused with the Public Suffix List the app uses (tldts), not a system file.
+    for (const id of ['webpki::san::public-suffix-multi-label-wildcard-san', 'webpki::san::public-suffix-private-namespace-wildcard-san'])
+      expect(byId.get(id)).toMatchObject({ actual_result: 'FAILURE', context: expect.stringMatching(/^wildcard-over-public-suffix: /) });
     // Skips only for features Certdesk lacks, each named.
     const skipped = results.filter((r) => r.actual_result === 'SKIPPED');
     expect(skipped.map((r) => r.id).sort()).toEqual(['crl::certificate-not-on-crl', 'crl::certificate-serial-on-crl-different-issuer']);

@@ -16,7 +16,8 @@
  *   intermediates are issued by the root); else (the top is the server certificate itself)
  *   `missing-intermediate`, naming the issuer and its AIA caIssuers URLs.
  * - Anything else that fails (bad signatures found, rules broken, budget exhausted, a
- *   self-signed server certificate) is `untrusted`, with every problem.
+ *   self-signed server certificate, a wildcard over a public suffix such as `*.co.uk`) is
+ *   `untrusted`, with every problem.
  * - A valid chain whose leaf does not cover `hostname` is `does-not-cover`.
  */
 import { authorityKeyId, CertificatePool, DerError, nameToString, parseChainCertificate, subjectKeyId, verifySignature, type ChainCertificate, type GeneralName } from './chain';
@@ -40,6 +41,7 @@ export interface ChainStatusOptions {
   /** Roots to offer when missing (e.g. `(await loadBuiltInRoots()).roots`); never trusted. */
   builtInRoots?: readonly Uint8Array[];
   purpose?: ValidationOptions['purpose'];
+  /** Public-suffix check for wildcard names (default: the Public Suffix List, see path-validation.ts). */
   isPublicSuffix?: ValidationOptions['isPublicSuffix'];
   signal?: AbortSignal;
 }

@@ -9,7 +9,10 @@
  */
 import { oids, parseChainCertificate, readTlv, children, parseGeneralName, type GeneralName, type ChainCertificate } from './chain';
 
-/** Tells whether a domain is a public suffix (e.g. from the Public Suffix List). */
+/**
+ * Tells whether a DNS name (A-label form, lower case) is a public suffix, such as `co.uk`.
+ * public-suffix.ts builds the default one from the Public Suffix List.
+ */
 export type PublicSuffixCheck = (domain: string) => boolean;
 
 const labelPattern = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -30,6 +33,7 @@ export function isValidDnsName(name: string): boolean {
  * Whether a presented dNSName (from a certificate) is well formed: a valid host name, or
  * `*.` followed by one — the wildcard alone in the left-most label, over at least two labels
  * and, when `isPublicSuffix` is given, not directly over a public suffix (CABF BR §3.2.2.6).
+ * Path validation passes the Public Suffix List check by default (public-suffix.ts).
  */
 export function isValidPresentedDnsName(name: string, isPublicSuffix?: PublicSuffixCheck): boolean {
   if (!name.startsWith('*.')) return isValidDnsName(name);
@@ -178,35 +182,4 @@ export function matchesHostname(certificate: Uint8Array, name: string): boolean 
   if (parseIpAddress(name)) return false;
   const cns = cert.subject.flat().filter((a) => a.oid === oids.commonName && a.text !== undefined);
   return cns.some((cn) => isValidPresentedDnsName(cn.text!) && dnsNameMatches(cn.text!, stripTrailingDot(name)));
-}
-
-/**
- * A PublicSuffixCheck from the text of the Public Suffix List (publicsuffix.org format: one
- * rule a line, `*.` wildcard rules, `!` exceptions, `//` comments). Unicode rules are matched
- * in their A-label form, as names appear in certificates.
- */
-export function publicSuffixCheckFromList(listText: string): PublicSuffixCheck {
-  const rules = new Set<string>();
-  for (const raw of listText.split(/\r?\n/)) {
-    const line = raw.trim().split(/\s/)[0] ?? '';
-    if (!line || line.startsWith('//')) continue;
-    const prefix = line.startsWith('!') ? '!' : line.startsWith('*.') ? '*.' : '';
-    let rest = line.slice(prefix.length);
-    if (/[^\x20-\x7e]/.test(rest)) {
-      try {
-        rest = new URL(`http://${rest}/`).hostname;
-      } catch {
-        continue;
-      }
-    }
-    rules.add(prefix + rest.toLowerCase());
-  }
-  return (domain: string): boolean => {
-    const d = domain.toLowerCase();
-    if (rules.has('!' + d)) return false;
-    if (rules.has(d)) return true;
-    const dot = d.indexOf('.');
-    if (dot < 0) return true; // every single label is a (possibly implicit) TLD: the PSL's "*" default rule
-    return rules.has('*.' + d.slice(dot + 1));
-  };
 }

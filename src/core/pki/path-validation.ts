@@ -26,10 +26,12 @@ import {
   type PathBuildOutcome,
 } from './chain';
 import { formatIpAddress, isValidPresentedDnsName, sanCoversName, subjectAltNames, type PublicSuffixCheck } from './hostname';
+// Only the type: the module itself (with tldts and the whole list) is imported on first need.
+import type * as PublicSuffixModule from './public-suffix';
 import { checkNameConstraints, constrainedNames, NameConstraintsError, parseNameConstraints, type NameConstraints } from './name-constraints';
 import { limits } from './limits';
 import { loadBuiltInRoots } from './root-store';
-import { throwIfAborted } from '../errors';
+import { CertdeskError, throwIfAborted } from '../errors';
 
 /** What to validate for. */
 export interface ValidationOptions {
@@ -42,8 +44,9 @@ export interface ValidationOptions {
   /** Most intermediates allowed in a path (default limits.maxIntermediates = 6, rustls-webpki). */
   maxIntermediates?: number;
   /**
-   * A Public Suffix List lookup. When given, a wildcard directly over a public suffix
-   * (`*.co.uk`) is rejected (CABF BR §3.2.2.6); without it only `*` over one label is.
+   * Tells public suffixes, so that a wildcard directly over one (`*.co.uk`) is rejected
+   * (CABF BR §3.2.2.6). Default: the Public Suffix List with both sections, from tldts
+   * (public-suffix.ts), loaded only when a leaf has a wildcard name.
    */
   isPublicSuffix?: PublicSuffixCheck;
   /**
@@ -359,8 +362,10 @@ export function certificateProblems(cert: ChainCertificate, role: Role | 'ca-sub
     } else if (cert.subject.length === 0 && !cert.extensions.get(oids.subjectAltName)?.critical)
       out.push(p('missing-subject-alt-name', cert, `${who(cert)} has neither a subject nor a critical subjectAltName (RFC 5280 §4.2.1.6).`));
     for (const name of sans ?? []) {
-      if (name.kind === 'dns' && !isValidPresentedDnsName(name.value, s.isPublicSuffix))
+      if (name.kind === 'dns' && !isValidPresentedDnsName(name.value))
         out.push(p('malformed-dns-name', cert, `${who(cert)} names “${name.value}”, which is not a valid host name or allowed wildcard (RFC 5280 §4.2.1.6, CABF BR §3.2.2.6).`));
+      else if (name.kind === 'dns' && name.value.startsWith('*.') && s.isPublicSuffix?.(name.value.slice(2).toLowerCase()))
+        out.push(p('wildcard-over-public-suffix', cert, `${who(cert)} names “${name.value}”, a wildcard directly over the public suffix “${name.value.slice(2)}”, which would cover every domain registered under it; CAs must not issue that (CABF BR §3.2.2.6) and strict clients refuse it. Request the wildcard for your own domain, e.g. “*.example.${name.value.slice(2)}”.`));
       if (name.kind === 'ip' && name.bytes.length !== 4 && name.bytes.length !== 16)
         out.push(p('malformed-ip-address', cert, `${who(cert)} has an IP address entry of ${name.bytes.length} bytes; it must be 4 (IPv4) or 16 (IPv6).`));
       if (name.kind === 'email' && !/^[^@\s]+@[^@\s]+$/.test(name.value))
@@ -470,6 +475,29 @@ export async function vettedRootsFor(problems: readonly RawProblem[], given: rea
   return (await loadBuiltInRoots()).roots;
 }
 
+let publicSuffixModule: Promise<typeof PublicSuffixModule> | undefined;
+
+/**
+ * The default public-suffix check (public-suffix.ts). tldts and its list are ~48 KB gzipped,
+ * more than the rest of path validation, so the browser fetches that chunk only the first
+ * time it is needed, and it is then kept. A chunk that fails to load (e.g. a tab left open
+ * across an update) is retried next time.
+ */
+export async function loadPublicSuffixCheck(): Promise<PublicSuffixCheck> {
+  publicSuffixModule ??= import('./public-suffix');
+  try {
+    return (await publicSuffixModule).isPublicSuffix;
+  } catch (error) {
+    publicSuffixModule = undefined;
+    throw new CertdeskError('public-suffix-list-unavailable', 'The Public Suffix List needed to check wildcard names could not be loaded. Reload Certdesk and try again.', { cause: error });
+  }
+}
+
+/** Whether the leaf names a wildcard, the only case that needs the public-suffix check. */
+function hasWildcardName(cert: ChainCertificate): boolean {
+  return (decodeExtensions(cert).sans ?? []).some((n) => n.kind === 'dns' && n.value.startsWith('*.'));
+}
+
 /** Builds and validates from already-parsed certificates (used by chain-status.ts too). */
 export async function evaluate(
   leaf: ChainCertificate,
@@ -479,6 +507,11 @@ export async function evaluate(
   role: 'leaf' | 'ca-subject' = 'leaf',
 ): Promise<Evaluation> {
   throwIfAborted(options.signal);
+  if (!options.isPublicSuffix && role === 'leaf' && hasWildcardName(leaf)) {
+    const isPublicSuffix = await loadPublicSuffixCheck();
+    throwIfAborted(options.signal);
+    options = { ...options, isPublicSuffix };
+  }
   const purpose = options.purpose ?? 'serverAuth';
   const s: Settings = {
     now: Math.floor((options.time ?? new Date()).getTime() / 1000),
@@ -567,7 +600,8 @@ export function parsePool(ders: readonly Uint8Array[]): ChainCertificate[] {
  * like a strict TLS client (RFC 5280 §6.1 + CABF Web PKI rules), trying alternative paths when
  * one fails. Work is bounded by the budgets in limits.ts; running out is a problem
  * (`work-limit-reached`), not a hang. Never throws for bad certificates; throws AbortError when
- * `options.signal` is aborted.
+ * `options.signal` is aborted, and CertdeskError `public-suffix-list-unavailable` when a
+ * wildcard leaf needs the lazily loaded Public Suffix List and it cannot be loaded.
  */
 export async function buildAndValidate(
   leaf: Uint8Array,
