@@ -79,20 +79,20 @@ export type ChainShape = 'complete' | 'missing-intermediate' | 'missing-root';
 
 /** Whether `issuer` could have issued `child` (names match; key ids too when both carry them). */
 export function mayHaveIssued(issuer: CertificateFacts, child: CertificateFacts): boolean {
-  if (issuer.subject !== child.issuer) return false;
+  if (issuer.subjectKey !== child.issuerKey) return false;
   if (child.authorityKeyId && issuer.subjectKeyId) return child.authorityKeyId === issuer.subjectKeyId;
   return true;
 }
 
-/** Certificates grouped by subject name, so following issuers stays fast over thousands. */
+/** Certificates grouped by subject name (RFC 5280 §7.1 comparison key), so following issuers stays fast over thousands. */
 export type IssuerIndex = ReadonlyMap<string, readonly CertificateFacts[]>;
 
 export function indexBySubject(pool: readonly CertificateFacts[]): IssuerIndex {
   const index = new Map<string, CertificateFacts[]>();
   for (const facts of pool) {
-    const list = index.get(facts.subject);
+    const list = index.get(facts.subjectKey);
     if (list) list.push(facts);
-    else index.set(facts.subject, [facts]);
+    else index.set(facts.subjectKey, [facts]);
   }
   return index;
 }
@@ -113,7 +113,7 @@ export function chainShape(
   for (let depth = 0; depth < 8; depth++) {
     if (current.selfIssued) return { shape: 'complete', path };
     const child = current;
-    const issuer = index.get(child.issuer)?.find((c) => !path.includes(c.sha256) && mayHaveIssued(c, child));
+    const issuer = index.get(child.issuerKey)?.find((c) => !path.includes(c.sha256) && mayHaveIssued(c, child));
     if (!issuer) return { shape: current === leaf ? 'missing-intermediate' : 'missing-root', path };
     path.push(issuer.sha256);
     current = issuer;

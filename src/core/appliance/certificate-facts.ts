@@ -5,13 +5,10 @@
  * parsing 5,000 certificates at every list costs seconds. Anything that depends on the clock or
  * on other certificates (expired, chain complete, trusted) is derived when read, never stored.
  */
-import {
-  AuthorityKeyIdentifierExtension,
-  BasicConstraintsExtension,
-  SubjectAlternativeNameExtension,
-  SubjectKeyIdentifierExtension,
-  X509Certificate,
-} from '@peculiar/x509';
+import { X509Certificate } from '@peculiar/x509';
+import type { ChainCertificate } from '../pki/chain';
+import { children, nameToString, oids, parseChainCertificate, readTlv } from '../pki/chain';
+import { formatIpAddress, subjectAltNames } from '../pki/hostname';
 import { CertdeskError } from '../errors';
 
 /** Facts read from one certificate's DER. Plain data: structured-cloneable and JSON-safe. */
@@ -20,9 +17,15 @@ export interface CertificateFacts {
   sha256: string;
   /** SHA-256 of the SubjectPublicKeyInfo DER, lower-case hex (as CertdeskKey.publicKeySha256). */
   publicKeySha256: string;
-  /** RFC 4514 strings as @peculiar/x509 renders them. */
+  /** Names for display, most significant attribute first ("CN=…, O=…, C=…"). */
   subject: string;
   issuer: string;
+  /**
+   * Names under which two compare equal exactly when RFC 5280 §7.1 says they match (case-folded,
+   * whitespace-collapsed): what issuer lookups compare.
+   */
+  subjectKey: string;
+  issuerKey: string;
   commonName?: string;
   serialNumber: string;
   /** Milliseconds since the epoch. */
@@ -57,51 +60,91 @@ export async function sha256Hex(bytes: Uint8Array, crypto: Crypto = globalThis.c
 }
 
 /**
- * Reads the facts of one DER certificate. Throws CertdeskError 'not-a-certificate' when the bytes
- * are not an X.509 certificate @peculiar/x509 can read (its own message is never shown).
+ * Reads the facts of one DER certificate with the strict DER reader of src/core/pki/chain.ts
+ * (a tenth of @peculiar/x509's cost: importing 144 roots must fit in 200 ms). Throws
+ * CertdeskError 'not-a-certificate' when the bytes are not an X.509 certificate.
  */
 export async function readCertificateFacts(
   der: Uint8Array,
   crypto: Crypto = globalThis.crypto,
 ): Promise<CertificateFacts> {
-  let cert: X509Certificate;
+  let cert: ChainCertificate;
   try {
-    cert = new X509Certificate(der as Uint8Array<ArrayBuffer>);
+    cert = parseChainCertificate(der);
   } catch (cause) {
+    const detail = cause instanceof Error && cause.name === 'DerError' ? ` (${cause.message})` : '';
     throw new CertdeskError(
       'not-a-certificate',
-      'These bytes are not an X.509 certificate. Check that you picked the certificate file your CA sent.',
+      `These bytes are not a well-formed X.509 certificate${detail}. Check that you picked the certificate file your CA sent, or ask the CA for a correctly encoded copy.`,
       { cause },
     );
   }
-  const san = cert.getExtension(SubjectAlternativeNameExtension);
   const dnsNames: string[] = [];
   const ipAddresses: string[] = [];
-  for (const name of san?.names.items ?? []) {
-    if (name.type === 'dns') dnsNames.push(name.value.toLowerCase());
-    else if (name.type === 'ip') ipAddresses.push(normaliseIp(name.value) ?? name.value);
+  try {
+    for (const name of subjectAltNames(cert) ?? []) {
+      if (name.kind === 'dns') dnsNames.push(name.value.toLowerCase());
+      else if (name.kind === 'ip' && (name.bytes.length === 4 || name.bytes.length === 16)) ipAddresses.push(formatIpAddress(name.bytes));
+    }
+  } catch {
+    // A malformed subjectAltName covers no name; the readiness check then says so.
+    dnsNames.length = 0;
+    ipAddresses.length = 0;
   }
-  const selfIssued = cert.subject === cert.issuer;
-  const cn = cert.subjectName.getField('CN')[0];
+  const [sha256, publicKeySha256] = await Promise.all([sha256Hex(der, crypto), sha256Hex(cert.spki, crypto)]);
+  // The most specific CN: the last one in DER order (RFC 6125 §6.4.4).
+  const cn = cert.subject.flat().findLast((a) => a.oid === '2.5.4.3');
   const facts: CertificateFacts = {
-    sha256: await sha256Hex(der, crypto),
-    publicKeySha256: await sha256Hex(new Uint8Array(cert.publicKey.rawData), crypto),
-    subject: cert.subject,
-    issuer: cert.issuer,
-    serialNumber: cert.serialNumber,
-    notBefore: cert.notBefore.getTime(),
-    notAfter: cert.notAfter.getTime(),
+    sha256,
+    publicKeySha256,
+    subject: nameToString(cert.subject),
+    issuer: nameToString(cert.issuer),
+    subjectKey: cert.subjectKey,
+    issuerKey: cert.issuerKey,
+    serialNumber: toHex(cert.serial),
+    notBefore: cert.notBefore * 1000,
+    notAfter: cert.notAfter * 1000,
     dnsNames,
     ipAddresses,
-    isCa: cert.getExtension(BasicConstraintsExtension)?.ca ?? false,
-    selfIssued,
+    isCa: basicConstraintsCa(cert),
+    selfIssued: cert.selfIssued,
   };
-  if (cn !== undefined) facts.commonName = cn;
-  const ski = cert.getExtension(SubjectKeyIdentifierExtension)?.keyId;
-  if (ski) facts.subjectKeyId = ski.toLowerCase();
-  const aki = cert.getExtension(AuthorityKeyIdentifierExtension)?.keyId;
-  if (aki) facts.authorityKeyId = aki.toLowerCase();
+  if (cn) facts.commonName = cn.text ?? cn.normalized;
+  const ski = extensionOctets(cert, oids.subjectKeyIdentifier, (v) => readTlv(v, 0), 0x04);
+  if (ski) facts.subjectKeyId = ski;
+  // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, … }
+  const aki = extensionOctets(cert, oids.authorityKeyIdentifier, (v) => children(v, readTlv(v, 0))[0], 0x80);
+  if (aki) facts.authorityKeyId = aki;
   return facts;
+}
+
+/** basicConstraints cA (RFC 5280 §4.2.1.9): SEQUENCE { cA BOOLEAN DEFAULT FALSE, … }. */
+function basicConstraintsCa(cert: ChainCertificate): boolean {
+  const ext = cert.extensions.get(oids.basicConstraints);
+  if (!ext) return false;
+  try {
+    const first = children(ext.value, readTlv(ext.value, 0))[0];
+    return first?.tag === 0x01 && ext.value[first.contentStart] !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Hex of a key identifier inside an extension, or undefined when absent or malformed. */
+function extensionOctets(
+  cert: ChainCertificate,
+  oid: string,
+  locate: (value: Uint8Array) => { tag: number; contentStart: number; end: number } | undefined,
+  tag: number,
+): string | undefined {
+  const ext = cert.extensions.get(oid);
+  if (!ext) return undefined;
+  try {
+    const tlv = locate(ext.value);
+    return tlv?.tag === tag ? toHex(ext.value.subarray(tlv.contentStart, tlv.end)) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { fixture, openssl, fixturePath } from '../../support/fixtures';
+import { fixture, fixtureText, openssl, fixturePath } from '../../support/fixtures';
+import { BasicConstraintsExtension, SubjectAlternativeNameExtension, SubjectKeyIdentifierExtension, X509Certificate } from '@peculiar/x509';
 import { coversName, normaliseIp, readCertificateFacts, verifySelfSigned } from '../../../src/core/appliance/certificate-facts';
 import { certificateKind, chainShape, validityAt } from '../../../src/core/appliance/certificate-entry';
 
@@ -52,6 +53,51 @@ describe('readCertificateFacts on real certificates', () => {
     for (const bytes of [new Uint8Array(), ec('server.csr.der'), ec('server.pkcs8.der'), ec('server.der').slice(0, 100)]) {
       await expect(readCertificateFacts(bytes)).rejects.toMatchObject({ code: 'not-a-certificate' });
     }
+  });
+});
+
+describe('facts agree with @peculiar/x509 on real certificates', () => {
+  it('all 144 Mozilla roots and the pyca odd certificates', async () => {
+    const texts = fixtureText('mozilla-roots.pem').split(/(?<=-----END CERTIFICATE-----\n)/).filter((t) => t.includes('BEGIN'));
+    const ders = texts.map((t) => new Uint8Array(Buffer.from(t.replace(/-----[^-]+-----|\s/g, ''), 'base64')));
+    for (const name of ['v1_cert.pem', 'wildcard_san.pem', 'utf8-dnsname.pem', 'e-trust.ru.der', 'verisign_md2_root.pem', 'cryptography.io.pem']) {
+      const bytes = fixture('x509-misc', 'pyca-cryptography-vectors-38.0.4', name);
+      ders.push(name.endsWith('.der') ? new Uint8Array(bytes) : new Uint8Array(Buffer.from(new TextDecoder().decode(bytes).replace(/-----[^-]+-----|\s/g, ''), 'base64')));
+    }
+    expect(ders).toHaveLength(150);
+    for (const der of ders) {
+      const facts = await readCertificateFacts(der);
+      const x = new X509Certificate(der as Uint8Array<ArrayBuffer>);
+      const san = x.getExtension(SubjectAlternativeNameExtension)?.names.items ?? [];
+      const want = {
+        commonName: x.subjectName.getField('CN').at(-1),
+        serialNumber: x.serialNumber.toLowerCase(),
+        notBefore: x.notBefore.getTime(),
+        notAfter: x.notAfter.getTime(),
+        isCa: x.getExtension(BasicConstraintsExtension)?.ca ?? false,
+        // A dNSName must be IA5 (RFC 5280 §4.2.1.6): our strict reader lets a UTF-8 one cover nothing.
+        dnsNames: x.subject.includes('biztositas') ? [] : san.filter((n) => n.type === 'dns').map((n) => n.value.toLowerCase()),
+        selfIssued: x.subject === x.issuer,
+        subjectKeyId: x.getExtension(SubjectKeyIdentifierExtension)?.keyId.toLowerCase(),
+      };
+      const got = { ...facts, serialNumber: facts.serialNumber.replace(/^(00)+(?=.)/, '') };
+      expect({ ...want, serialNumber: want.serialNumber.replace(/^(00)+(?=.)/, '') }, x.subject).toEqual({
+        commonName: got.commonName,
+        serialNumber: got.serialNumber,
+        notBefore: got.notBefore,
+        notAfter: got.notAfter,
+        isCa: got.isCa,
+        dnsNames: got.dnsNames,
+        selfIssued: got.selfIssued,
+        subjectKeyId: got.subjectKeyId,
+      });
+    }
+  });
+
+  it('a certificate with a malformed time is refused with the reason', async () => {
+    const text = new TextDecoder().decode(fixture('x509-misc', 'pyca-cryptography-vectors-38.0.4', 'badasn1time.pem'));
+    const der = new Uint8Array(Buffer.from(text.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+    await expect(readCertificateFacts(der)).rejects.toMatchObject({ code: 'not-a-certificate', message: expect.stringContaining('UTCTime') });
   });
 });
 
