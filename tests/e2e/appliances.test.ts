@@ -152,7 +152,9 @@ describe('Appliances', () => {
     expect(await backup.innerText()).toMatch(/Backup[\s\S]*backup\.example\.com[\s\S]*support\.example\.com/);
 
     // Same site hostname, nothing served yet: the core calls the pair identical.
-    expect(await failoverResult(page)).toMatch(/Identical: My appliance and Backup appliance/);
+    const vacuous = await failoverResult(page);
+    expect(vacuous).toMatch(/Identical: My appliance and Backup appliance/);
+    expect(vacuous).toContain('Neither has an IP address yet');
 
     // IP addresses with their DNS names are served by the factory default certificate.
     await card(page, 'My appliance').getByRole('textbox', { name: 'IP Address', exact: true }).fill('192.0.2.300');
@@ -239,6 +241,20 @@ describe('Appliances', () => {
     const levels = await page.locator('main').evaluate((main) => [...main.querySelectorAll('h1, h2, h3, h4')].map((h) => Number(h.tagName[1])));
     expect(levels[0]).toBe(1);
     for (let i = 1; i < levels.length; i++) expect(levels[i]! - levels[i - 1]!).toBeLessThanOrEqual(1);
+    // The default appliance is edited to match the admin's: a bad hostname is explained first.
+    const mine = card(page, 'My appliance');
+    await mine.getByRole('button', { name: 'Edit My appliance' }).click();
+    const edit = mine.getByRole('form', { name: 'Edit My appliance' });
+    await edit.getByRole('textbox', { name: 'Site hostname', exact: true }).fill('support..example.com');
+    await expect.poll(() => edit.getByText('is not a valid site hostname').count()).toBe(1);
+    await edit.getByRole('textbox', { name: 'Name', exact: true }).fill('Primary Berlin');
+    await edit.getByRole('textbox', { name: 'Site hostname', exact: true }).fill('Remote.Example.com');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    const renamed = card(page, 'Primary Berlin');
+    await renamed.waitFor();
+    expect(await renamed.locator('dl').first().innerText()).toContain('remote.example.com');
+    expect(await page.getByRole('combobox', { name: 'Appliance', exact: true }).locator('option').allInnerTexts()).toContain('Primary Berlin (Primary)');
+
     // Keyboard: Add Appliance is reached by Tab and opens the form with Enter.
     await page.getByRole('button', { name: 'Add Appliance' }).focus();
     await page.keyboard.press('Enter');

@@ -3,7 +3,7 @@
  * using the core's own rules (normaliseHostname, parseIpAddress) so the form never accepts what
  * the store would refuse.
  */
-import type { ApplianceInput, ApplianceRole } from '../../core/appliance/appliance';
+import type { Appliance, ApplianceInput, ApplianceRole } from '../../core/appliance/appliance';
 import { normaliseHostname, parseIpAddress } from '../../core/appliance/appliance';
 import { CertdeskError } from '../../core/errors';
 
@@ -35,7 +35,7 @@ class Touched {
   }
 }
 
-/** The "Add Appliance" form. */
+/** The "Add Appliance" form, and the form that edits an appliance. */
 export class AddApplianceForm extends Touched {
   name = $state('');
   role = $state<ApplianceRole>('backup');
@@ -59,6 +59,16 @@ export class AddApplianceForm extends Touched {
     this.submitted = true;
     if (!this.valid) return undefined;
     return { name: this.name.trim(), role: this.role, hostname: this.hostname, siteHostname: this.siteHostname, inProduction: this.inProduction };
+  }
+
+  /** Starts from an appliance as it is (editing). */
+  load(appliance: Appliance): void {
+    this.name = appliance.name;
+    this.role = appliance.role;
+    this.hostname = appliance.hostname;
+    this.siteHostname = appliance.siteHostname;
+    this.inProduction = appliance.inProduction;
+    this.resetTouched();
   }
 
   reset(): void {
