@@ -922,8 +922,12 @@ function tripleDesKey(key: Uint8Array): Uint8Array {
   return key.length === 16 ? concatBytes(key, key.subarray(0, 8)) : key;
 }
 
+/** des.js builds a new CBC class on every instantiate(): build it once. */
+let desEde3CbcMode: ReturnType<typeof des.CBC.instantiate> | undefined;
+
 function desEde3Cbc(type: 'encrypt' | 'decrypt', key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
-  const cipher = des.CBC.instantiate(des.EDE).create({ type, key: tripleDesKey(key), iv, padding: false });
+  desEde3CbcMode ??= des.CBC.instantiate(des.EDE);
+  const cipher = desEde3CbcMode.create({ type, key: tripleDesKey(key), iv, padding: false });
   return Uint8Array.from(cipher.update(data).concat(cipher.final()));
 }
 
