@@ -236,6 +236,9 @@ describe('Appliances', () => {
     await addAppliance(page, { name: 'Atlas node 1', role: 'Atlas traffic node', hostname: 'node1.example.com', site: 'support.example.com' });
     await addIp(page, 'Atlas node 1', '2001:db8::20', 'node1.example.com');
     await screenshotSlices(page, 'appliances-390x844');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshotSlices(page, 'appliances-390x844-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     expect(await horizontalOverflow(page)).toBe(0);
     expect(await smallTouchTargets(page)).toEqual([]);
     const levels = await page.locator('main').evaluate((main) => [...main.querySelectorAll('h1, h2, h3, h4')].map((h) => Number(h.tagName[1])));

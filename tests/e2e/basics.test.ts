@@ -144,6 +144,9 @@ describe('Basics', () => {
     await section(page, 'Support Package').waitFor();
     await waitForIdle(page);
     await screenshot(page, 'basics-390x844');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'basics-390x844-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     expect(await horizontalOverflow(page)).toBe(0);
     expect(await smallTouchTargets(page)).toEqual([]);
     const levels = await page.locator('main').evaluate((main) => [...main.querySelectorAll('h1, h2, h3, h4')].map((h) => Number(h.tagName[1])));
