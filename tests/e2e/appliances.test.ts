@@ -150,6 +150,8 @@ describe('Appliances', () => {
     await addAppliance(page, { name: 'Backup appliance', role: 'Backup', hostname: 'backup.example.com', site: 'support.example.com' });
     const backup = card(page, 'Backup appliance');
     expect(await backup.innerText()).toMatch(/Backup[\s\S]*backup\.example\.com[\s\S]*support\.example\.com/);
+    // Its factory default stays its own: nothing to replicate from it.
+    expect(await backup.getByRole('region', { name: 'Replicate to another appliance' }).innerText()).toContain('Nothing to replicate yet');
 
     // Same site hostname, nothing served yet: the core calls the pair identical.
     const vacuous = await failoverResult(page);
@@ -183,7 +185,7 @@ describe('Appliances', () => {
     await replicate.getByRole('combobox', { name: 'Certificate to replicate' }).selectOption({ label: 'Pair certificate' });
     await replicate.getByRole('combobox', { name: 'Copy to' }).selectOption({ label: 'Backup appliance' });
     await replicate.getByRole('button', { name: 'Replicate' }).click();
-    await replicate.getByText('Copied "Pair certificate" with its private key').waitFor();
+    await replicate.getByText('Copied "Pair certificate" with its private key to Backup appliance.').waitFor();
     await screenshot(page, 'appliances-replicated-1440x900');
 
     // Serve it on both, then the pair is identical.
