@@ -465,10 +465,33 @@ async function cached(ctx: PbeContext, key: string, derive: () => Promise<Uint8A
   return value;
 }
 
-/** Iterations between checks for cancellation in the JavaScript KDF loop (~10–30 ms of work). */
-const KDF_YIELD_EVERY = 1 << 15;
+/**
+ * Hashes between yields in the JavaScript KDF loops (~1–2 ms of work): often enough that
+ * WebCrypto work started alongside (PBKDF2 of the bags) keeps moving, and cancellation is seen.
+ */
+const KDF_YIELD_EVERY = 1 << 12;
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * Lets the event loop run (I/O, WebCrypto completions, abort events). A macrotask, but not
+ * setTimeout: browsers clamp nested timeouts to 4 ms. Node has setImmediate; browsers get a
+ * MessageChannel round trip.
+ */
+const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => {
+    const g = globalThis as { setImmediate?: (callback: () => void) => unknown };
+    if (typeof g.setImmediate === 'function') {
+      g.setImmediate(resolve);
+    } else if (typeof MessageChannel === 'function') {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    } else {
+      setTimeout(resolve, 0);
+    }
+  });
 
 /**
  * SHA-256 round constants (FIPS 180-4 §4.2.2): the first 32 bits of the fractional parts of the

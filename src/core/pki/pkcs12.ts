@@ -408,10 +408,10 @@ async function readPkcs12(
   if (candidates.length === 1) {
     // One password to try: check the MAC while the contents are decrypted (WebCrypto's PBKDF2
     // runs off the main thread, the PKCS#12 KDF of the MAC on it). The MAC decides the outcome.
-    const [macOk, contents] = await Promise.allSettled([
-      macMatches(ctx, mac, pfx.authSafe, candidates[0]!),
-      readContents(ctx, pfx.items, candidates),
-    ]);
+    // Start the contents first: their PBKDF2 is handed to WebCrypto before the MAC loop runs.
+    const contentsPromise = readContents(ctx, pfx.items, candidates);
+    const macPromise = macMatches(ctx, mac, pfx.authSafe, candidates[0]!);
+    const [contents, macOk] = await Promise.allSettled([contentsPromise, macPromise]);
     if (macOk.status === 'rejected') throw macOk.reason;
     if (!macOk.value) throw wrongPasswordError('PKCS#12 file');
     if (contents.status === 'rejected') throw contents.reason;
