@@ -36,7 +36,7 @@ class Touched {
 }
 
 /** The "Add Appliance" form, and the form that edits an appliance. */
-export class AddApplianceForm extends Touched {
+export class ApplianceFormState extends Touched {
   name = $state('');
   role = $state<ApplianceRole>('backup');
   hostname = $state('');
