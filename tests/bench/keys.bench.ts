@@ -71,8 +71,3 @@ export async function run(): Promise<void> {
   printTable('Keys, CSRs, decoding (median ms)', rows);
 }
 
-// Run directly: `npx tsx tests/bench/keys.bench.ts`
-if (import.meta.url === `file://${process.argv[1]}`) {
-  await import('reflect-metadata');
-  await run();
-}
