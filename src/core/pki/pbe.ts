@@ -18,6 +18,7 @@ import * as des from 'des.js';
 import { CertdeskError, throwIfAborted } from '../errors';
 import { limits } from './limits';
 import { rc2CbcDecrypt, rc2CbcEncrypt, stripPkcs5Padding } from './rc2';
+import { sha1Iterate, sha256Iterate } from './sha-iterate';
 import type { Pkcs12Preset } from './pkcs12';
 
 // ---------------------------------------------------------------------------------------------
@@ -505,22 +506,21 @@ const K256 = (() => {
     return Math.floor((c - Math.floor(c)) * 2 ** 32) | 0;
   });
 })();
-const SHA256_IV = Int32Array.of(0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19);
 const SHA224_IV = Int32Array.of(0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939, 0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4);
 
 /**
- * `times` more SHA-256 (or SHA-224) hashes of a digest, in place on its state words. Each input
- * is one digest, so each hash is one compression of a fixed-shape block: that is the whole
- * PKCS#12 KDF loop, and this is ~5× faster than a general-purpose hash object.
+ * `times` more SHA-224 hashes of a 28-byte digest, in place on its seven state words: one
+ * compression of a fixed-shape block each. SHA-224 MACs are rare, so this plain loop suffices;
+ * SHA-256 and SHA-1, which the presets write, use the unrolled code of sha-iterate.ts.
  */
-function repeatSha256(state: Int32Array, times: number, iv: Int32Array): void {
-  const words = state.length; // 8 (SHA-256) or 7 (SHA-224)
+function repeatSha224(state: Int32Array, times: number): void {
   const w = new Int32Array(64);
+  const iv = SHA224_IV;
   for (let t = 0; t < times; t++) {
-    for (let i = 0; i < words; i++) w[i] = state[i]!;
-    w[words] = 0x80000000 | 0;
-    for (let i = words + 1; i < 15; i++) w[i] = 0;
-    w[15] = words * 32;
+    for (let i = 0; i < 7; i++) w[i] = state[i]!;
+    w[7] = 0x80000000 | 0;
+    for (let i = 8; i < 15; i++) w[i] = 0;
+    w[15] = 224;
     for (let i = 16; i < 64; i++) {
       const x = w[i - 15]!;
       const y = w[i - 2]!;
@@ -528,8 +528,7 @@ function repeatSha256(state: Int32Array, times: number, iv: Int32Array): void {
       const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
       w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
     }
-    const i0 = iv[0]!, i1 = iv[1]!, i2 = iv[2]!, i3 = iv[3]!, i4 = iv[4]!, i5 = iv[5]!, i6 = iv[6]!, i7 = iv[7]!;
-    let a = i0, b = i1, c = i2, d = i3, e = i4, f = i5, g = i6, h = i7;
+    let a = iv[0]!, b = iv[1]!, c = iv[2]!, d = iv[3]!, e = iv[4]!, f = iv[5]!, g = iv[6]!, h = iv[7]!;
     for (let i = 0; i < 64; i++) {
       const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
       const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K256[i]! + w[i]!) | 0;
@@ -544,64 +543,20 @@ function repeatSha256(state: Int32Array, times: number, iv: Int32Array): void {
       b = a;
       a = (t1 + t2) | 0;
     }
-    state[0] = (i0 + a) | 0;
-    state[1] = (i1 + b) | 0;
-    state[2] = (i2 + c) | 0;
-    state[3] = (i3 + d) | 0;
-    state[4] = (i4 + e) | 0;
-    state[5] = (i5 + f) | 0;
-    state[6] = (i6 + g) | 0;
-    if (words === 8) state[7] = (i7 + h) | 0;
-  }
-}
-
-/** `times` more SHA-1 hashes of a 20-byte digest, in place (FIPS 180-4 §6.1). */
-function repeatSha1(state: Int32Array, times: number): void {
-  const w = new Int32Array(80);
-  for (let t = 0; t < times; t++) {
-    for (let i = 0; i < 5; i++) w[i] = state[i]!;
-    w[5] = 0x80000000 | 0;
-    for (let i = 6; i < 15; i++) w[i] = 0;
-    w[15] = 160;
-    for (let i = 16; i < 80; i++) {
-      const x = w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!;
-      w[i] = (x << 1) | (x >>> 31);
-    }
-    let a = 0x67452301, b = 0xefcdab89 | 0, c = 0x98badcfe | 0, d = 0x10325476, e = 0xc3d2e1f0 | 0;
-    for (let i = 0; i < 80; i++) {
-      let f: number, k: number;
-      if (i < 20) {
-        f = (b & c) | (~b & d);
-        k = 0x5a827999;
-      } else if (i < 40) {
-        f = b ^ c ^ d;
-        k = 0x6ed9eba1;
-      } else if (i < 60) {
-        f = (b & c) | (b & d) | (c & d);
-        k = 0x8f1bbcdc | 0;
-      } else {
-        f = b ^ c ^ d;
-        k = 0xca62c1d6 | 0;
-      }
-      const temp = (((a << 5) | (a >>> 27)) + f + e + k + w[i]!) | 0;
-      e = d;
-      d = c;
-      c = (b << 30) | (b >>> 2);
-      b = a;
-      a = temp;
-    }
-    state[0] = (0x67452301 + a) | 0;
-    state[1] = (0xefcdab89 + b) | 0;
-    state[2] = (0x98badcfe + c) | 0;
-    state[3] = (0x10325476 + d) | 0;
-    state[4] = (0xc3d2e1f0 + e) | 0;
+    state[0] = (iv[0]! + a) | 0;
+    state[1] = (iv[1]! + b) | 0;
+    state[2] = (iv[2]! + c) | 0;
+    state[3] = (iv[3]! + d) | 0;
+    state[4] = (iv[4]! + e) | 0;
+    state[5] = (iv[5]! + f) | 0;
+    state[6] = (iv[6]! + g) | 0;
   }
 }
 
 const fastRepeat: Partial<Record<HashAlgorithm['name'], (state: Int32Array, times: number) => void>> = {
-  'SHA-1': repeatSha1,
-  'SHA-224': (state, times) => repeatSha256(state, times, SHA224_IV),
-  'SHA-256': (state, times) => repeatSha256(state, times, SHA256_IV),
+  'SHA-1': sha1Iterate,
+  'SHA-224': repeatSha224,
+  'SHA-256': sha256Iterate,
 };
 
 /**
