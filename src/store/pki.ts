@@ -3,19 +3,22 @@ import type { CertdeskKey } from '../core/pki/keys';
 import { exportPrivateKey, generateKey, importPrivateKey } from '../core/pki/keys';
 import { createSelfSignedCertificate } from '../core/pki/certificate';
 import { createCsr } from '../core/pki/csr';
-import { buildAndValidate } from '../core/pki/path-validation';
 import { decodeInput } from '../core/pki/decode';
+import { buildAndValidate } from '../core/pki/path-validation';
 import type { PkiServices } from './pki-services';
 
-/** The workspace's PKI: what `Workspace.open({ pki: pkiServices() })` takes in the app. */
-export function pkiServices(): PkiServices<CertdeskKey> {
+/**
+ * The workspace's PKI: what `Workspace.open({ pki: pkiServices() })` takes. The app passes a
+ * `decodeInput` that runs in a worker (src/worker/decode-bridge.ts); Node tests use the core's.
+ */
+export function pkiServices(options: { decodeInput?: PkiServices<CertdeskKey>['decodeInput'] } = {}): PkiServices<CertdeskKey> {
   return {
     generateKey,
     importPrivateKey,
     exportPrivateKey,
     createSelfSignedCertificate: (options) => createSelfSignedCertificate(options),
     createCsr: (options) => createCsr(options),
-    decodeInput: (bytes, options) => decodeInput(bytes, options),
+    decodeInput: options.decodeInput ?? ((bytes, decodeOptions) => decodeInput(bytes, decodeOptions)),
     validatePath: (leaf, pool, options) => buildAndValidate(leaf, pool, { time: options.time }),
   };
 }

@@ -7,6 +7,7 @@ import type { CertdeskKey } from '../../core/pki/keys';
 import { chainStatus, type ChainStatus } from '../../core/pki/chain-status';
 import { loadBuiltInRoots } from '../../core/pki/root-store';
 import { pkiServices } from '../../store/pki';
+import { createDecodeBridge } from '../../worker/decode-bridge';
 import {
   Workspace,
   type ApplianceView,
@@ -47,7 +48,7 @@ class WorkspaceState {
     this.#started = true;
     try {
       this.busy = { label: 'Opening your workspace…' };
-      const store = await Workspace.open({ pki: pkiServices() });
+      const store = await Workspace.open({ pki: pkiServices({ decodeInput: createDecodeBridge() }) });
       store.subscribe((notice) => {
         if (notice.type === 'reload-needed') this.reloadNeeded = true;
         else void this.refresh();
