@@ -58,9 +58,8 @@ function sha256Source(): string {
   const sig1Src = (x: string) => `(${rotrSrc(x, 17)} ^ ${rotrSrc(x, 19)} ^ (${x} >>> 10))`;
   const L: string[] = [];
   L.push('export function sha256Iterate(state: Int32Array, times: number): void {');
-  L.push(`  let ${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `s${i} = state[${i}]!`).join(', ')};`);
   L.push('  for (let n = 0; n < times; n++) {');
-  L.push(`    let ${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `w${i} = s${i}`).join(', ')};`);
+  L.push(`    let ${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `w${i} = state[${i}]!`).join(', ')};`);
   L.push(`    let ${[8, 9, 10, 11, 12, 13, 14, 15].map((i) => `w${i}: number`).join(', ')}, t1: number, t2: number;`);
   L.push(`    let ${v.map((name, i) => `${name} = ${lit(IV256[i]!)}`).join(', ')};`);
   for (let i = 0; i < 64; i++) {
@@ -94,9 +93,8 @@ function sha256Source(): string {
     L.push(`    ${D} = (${D} + t1) | 0;`);
     L.push(`    ${H} = (t1 + t2) | 0;`);
   }
-  for (let i = 0; i < 8; i++) L.push(`    s${i} = (${v[i]} + ${lit(IV256[i]!)}) | 0;`);
+  for (let i = 0; i < 8; i++) L.push(`    state[${i}] = (${v[i]} + ${lit(IV256[i]!)}) | 0;`);
   L.push('  }');
-  L.push(`  ${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `state[${i}] = s${i};`).join(' ')}`);
   L.push('}');
   return L.join('\n');
 }
@@ -107,9 +105,8 @@ function sha1Source(): string {
   const w = (i: number) => `w${i % 16}`;
   const L: string[] = [];
   L.push('export function sha1Iterate(state: Int32Array, times: number): void {');
-  L.push(`  let ${[0, 1, 2, 3, 4].map((i) => `s${i} = state[${i}]!`).join(', ')};`);
   L.push('  for (let n = 0; n < times; n++) {');
-  L.push(`    let ${[0, 1, 2, 3, 4].map((i) => `w${i} = s${i}`).join(', ')};`);
+  L.push(`    let ${[0, 1, 2, 3, 4].map((i) => `w${i} = state[${i}]!`).join(', ')};`);
   L.push(`    let ${[5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15].map((i) => `w${i}: number`).join(', ')}, t: number;`);
   L.push(`    let ${v.map((name, i) => `${name} = ${lit(IV1[i]!)}`).join(', ')};`);
   for (let i = 0; i < 80; i++) {
@@ -139,9 +136,8 @@ function sha1Source(): string {
     L.push(`    ${E} = (${E} + ${rotlSrc(A!, 5)} + ${f} + ${lit(kw)}${wTerm ? ` + ${wTerm}` : ''}) | 0;`);
     L.push(`    ${B} = ${rotlSrc(B!, 30)};`);
   }
-  for (let i = 0; i < 5; i++) L.push(`    s${i} = (${v[i]} + ${lit(IV1[i]!)}) | 0;`);
+  for (let i = 0; i < 5; i++) L.push(`    state[${i}] = (${v[i]} + ${lit(IV1[i]!)}) | 0;`);
   L.push('  }');
-  L.push(`  ${[0, 1, 2, 3, 4].map((i) => `state[${i}] = s${i};`).join(' ')}`);
   L.push('}');
   return L.join('\n');
 }
