@@ -571,18 +571,23 @@ async function iterateHash(hash: HashAlgorithm, input: Uint8Array, count: number
     const state = new Int32Array(a.length / 4);
     for (let i = 0; i < state.length; i++) state[i] = view.getInt32(4 * i);
     for (let done = 1; done < count; ) {
+      // Yield before every chunk, the first included: WebCrypto work started in the same turn
+      // (the bags' PBKDF2 beside the MAC key) is then handed to its threads before this loop
+      // takes the main thread, instead of one chunk later.
+      await yieldToEventLoop();
+      throwIfAborted(signal);
       const step = Math.min(KDF_YIELD_EVERY, count - done);
       fast(state, step);
       done += step;
-      if (done < count) {
-        await yieldToEventLoop();
-        throwIfAborted(signal);
-      }
     }
     for (let i = 0; i < state.length; i++) view.setInt32(4 * i, state[i]!);
     return a;
   }
   // SHA-384/512 and the truncated SHA-512 variants: one reused noble hash state.
+  if (count > 1) {
+    await yieldToEventLoop(); // as above: let concurrent WebCrypto work start first
+    throwIfAborted(signal);
+  }
   const initial = hash.noble.create();
   let work: Hash<unknown> | undefined;
   for (let r = 1; r < count; r++) {

@@ -261,3 +261,28 @@ describe('PKCS#12 KDF over the unrolled hashes against `openssl kdf PKCS12KDF`',
     expect(Buffer.from(got).toString('hex')).toBe(want);
   });
 });
+
+describe('the KDF loop on the unrolled path stays cancellable', () => {
+  it.each(['SHA-256', 'SHA-1'] as const)('%s: an abort during 100,000,000 iterations ends it with an AbortError within one chunk', async (name) => {
+    const controller = new AbortController();
+    const run = pkcs12Kdf(hashByName(name), bmpPassword('x'), new Uint8Array(8), 3, 100_000_000, 20, controller.signal);
+    let abortedAt = 0;
+    setTimeout(() => {
+      abortedAt = performance.now();
+      controller.abort();
+    }, 50);
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    // A chunk of KDF_YIELD_EVERY hashes is about a millisecond; the bound leaves room for a loaded machine.
+    expect(abortedAt).toBeGreaterThan(0);
+    expect(performance.now() - abortedAt).toBeLessThan(250);
+  });
+  it('an already aborted signal stops it before the first chunk', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const started = performance.now();
+    await expect(pkcs12Kdf(hashByName('SHA-256'), bmpPassword('x'), new Uint8Array(8), 3, 100_000_000, 32, controller.signal)).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+});
