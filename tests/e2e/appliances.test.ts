@@ -4,15 +4,14 @@
  * on the Certificates page, replicated with its key and chain, assigned on both, checked.
  * Then the encrypted backup goes to a fresh browser profile and comes back.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { cpSync, existsSync, rmSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { projectRoot, tempDir } from '../support/fixtures';
-import { startPreview, type PreviewServer } from './support/server';
-import { firstPage, horizontalOverflow, openBrowser, screenshot, viewports, type TestBrowser } from './support/browser';
-import { accessibilityViolations, createSelfSigned, smallTouchTargets as allSmallTouchTargets, waitForIdle } from './support/app';
+import { appSuite } from './support/suite';
+import { firstPage, horizontalOverflow, screenshot, viewports, type TestBrowser } from './support/browser';
+import { accessibilityViolations, createSelfSigned, smallTouchTargets, waitForIdle } from './support/app';
 
 /** A tall phone page saved in 1,300 px slices as well, so each part can be looked at. */
 async function screenshotSlices(page: Page, name: string): Promise<void> {
@@ -24,56 +23,12 @@ async function screenshotSlices(page: Page, name: string): Promise<void> {
   }
 }
 
-/** Small targets on this page; the shell's skip link is off-screen until focused and not this page's. */
-async function smallTouchTargets(page: Page): Promise<string[]> {
-  return (await allSmallTouchTargets(page)).filter((target) => !target.includes('Skip to content'));
-}
-
-/**
- * A private copy of dist/: others build into the shared dist/ while browser tests run, and a
- * service worker fetched mid-build comes back as index.html ("unsupported MIME type"). Copies
- * until the copy is whole (index.html, sw.js and every asset index.html names).
- */
-function stableBuild(): string {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const copy = mkdtempSync(join(tmpdir(), 'certdesk-dist-'));
-    try {
-      cpSync(join(projectRoot, 'dist'), copy, { recursive: true });
-    } catch {
-      continue;
-    }
-    if (!existsSync(join(copy, 'index.html')) || !existsSync(join(copy, 'sw.js'))) continue;
-    const html = readFileSync(join(copy, 'index.html'), 'utf8');
-    const assets = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
-    if (assets.every((asset) => existsSync(join(copy, asset)))) return copy;
-  }
-  throw new Error('dist/ kept changing while it was copied: run `npx vite build` and try again.');
-}
-
-let server: PreviewServer;
-const browsers: TestBrowser[] = [];
-
-let build: string;
-
-beforeAll(async () => {
-  build = stableBuild();
-  server = await startPreview(undefined, build);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  if (build) rmSync(build, { recursive: true, force: true });
-});
-
-afterEach(async () => {
-  for (const browser of browsers.splice(0)) await browser.close();
-});
+const app = appSuite();
 
 async function open(hash = '#/appliances', viewport: { width: number; height: number } = viewports.desktop): Promise<{ page: Page; browser: TestBrowser }> {
-  const browser = await openBrowser(server.url, { viewport });
-  browsers.push(browser);
+  const browser = await app.browser({ viewport });
   const page = await firstPage(browser);
-  await page.goto(`${server.url}/${hash}`);
+  await page.goto(`${app.url}/${hash}`);
   await card(page, 'My appliance').waitFor({ timeout: 30_000 });
   return { page, browser };
 }

@@ -3,67 +3,23 @@
  * vendor holds the chain and a picture of the page, never a private key — checked here with
  * jszip and the OpenSSL CLI on what the browser downloaded.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { cpSync, existsSync, rmSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, test } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import type { Page } from 'playwright-core';
 import { fixture, openssl, projectRoot, tempDir, writeTemp } from '../support/fixtures';
-import { startPreview, type PreviewServer } from './support/server';
-import { firstPage, horizontalOverflow, openBrowser, screenshot, viewports, type TestBrowser } from './support/browser';
-import { accessibilityViolations, addIpAddress, importFiles, openApp, smallTouchTargets as allSmallTouchTargets, waitForIdle } from './support/app';
+import { appSuite } from './support/suite';
+import { firstPage, horizontalOverflow, screenshot, viewports, type TestBrowser } from './support/browser';
+import { accessibilityViolations, addIpAddress, importFiles, openApp, smallTouchTargets, waitForIdle } from './support/app';
 
-/**
- * A private copy of dist/: others build into the shared dist/ while browser tests run, and a
- * service worker fetched mid-build comes back as index.html ("unsupported MIME type"). Copies
- * until the copy is whole (index.html, sw.js and every asset index.html names).
- */
-function stableBuild(): string {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const copy = mkdtempSync(join(tmpdir(), 'certdesk-dist-'));
-    try {
-      cpSync(join(projectRoot, 'dist'), copy, { recursive: true });
-    } catch {
-      continue;
-    }
-    if (!existsSync(join(copy, 'index.html')) || !existsSync(join(copy, 'sw.js'))) continue;
-    const html = readFileSync(join(copy, 'index.html'), 'utf8');
-    const assets = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1]!);
-    if (assets.every((asset) => existsSync(join(copy, asset)))) return copy;
-  }
-  throw new Error('dist/ kept changing while it was copied: run `npx vite build` and try again.');
-}
-
-let server: PreviewServer;
-let browser: TestBrowser | undefined;
-
-let build: string;
-
-beforeAll(async () => {
-  build = stableBuild();
-  server = await startPreview(undefined, build);
-});
-
-afterAll(async () => {
-  await server?.stop();
-  if (build) rmSync(build, { recursive: true, force: true });
-});
-
-afterEach(async () => {
-  await browser?.close();
-  browser = undefined;
-});
-
-/** Small targets on this page; the shell's skip link is off-screen until focused and not this page's. */
-async function smallTouchTargets(page: Page): Promise<string[]> {
-  return (await allSmallTouchTargets(page)).filter((target) => !target.includes('Skip to content'));
-}
+const app = appSuite();
+let browser: TestBrowser;
 
 async function open(viewport: { width: number; height: number } = viewports.desktop): Promise<Page> {
-  browser = await openBrowser(server.url, { viewport });
+  browser = await app.browser({ viewport });
   const page = await firstPage(browser);
-  await openApp(page, server.url, '#/certificates');
+  await openApp(page, app.url, '#/certificates');
   return page;
 }
 

@@ -2,12 +2,12 @@
  * The quality bar of the Certificates page: every width from phone to desktop, keyboard alone,
  * and an accessibility scan of each state.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { fixture, fixturePath, openssl, tempDir, writeTemp } from '../support/fixtures';
-import { startPreview, type PreviewServer } from './support/server';
+import { appSuite } from './support/suite';
 import { firstPage, horizontalOverflow, openBrowser, screenshot, viewports, type TestBrowser } from './support/browser';
 import {
   accessibilityViolations,
@@ -19,21 +19,8 @@ import {
   waitForIdle,
 } from './support/app';
 
-let server: PreviewServer;
-let browser: TestBrowser | undefined;
-
-beforeAll(async () => {
-  server = await startPreview();
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
-
-afterEach(async () => {
-  await browser?.close();
-  browser = undefined;
-});
+const app = appSuite();
+let browser: TestBrowser;
 
 /** Nothing cut off: no element sticks out of the viewport sideways. */
 async function clippedElements(page: Page): Promise<string[]> {
@@ -58,9 +45,9 @@ async function populate(page: Page): Promise<void> {
 
 describe('layout', () => {
   test.each(Object.entries(viewports))('at %s width nothing is cut off, nothing scrolls sideways, tables become cards, targets are 44 px', async (name, viewport) => {
-    browser = await openBrowser(server.url, { viewport });
+    browser = await app.browser({ viewport });
     const page = await firstPage(browser);
-    await openApp(page, server.url);
+    await openApp(page, app.url);
     await populate(page);
     await page.getByRole('button', { name: 'Dismiss summary' }).click();
     await page.getByRole('button', { name: 'Create', exact: true }).click();
@@ -108,9 +95,9 @@ describe('keyboard alone', () => {
     );
 
   test('create a request, take its Request Data, and import the CA reply with its chain, without a mouse', async () => {
-    browser = await openBrowser(server.url);
+    browser = await app.browser();
     const page = await firstPage(browser);
-    await openApp(page, server.url);
+    await openApp(page, app.url);
 
     await tabTo(page, 'Create', focusedIs(page, 'button', 'Create'));
     await page.keyboard.press('Enter');
@@ -166,9 +153,9 @@ describe('keyboard alone', () => {
 
 describe('accessibility', () => {
   test('axe finds no serious or critical violation in any state of the page', async () => {
-    browser = await openBrowser(server.url);
+    browser = await app.browser();
     const page = await firstPage(browser);
-    await openApp(page, server.url);
+    await openApp(page, app.url);
     const states: [string, () => Promise<void>][] = [
       ['empty list', async () => {}],
       ['create form with an error', async () => {
@@ -184,20 +171,20 @@ describe('accessibility', () => {
         await page.getByLabel('Request Data').waitFor();
       }],
       ['edit configuration', async () => {
-        await page.goto(server.url + '/#/certificates');
+        await page.goto(app.url + '/#/certificates');
         const leaf = page.locator('table.certificate-table tbody tr').filter({ hasText: 'Server certificate' }).filter({ hasNotText: 'Factory default' }).first();
         await leaf.locator('a.row-link').first().click();
         await page.getByText('SHA-256 Fingerprint').waitFor();
       }],
       ['export page', async () => {
-        await page.goto(server.url + '/#/certificates');
+        await page.goto(app.url + '/#/certificates');
         await page.locator('table.certificate-table tbody tr input[type="checkbox"]').first().check();
         await page.getByLabel('Select Action').selectOption({ label: 'Export' });
         await page.getByRole('button', { name: 'Apply' }).click();
         await page.getByLabel('Format').selectOption({ label: 'PKCS#12' });
       }],
       ['delete dialog', async () => {
-        await page.goto(server.url + '/#/certificates');
+        await page.goto(app.url + '/#/certificates');
         await page.locator('table.certificate-table tbody tr input[type="checkbox"]').nth(1).check();
         await page.getByLabel('Select Action').selectOption({ label: 'Delete' });
         await page.getByRole('button', { name: 'Apply' }).click();

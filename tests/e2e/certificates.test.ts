@@ -2,14 +2,14 @@
  * The Security > Certificates workflows of the guide, driven as an admin would: by role and the
  * vocabulary's names. Every file the app writes is read back by the OpenSSL CLI.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Download, Page } from 'playwright-core';
 import { fixture, fixturePath, fixtureText, openssl, tempDir, writeTemp } from '../support/fixtures';
-import { startPreview, type PreviewServer } from './support/server';
-import { firstPage, openBrowser, screenshot, type TestBrowser } from './support/browser';
+import { appSuite } from './support/suite';
+import { firstPage, screenshot, type TestBrowser } from './support/browser';
 import {
   accessibilityViolations,
   addIpAddress,
@@ -23,26 +23,13 @@ import {
   waitForIdle,
 } from './support/app';
 
-let server: PreviewServer;
-let browser: TestBrowser | undefined;
-
-beforeAll(async () => {
-  server = await startPreview();
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
-
-afterEach(async () => {
-  await browser?.close();
-  browser = undefined;
-});
+const app = appSuite();
+let browser: TestBrowser;
 
 async function open(hash = '#/certificates'): Promise<Page> {
-  browser = await openBrowser(server.url);
+  browser = await app.browser();
   const page = await firstPage(browser);
-  await openApp(page, server.url, hash);
+  await openApp(page, app.url, hash);
   return page;
 }
 
@@ -101,7 +88,7 @@ describe('1. Create a self-signed certificate', () => {
     expect(await list.getByRole('listitem').allInnerTexts()).toHaveLength(3);
     await page.getByRole('button', { name: 'Remove b.example.com' }).click();
     expect((await list.getByRole('listitem').allInnerTexts()).map((t) => t.split('\n')[0])).toEqual(['a.example.com', 'c.example.com']);
-    browser!.assertClean();
+    browser.assertClean();
   });
 
   test('an RSA-4096 certificate is created with progress, the page stays responsive, and it appears as Self-signed', async () => {
@@ -129,7 +116,7 @@ describe('1. Create a self-signed certificate', () => {
     expect(await statusOf(page, 'support.example.com 2026-11').innerText()).toContain('Self-signed');
     expect(await statusOf(page, 'support.example.com 2026-11').innerText()).toMatch(/Expires in (89|90) days/);
     await screenshot(page, 'create-self-signed-done');
-    browser!.assertClean();
+    browser.assertClean();
   });
 
   test('generation can be cancelled and then nothing is created', async () => {
@@ -142,14 +129,14 @@ describe('1. Create a self-signed certificate', () => {
     await page.reload();
     await page.getByRole('link', { name: 'Factory default', exact: true }).waitFor();
     expect(await page.getByRole('link', { name: 'Cancelled one', exact: true }).count()).toBe(0);
-    browser!.assertClean();
+    browser.assertClean();
   });
 });
 
 describe('2 and 3. Certificate request, the CA reply and its chain', () => {
   test('the request is created, copied and downloaded; OpenSSL verifies it; the signed reply links and the chain completes from a .p7b', async () => {
     const page = await open();
-    await browser!.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
     await createRequest(page, {
       friendlyName: 'appliance.example.test 2026',
       key: 'RSA 2048',
@@ -192,7 +179,7 @@ describe('2 and 3. Certificate request, the CA reply and its chain', () => {
     await importFiles(page, [{ name: 'ca-bundle.p7c', buffer: fixture('openssl-set/rsa/ca-bundle.p7c') }]);
     await expect.poll(() => row.innerText()).toContain('Chain complete');
     await screenshot(page, 'reply-chain-complete');
-    browser!.assertClean();
+    browser.assertClean();
   });
 
   test('the chain can also come as several files at once, or as pasted PEM', async () => {
@@ -212,7 +199,7 @@ describe('2 and 3. Certificate request, the CA reply and its chain', () => {
     await expect.poll(() => row.innerText()).toContain('Chain complete');
 
     // Several files at once into a fresh profile.
-    await browser!.close();
+    await browser.close();
     const second = await open();
     await importFiles(second, [
       { name: 'server.pem', buffer: fixture('openssl-set/ec/server.pem') },
@@ -224,7 +211,7 @@ describe('2 and 3. Certificate request, the CA reply and its chain', () => {
     const server = names.find((text) => text !== 'Factory default' && !/Root|Intermediate|CA/i.test(text));
     expect(server).toBeDefined();
     await expect.poll(() => certificateRow(second, server!).innerText()).toContain('Chain complete');
-    browser!.assertClean();
+    browser.assertClean();
   });
 
   test('when only the root is missing and the built-in store has it, one click adds it', async () => {
@@ -246,7 +233,7 @@ describe('2 and 3. Certificate request, the CA reply and its chain', () => {
     await waitForIdle(page);
     await expect.poll(() => row.innerText()).toContain('Chain complete');
     await expect.poll(() => page.getByRole('link', { name: /GTS Root R1/ }).count()).toBe(1);
-    browser!.assertClean();
+    browser.assertClean();
   });
 });
 
@@ -265,7 +252,7 @@ describe('4. Import a PKCS#12 with its password', () => {
     const leafRow = page.locator('table.certificate-table tbody tr').filter({ hasText: 'Server certificate' }).filter({ hasNotText: 'Factory default' });
     expect(await leafRow.innerText()).toMatch(/Available/);
     expect(await leafRow.innerText()).toContain('Chain complete');
-    browser!.assertClean();
+    browser.assertClean();
   });
 
   test('a wrong password shows an alert that says so and adds nothing; drag and drop works like the picker', async () => {
@@ -359,7 +346,7 @@ describe('5. Export', () => {
       expect(pub.stdout).toBe(keyFromFixture);
     }
     await screenshot(page, 'export-page');
-    browser!.assertClean();
+    browser.assertClean();
   });
 
   test('a non-exportable key cannot be included, and the page says why', async () => {
@@ -369,7 +356,7 @@ describe('5. Export', () => {
     const key = page.getByRole('checkbox', { name: 'Include Private Key' });
     expect(await key.isDisabled()).toBe(true);
     expect(await page.locator(`#${await key.getAttribute('aria-describedby')}`).innerText()).toMatch(/non-exportable/i);
-    browser!.assertClean();
+    browser.assertClean();
   });
 });
 
@@ -400,7 +387,7 @@ describe('6. Edit Certificate Configuration', () => {
     await page.getByRole('link', { name: /Back to Certificates/ }).click();
     await expect.poll(() => certificateRow(page, 'Support').locator('td[data-label="IP Addresses"]').innerText()).toBe('192.0.2.10');
     expect(await certificateRow(page, 'Factory default').locator('td[data-label="IP Addresses"]').innerText()).toBe('192.0.2.11');
-    browser!.assertClean();
+    browser.assertClean();
   });
 });
 
@@ -431,7 +418,7 @@ describe('7. Delete', () => {
     await dialog.getByLabel(/Type the friendly name/).fill('Only key');
     await confirm.click();
     await expect.poll(() => page.getByRole('link', { name: 'Only key', exact: true }).count()).toBe(0);
-    browser!.assertClean();
+    browser.assertClean();
   });
 });
 
@@ -454,7 +441,7 @@ describe('8. Internal CA', () => {
     await expect.poll(() => row.innerText()).toContain('Chain complete');
     expect(await row.innerText()).toMatch(/Available/);
     expect(await page.getByRole('region', { name: 'Certificate Requests' }).innerText()).toMatch(/Fulfilled/);
-    browser!.assertClean();
+    browser.assertClean();
   });
 });
 
@@ -466,9 +453,7 @@ describe('9. Everything survives a reload, and works offline after the first vis
     await page.getByRole('link', { name: 'Before offline', exact: true }).waitFor();
     await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated');
 
-    const port = server.port;
-    await server.stop();
-    await browser!.context.setOffline(true);
+    const restore = await app.offline(browser);
     try {
       await page.reload();
       await page.getByRole('link', { name: 'Before offline', exact: true }).waitFor();
@@ -478,9 +463,8 @@ describe('9. Everything survives a reload, and works offline after the first vis
       await page.reload();
       await page.getByRole('link', { name: 'Made offline', exact: true }).waitFor();
     } finally {
-      await browser!.context.setOffline(false);
-      server = await startPreview(port);
+      await restore();
     }
-    browser!.assertClean();
+    browser.assertClean();
   });
 });

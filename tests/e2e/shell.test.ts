@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../support/fixtures';
-import { startPreview, type PreviewServer } from './support/server';
+import { startPreview } from './support/server';
+import { appSuite } from './support/suite';
 import {
   firstPage,
   horizontalOverflow,
@@ -13,27 +14,14 @@ import {
   type TestBrowser,
 } from './support/browser';
 
-let server: PreviewServer;
-let browser: TestBrowser | undefined;
-
-beforeAll(async () => {
-  server = await startPreview();
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
-
-afterEach(async () => {
-  await browser?.close();
-  browser = undefined;
-});
+const app = appSuite();
+let browser: TestBrowser;
 
 describe('the app shell', () => {
   test('loads with no console error and no request to another origin; navigation works by keyboard', async () => {
-    browser = await openBrowser(server.url);
+    browser = await app.browser();
     const page = await firstPage(browser);
-    await page.goto(server.url);
+    await page.goto(app.url);
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Certificates' }).count()).toBe(1);
     await expect.poll(() => page.getByRole('alert').count()).toBe(1);
 
@@ -47,7 +35,7 @@ describe('the app shell', () => {
     }
 
     // Tab order reaches the links from the top of a freshly loaded page.
-    await page.goto(server.url + '/#/certificates');
+    await page.goto(app.url + '/#/certificates');
     await page.reload();
     const focused: string[] = [];
     for (let i = 0; i < 4; i++) {
@@ -59,30 +47,27 @@ describe('the app shell', () => {
   });
 
   test('after one online visit, a reload and a new tab both show the app with the network off', async () => {
-    browser = await openBrowser(server.url);
+    browser = await app.browser();
     const page = await firstPage(browser);
-    await page.goto(server.url);
+    await page.goto(app.url);
     await waitForServiceWorker(page);
 
     // Off the network for real: the server is gone and the browser is offline.
-    const port = server.port;
-    await server.stop();
-    await browser.context.setOffline(true);
+    const restore = await app.offline(browser);
 
     await page.reload();
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Certificates' }).count()).toBe(1);
 
     const tab = await browser.newPage();
-    await tab.goto(server.url + '/#/basics');
+    await tab.goto(app.url + '/#/basics');
     await expect.poll(() => tab.getByRole('heading', { level: 1, name: 'Basics' }).count()).toBe(1);
     await screenshot(tab, 'shell-offline-new-tab');
 
-    await browser.context.setOffline(false);
-    server = await startPreview(port);
+    await restore();
   });
 
   test('the page carries the Content-Security-Policy and the build has no inline script', async () => {
-    const response = await fetch(server.url + '/');
+    const response = await fetch(app.url + '/');
     const policy = response.headers.get('content-security-policy') ?? '';
     for (const directive of [
       "default-src 'self'",
@@ -106,7 +91,7 @@ describe('the app shell', () => {
   });
 
   test('the web app manifest is served with its icons', async () => {
-    const response = await fetch(server.url + '/manifest.webmanifest');
+    const response = await fetch(app.url + '/manifest.webmanifest');
     expect(response.ok).toBe(true);
     const manifest = (await response.json()) as {
       name: string;
@@ -123,7 +108,7 @@ describe('the app shell', () => {
     expect(sizes).toEqual(expect.arrayContaining(['192x192', '512x512']));
     expect(manifest.icons.some((icon) => icon.purpose === 'maskable')).toBe(true);
     for (const icon of manifest.icons) {
-      const image = await fetch(new URL(icon.src, server.url + '/'));
+      const image = await fetch(new URL(icon.src, app.url + '/'));
       expect(image.ok).toBe(true);
       expect(image.headers.get('content-type')).toBe('image/png');
       const bytes = new Uint8Array(await image.arrayBuffer());
@@ -135,9 +120,9 @@ describe('the app shell', () => {
   });
 
   test.each(Object.entries(viewports))('the shell fits the %s width without horizontal scrolling', async (name, viewport) => {
-    browser = await openBrowser(server.url, { viewport });
+    browser = await app.browser({ viewport });
     const page = await firstPage(browser);
-    await page.goto(server.url);
+    await page.goto(app.url);
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Certificates' }).count()).toBe(1);
     await screenshot(page, `shell-${name}-${viewport.width}x${viewport.height}`);
     expect(await horizontalOverflow(page)).toBe(0);
@@ -152,8 +137,9 @@ describe('updates', () => {
     const copy = mkdtempSync(join(tmpdir(), 'certdesk-dist-'));
     cpSync(join(projectRoot, 'dist'), copy, { recursive: true });
     let own = await startPreview(undefined, copy);
+    // This test serves its own copy of the build, on its own origin.
+    const browser = await openBrowser(own.url);
     try {
-      browser = await openBrowser(own.url);
       const page = await firstPage(browser);
       await page.goto(own.url);
       await waitForServiceWorker(page);
@@ -182,6 +168,7 @@ describe('updates', () => {
       expect(await page.getByRole('status').filter({ hasText: 'Update available' }).count()).toBe(0);
       browser.assertClean();
     } finally {
+      await browser.close();
       await own.stop();
     }
   });

@@ -2,28 +2,15 @@
  * The store in a real browser: keys that still sign after a reload, two tabs writing at once,
  * and an import cut off by closing the page.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { fixture } from '../support/fixtures';
-import { startPreview, type PreviewServer } from './support/server';
-import { firstPage, openBrowser, type TestBrowser } from './support/browser';
+import { appSuite } from './support/suite';
+import { firstPage, type TestBrowser } from './support/browser';
 import { addIpAddress, certificateRow, createRequest, createSelfSigned, importSummaryText, openApp, waitForIdle, waitForWorkspace } from './support/app';
 import type { Page } from 'playwright-core';
 
-let server: PreviewServer;
-let browser: TestBrowser | undefined;
-
-beforeAll(async () => {
-  server = await startPreview();
-});
-
-afterAll(async () => {
-  await server?.stop();
-});
-
-afterEach(async () => {
-  await browser?.close();
-  browser = undefined;
-});
+const app = appSuite();
+let browser: TestBrowser;
 
 async function certificateNames(page: Page): Promise<string[]> {
   return page.locator('table.certificate-table td[data-label="Friendly Name"] a.row-link').allInnerTexts();
@@ -31,9 +18,9 @@ async function certificateNames(page: Page): Promise<string[]> {
 
 describe('the store in Chromium', () => {
   test('a key created in one page load signs after a reload', async () => {
-    browser = await openBrowser(server.url);
+    browser = await app.browser();
     const page = await firstPage(browser);
-    await openApp(page, server.url);
+    await openApp(page, app.url);
     await page.getByRole('button', { name: 'Create internal CA' }).click();
     await page.getByLabel('CA Name').fill('Reload Root');
     await page.getByLabel('Also create an intermediate CA').uncheck();
@@ -54,15 +41,15 @@ describe('the store in Chromium', () => {
   });
 
   test('two tabs assigning IPs at the same time both keep their change', async () => {
-    browser = await openBrowser(server.url);
+    browser = await app.browser();
     const first = await firstPage(browser);
-    await openApp(first, server.url);
+    await openApp(first, app.url);
     await addIpAddress(first, '192.0.2.21', 'one.example.com');
     await addIpAddress(first, '192.0.2.22', 'two.example.com');
     await createSelfSigned(first, { friendlyName: 'One', sans: ['one.example.com'] });
     await createSelfSigned(first, { friendlyName: 'Two', sans: ['two.example.com'] });
     const second = await browser.newPage();
-    await openApp(second, server.url);
+    await openApp(second, app.url);
 
     const prepare = async (page: Page, name: string, ip: string) => {
       await certificateRow(page, name).getByRole('link', { name: /Assign IP/ }).click();
@@ -81,7 +68,7 @@ describe('the store in Chromium', () => {
     }
     // Each tab sees the other's change without a reload (BroadcastChannel), and so does a new load.
     for (const page of [first, second]) {
-      await page.goto(server.url + '/#/certificates');
+      await page.goto(app.url + '/#/certificates');
       await waitForWorkspace(page);
       await expect.poll(() => certificateRow(page, 'One').locator('td[data-label="IP Addresses"]').innerText()).toBe('192.0.2.21');
       await expect.poll(() => certificateRow(page, 'Two').locator('td[data-label="IP Addresses"]').innerText()).toBe('192.0.2.22');
@@ -94,9 +81,9 @@ describe('the store in Chromium', () => {
     const outcomes: number[] = [];
     for (const delay of [0, 10, 20, 30, 45, 800]) {
       // A fresh profile per round, so "none" cannot hide behind an idempotent re-import.
-      browser = await openBrowser(server.url);
+      browser = await app.browser();
       const page = await firstPage(browser);
-      await openApp(page, server.url);
+      await openApp(page, app.url);
       const before = (await certificateNames(page)).length;
       await page.getByRole('button', { name: 'Import', exact: true }).click();
       await page.getByLabel('Certificate file').setInputFiles({ name: 'mozilla-roots.pem', mimeType: 'application/x-pem-file', buffer: roots });
@@ -105,13 +92,12 @@ describe('the store in Chromium', () => {
       await page.close({ runBeforeUnload: false });
 
       const check = await browser.newPage();
-      await openApp(check, server.url);
+      await openApp(check, app.url);
       const after = (await certificateNames(check)).length;
       // All or nothing: the import is one transaction.
       expect([before, before + 144]).toContain(after);
       outcomes.push(after - before);
       await browser.close();
-      browser = undefined;
     }
     // The delays are chosen to fall before, inside and after the write on this kind of machine.
     console.log(`roots imported per round (0 = none, 144 = all): ${outcomes.join(', ')}`);

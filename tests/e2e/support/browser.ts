@@ -49,6 +49,7 @@ export async function openBrowser(
     serviceWorkers: 'allow',
   });
   const origin = new URL(appUrl).origin;
+  let closed = false;
   const problems: string[] = [];
   const watch = (page: Page) => {
     page.on('console', (message) => {
@@ -72,6 +73,8 @@ export async function openBrowser(
       if (problems.length) throw new Error(`The page was not clean:\n${problems.join('\n')}`);
     },
     async close() {
+      if (closed) return;
+      closed = true;
       await context.close();
       rmSync(profile, { recursive: true, force: true });
     },
