@@ -15,15 +15,15 @@
  * changes nothing.
  */
 import { CertdeskError, throwIfAborted } from '../core/errors';
-import type { Appliance } from '../core/appliance/appliance';
+import { DEFAULT_APPLIANCE, type Appliance } from '../core/appliance/appliance';
 import type { CertificateEntry, RequestEntry } from '../core/appliance/certificate-entry';
 import { readCertificateFacts } from '../core/appliance/certificate-facts';
 import type { EventEntry } from '../core/appliance/event-log';
 import { logEvent } from '../core/appliance/event-log';
 import type { IpAssignment } from '../core/appliance/ip-assignment';
 import type { KeyEntry, KeyMaterial } from '../core/appliance/key-entry';
-import { read, tx } from './database';
-import { ALL_STORES, STORE } from './schema';
+import { read, tx, type WriteTx } from './database';
+import { ALL_STORES, STORE, type StoreName } from './schema';
 import type { Workspace } from './workspace';
 
 export const BACKUP_FORMAT = 'certdesk-backup';
@@ -104,6 +104,11 @@ export interface RestoreSummary {
   /** Records that were already in the workspace (by fingerprint or id). */
   alreadyPresent: number;
   keysNotIncluded: KeyNotIncluded[];
+  /**
+   * The untouched starter appliance of a fresh workspace that the backup replaced (restoring on a
+   * new laptop should not leave an extra "My appliance" beside the restored ones).
+   */
+  replacedStarterAppliance?: string;
 }
 
 const b64 = (bytes: Uint8Array): string => {
@@ -339,6 +344,15 @@ export async function restoreBackup<K extends KeyMaterial>(
   };
   await tx(ws.database, ALL_STORES, async (t) => {
     const appliances = t.objectStore(STORE.appliances);
+    const starter = await untouchedStarter(t, contents);
+    if (starter) {
+      for (const store of [STORE.certificates, STORE.keys, STORE.requests, STORE.ipAssignments] as const) {
+        const index = t.objectStore(store).index('byAppliance');
+        for (const key of await index.getAllKeys(starter.id)) await t.objectStore(store).delete(key);
+      }
+      await appliances.delete(starter.id);
+      summary.replacedStarterAppliance = starter.name;
+    }
     const applianceIds = new Set(await appliances.getAllKeys());
     for (const a of contents.appliances) {
       if (applianceIds.has(a.id)) {
@@ -422,4 +436,25 @@ export async function restoreBackup<K extends KeyMaterial>(
     );
   });
   return summary;
+}
+
+/**
+ * The workspace's only appliance, when it is the starter a fresh workspace made and the admin
+ * has not touched it (default names, no IP addresses, nothing but its factory default certificate
+ * and key) and the backup does not hold it. Restoring replaces it.
+ */
+async function untouchedStarter(
+  t: WriteTx<StoreName[]>,
+  contents: BackupContents,
+): Promise<Appliance | undefined> {
+  const all = await t.objectStore(STORE.appliances).getAll();
+  const only = all.length === 1 ? all[0]! : undefined;
+  if (!only || contents.appliances.length === 0 || contents.appliances.some((a) => a.id === only.id)) return undefined;
+  if (only.name !== DEFAULT_APPLIANCE.name || only.hostname !== DEFAULT_APPLIANCE.hostname || only.siteHostname !== DEFAULT_APPLIANCE.siteHostname) return undefined;
+  if (only.ipAddresses.length > 0 || only.inProduction) return undefined;
+  const certificates = await t.objectStore(STORE.certificates).index('byAppliance').getAll(only.id);
+  const keys = await t.objectStore(STORE.keys).index('byAppliance').getAllKeys(only.id);
+  const requests = await t.objectStore(STORE.requests).index('byAppliance').count(only.id);
+  if (certificates.length !== 1 || !certificates[0]!.factoryDefault || keys.length !== 1 || requests > 0) return undefined;
+  return only;
 }

@@ -28,7 +28,7 @@
 import type { Problem } from '../core/errors';
 import { CertdeskError } from '../core/errors';
 import type { Appliance, ApplianceInput, IpAddress, SoftwareUpdate } from '../core/appliance/appliance';
-import { createAppliance, normaliseHostname, withIpAddress, withSoftwareUpdate } from '../core/appliance/appliance';
+import { DEFAULT_APPLIANCE, createAppliance, normaliseHostname, withIpAddress, withSoftwareUpdate } from '../core/appliance/appliance';
 import type { AtlasCoverage } from '../core/appliance/atlas';
 import { atlasCoverage } from '../core/appliance/atlas';
 import type {
@@ -180,13 +180,7 @@ export interface AssignOptions {
 const FACTORY_KEY: KeyAlgorithmName = 'ECDSA-P256';
 const FACTORY_VALIDITY_DAYS = 3650;
 
-/** The appliance a fresh workspace starts with; the admin edits it to match theirs. */
-export const DEFAULT_APPLIANCE: ApplianceInput = {
-  name: 'My appliance',
-  role: 'primary',
-  hostname: 'appliance.example.com',
-  siteHostname: 'support.example.com',
-};
+export { DEFAULT_APPLIANCE } from '../core/appliance/appliance';
 
 interface FactoryMaterial<K> {
   key: K;

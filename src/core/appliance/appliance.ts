@@ -54,6 +54,14 @@ export interface ApplianceInput {
   inProduction?: boolean;
 }
 
+/** The appliance a fresh workspace starts with; the admin edits it to match theirs. */
+export const DEFAULT_APPLIANCE: ApplianceInput = {
+  name: 'My appliance',
+  role: 'primary',
+  hostname: 'appliance.example.com',
+  siteHostname: 'support.example.com',
+};
+
 // RFC 1123 §2.1 labels: letters, digits, hyphens, 1–63 characters, not starting or ending with "-".
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 

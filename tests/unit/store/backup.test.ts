@@ -107,9 +107,12 @@ describe('backup → restore', () => {
     const source = await build({ appliances: [{ ips: 1, selfSigned: 1, requests: 1, roots: 1, assign: true }] });
     const backup = await source.exportBackup(PASS);
     const { ws: target } = await freshWorkspace();
-    await target.ensureWorkspace();
+    const local = (await target.ensureWorkspace()).appliances[0]!.appliance;
+    // The admin has made the starter appliance their own: it stays beside the restored one.
+    await target.addIpAddress(local.id, { ip: '198.51.100.7', dnsName: 'local.example.com' });
     const first = await target.restoreBackup(backup.bytes, PASS);
     expect(first).toMatchObject({ appliancesAdded: 1, certificatesAdded: 3, keysAdded: 2, requestsAdded: 1, ipAssignmentsAdded: 1 });
+    expect(first.replacedStarterAppliance).toBeUndefined();
     const view = await target.listWorkspace();
     expect(view.appliances).toHaveLength(2);
     const restored = view.appliances.find((a) => a.appliance.name === 'Appliance 0')!;
@@ -126,6 +129,23 @@ describe('backup → restore', () => {
     const second = await target.restoreBackup(backup.bytes, PASS);
     expect(second).toMatchObject({ appliancesAdded: 0, certificatesAdded: 0, keysAdded: 0, requestsAdded: 0, ipAssignmentsAdded: 0 });
     expect({ ...(await snapshot(target)), events: [] }).toEqual({ ...before, events: [] });
+    source.close();
+    target.close();
+  });
+
+  it('restoring into a fresh workspace replaces its untouched starter appliance, in the same transaction', async () => {
+    const source = await build({ appliances: [{ ips: 1, selfSigned: 1, requests: 0, roots: 0, assign: false }] });
+    const backup = await source.exportBackup(PASS);
+    const { ws: target } = await freshWorkspace();
+    const starter = (await target.ensureWorkspace()).appliances[0]!.appliance;
+    const summary = await target.restoreBackup(backup.bytes, PASS);
+    expect(summary.replacedStarterAppliance).toBe('My appliance');
+    const view = await target.listWorkspace();
+    expect(view.appliances.map((a) => a.appliance.name)).toEqual(['Appliance 0']);
+    const left = await snapshot(target);
+    for (const list of ['certificates', 'keys', 'requests', 'ipAssignments'] as const) {
+      expect((left[list] as { applianceId: string }[]).filter((r) => r.applianceId === starter.id)).toEqual([]);
+    }
     source.close();
     target.close();
   });
