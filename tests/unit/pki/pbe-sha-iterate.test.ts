@@ -60,7 +60,8 @@ function sha256Source(): string {
   L.push('export function sha256Iterate(state: Int32Array, times: number): void {');
   L.push('  for (let n = 0; n < times; n++) {');
   L.push(`    let ${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `w${i} = state[${i}]!`).join(', ')};`);
-  L.push(`    let ${[8, 9, 10, 11, 12, 13, 14, 15].map((i) => `w${i}: number`).join(', ')}, t1: number, t2: number;`);
+  L.push(`    let ${[8, 9, 10, 11, 12, 13, 14, 15].map((i) => `w${i}: number`).join(', ')}, t1: number, t2: number, x: number;`);
+  L.push(`    let y = ${lit(IV256[1]! ^ IV256[2]!)};`);
   L.push(`    let ${v.map((name, i) => `${name} = ${lit(IV256[i]!)}`).join(', ')};`);
   for (let i = 0; i < 64; i++) {
     let wTerm: string | undefined;
@@ -89,7 +90,10 @@ function sha256Source(): string {
     L.push(
       `    t1 = (${H} + (${rotrSrc(E!, 6)} ^ ${rotrSrc(E!, 11)} ^ ${rotrSrc(E!, 25)}) + (${G} ^ (${E} & (${F} ^ ${G}))) + ${kw}${wTerm ? ` + ${wTerm}` : ''}) | 0;`,
     );
-    L.push(`    t2 = ((${rotrSrc(A!, 2)} ^ ${rotrSrc(A!, 13)} ^ ${rotrSrc(A!, 22)}) + ((${A} & ${B}) | (${C} & (${A} | ${B})))) | 0;`);
+    // Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)), and this round's b ^ c is the last round's a ^ b.
+    const [ab, bc] = i % 2 ? ['y', 'x'] : ['x', 'y'];
+    L.push(`    ${ab} = ${A} ^ ${B};`);
+    L.push(`    t2 = ((${rotrSrc(A!, 2)} ^ ${rotrSrc(A!, 13)} ^ ${rotrSrc(A!, 22)}) + (${B} ^ (${ab} & ${bc}))) | 0;`);
     L.push(`    ${D} = (${D} + t1) | 0;`);
     L.push(`    ${H} = (t1 + t2) | 0;`);
   }
