@@ -467,8 +467,11 @@ async function cached(ctx: PbeContext, key: string, derive: () => Promise<Uint8A
 }
 
 /**
- * Hashes between yields in the JavaScript KDF loops (~1–2 ms of work): often enough that
- * WebCrypto work started alongside (PBKDF2 of the bags) keeps moving, and cancellation is seen.
+ * Hashes between yields in the JavaScript KDF loops: ~0.7 ms of work on the unrolled SHA-256
+ * path, ~0.35 ms for SHA-1, a few ms on the @noble/hashes SHA-384/512 path. Often enough that
+ * WebCrypto work started alongside (PBKDF2 of the bags) keeps moving and cancellation is seen
+ * within about a millisecond. A yield costs about a microsecond in Node: 100,000 SHA-256
+ * iterations took the same time (~17.5 ms) with 390 yields (every 256) as with none.
  */
 const KDF_YIELD_EVERY = 1 << 12;
 
