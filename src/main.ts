@@ -1,5 +1,3 @@
-// @peculiar/x509 needs the Reflect metadata API before its first import.
-import 'reflect-metadata';
 import { mount } from 'svelte';
 import App from './ui/App.svelte';
 import './ui/app.css';

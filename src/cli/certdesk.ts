@@ -2,7 +2,6 @@
  * `npm run certdesk -- COMMAND ...`: the scripting entry on the same core the app uses.
  * Each command lives in its own module and returns the process exit code.
  */
-import 'reflect-metadata';
 import { CertdeskError } from '../core/errors';
 
 type Command = (args: string[]) => Promise<number>;

@@ -3,7 +3,6 @@ import type { CertdeskKey } from '../core/pki/keys';
 import { exportPrivateKey, generateKey, importPrivateKey } from '../core/pki/keys';
 import { createSelfSignedCertificate } from '../core/pki/certificate';
 import { createCsr } from '../core/pki/csr';
-import { decodeInput } from '../core/pki/decode';
 import { buildAndValidate } from '../core/pki/path-validation';
 import type { PkiServices } from './pki-services';
 
@@ -18,7 +17,9 @@ export function pkiServices(options: { decodeInput?: PkiServices<CertdeskKey>['d
     exportPrivateKey,
     createSelfSignedCertificate: (options) => createSelfSignedCertificate(options),
     createCsr: (options) => createCsr(options),
-    decodeInput: options.decodeInput ?? ((bytes, decodeOptions) => decodeInput(bytes, decodeOptions)),
+    // The app decodes in a worker; here the decoder (with PKCS#12) loads only when first needed.
+    decodeInput:
+      options.decodeInput ?? (async (bytes, decodeOptions) => (await import('../core/pki/decode')).decodeInput(bytes, decodeOptions)),
     validatePath: (leaf, pool, options) => buildAndValidate(leaf, pool, { time: options.time }),
   };
 }

@@ -4,7 +4,6 @@
  * asn1js's OID parser is quadratic) must never freeze the page, and terminating this worker is
  * a real cancel. One request at a time; replies carry the request id.
  */
-import 'reflect-metadata';
 import { decodeInput } from '../core/pki/decode';
 import { CertdeskError } from '../core/errors';
 import type { DecodeReply, DecodeRequest } from './decode-protocol';
