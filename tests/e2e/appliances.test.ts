@@ -266,6 +266,9 @@ describe('Appliances', () => {
     const summary = other.page.getByRole('region', { name: 'Backup and restore' }).getByRole('status');
     await summary.waitFor({ timeout: 30_000 });
     expect((await summary.innerText()).replace(/\s+/g, ' ')).toMatch(/Restored: 2 appliance\(s\), 2 certificate\(s\), 0 key\(s\)/);
+    // The fresh profile's untouched starter appliance gave way: one "My appliance", the restored one.
+    expect(await summary.innerText()).toMatch(/unused starter appliance “My appliance”/);
+    await expect.poll(() => card(other.page, 'My appliance').count()).toBe(1);
     await card(other.page, 'Backup appliance').waitFor();
     expect(await card(other.page, 'Backup appliance').getByRole('list', { name: 'IP addresses of Backup appliance' }).innerText()).toContain('192.0.2.20');
     other.browser.assertClean();
