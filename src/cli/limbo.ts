@@ -39,12 +39,12 @@ export interface GroupSummary {
   skipped: number;
 }
 
-/** Features Certdesk does not implement; a case needing one is SKIPPED with this reason. */
+/** Features outside Certdesk's validator; a case needing one is SKIPPED with this reason. */
 const unsupportedFeatures: Record<string, string> = {
-  'has-crl': 'CRL revocation checking is not implemented (offline appliance tool)',
-  'has-cert-policies': 'certificate policy processing is not implemented',
-  'has-policy-constraints': 'certificate policy processing is not implemented',
-  'no-cert-policies': 'certificate policy processing is not implemented',
+  'has-crl': 'Certdesk does not check CRLs (an offline tool has no revocation data)',
+  'has-cert-policies': 'Certdesk does not process certificate policies',
+  'has-policy-constraints': 'Certdesk does not process certificate policies',
+  'no-cert-policies': 'Certdesk does not process certificate policies',
 };
 
 function pemToDer(pem: string): Uint8Array {

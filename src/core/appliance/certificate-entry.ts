@@ -26,15 +26,10 @@ export interface CertificateEntry {
   importedAt: number;
 }
 
-/** The subject fields of the guide's Create form. */
-export interface SubjectInput {
-  C?: string;
-  ST?: string;
-  L?: string;
-  O?: string;
-  OU?: string;
-  CN?: string;
-}
+import type { SubjectInput } from '../pki/names';
+
+/** The subject fields of the guide's Create form (one definition, in the core's names module). */
+export type { SubjectInput };
 
 /** A certificate signing request and the key it was made with. */
 export interface RequestEntry {
