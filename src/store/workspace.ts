@@ -39,7 +39,7 @@ import type {
   SubjectInput,
   ValidityNow,
 } from '../core/appliance/certificate-entry';
-import { certificateId, certificateKind, chainShape, indexBySubject, validityAt } from '../core/appliance/certificate-entry';
+import { certificateId, certificateKind, chainShape, groupBy, indexBySubject, validityAt } from '../core/appliance/certificate-entry';
 import type { CertificateFacts } from '../core/appliance/certificate-facts';
 import { readCertificateFacts, sha256Hex, verifySelfSigned } from '../core/appliance/certificate-facts';
 import type { EventEntry, EventKind } from '../core/appliance/event-log';
@@ -316,15 +316,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
         events,
       };
     });
-    const group = <T extends { applianceId: string }>(list: T[]) => {
-      const map = new Map<string, T[]>();
-      for (const item of list) {
-        const bucket = map.get(item.applianceId);
-        if (bucket) bucket.push(item);
-        else map.set(item.applianceId, [item]);
-      }
-      return map;
-    };
+    const group = <T extends { applianceId: string }>(list: T[]) => groupBy(list, (item) => item.applianceId);
     const certsBy = group(data.certificates);
     const keysBy = group(data.keys);
     const requestsBy = group(data.requests);

@@ -83,13 +83,19 @@ export function mayHaveIssued(issuer: CertificateFacts, child: CertificateFacts)
 export type IssuerIndex = ReadonlyMap<string, readonly CertificateFacts[]>;
 
 export function indexBySubject(pool: readonly CertificateFacts[]): IssuerIndex {
-  const index = new Map<string, CertificateFacts[]>();
-  for (const facts of pool) {
-    const list = index.get(facts.subjectKey);
-    if (list) list.push(facts);
-    else index.set(facts.subjectKey, [facts]);
+  return groupBy(pool, (facts) => facts.subjectKey);
+}
+
+/** Items in buckets by key, in their original order (Map.groupBy, which Node 20 lacks). */
+export function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const bucket = groups.get(key);
+    if (bucket) bucket.push(item);
+    else groups.set(key, [item]);
   }
-  return index;
+  return groups;
 }
 
 /**

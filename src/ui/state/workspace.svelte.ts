@@ -15,7 +15,7 @@ import {
   type WorkspaceView,
 } from '../../store/workspace';
 import { alerts } from './alerts.svelte';
-import { isAbortError } from '../../core/errors';
+import { CertdeskError, isAbortError } from '../../core/errors';
 
 const SELECTED_APPLIANCE = 'certdesk:selected-appliance';
 
@@ -33,7 +33,6 @@ class WorkspaceState {
   reloadNeeded = $state(false);
   /** Full chain status per certificate id of the selected appliance (derived, never stored). */
   chains = $state.raw<Record<string, ChainStatus>>({});
-  startError = $state<string | undefined>();
 
   readonly appliance: ApplianceView | undefined = $derived(
     this.view?.appliances.find((entry) => entry.appliance.id === this.selectedId) ?? this.view?.appliances[0],
@@ -56,9 +55,13 @@ class WorkspaceState {
       this.store = store;
       this.#show(await store.ensureWorkspace());
     } catch (error) {
-      this.startError =
-        'Certdesk could not open its storage in this browser. Make sure the browser allows site data for this page (private windows may not), then reload.';
-      alerts.fromError(error);
+      if (error instanceof CertdeskError) alerts.fromError(error);
+      else {
+        console.warn(error);
+        alerts.show(
+          'Certdesk could not open its storage in this browser. Make sure the browser allows site data for this page (private windows may not), then reload.',
+        );
+      }
     } finally {
       this.busy = undefined;
     }

@@ -144,3 +144,14 @@ export async function smallTouchTargets(page: Page): Promise<string[]> {
     return out;
   });
 }
+
+/** Heading levels in `main` that skip a level (h2 → h4), or that do not start at h1. */
+export async function headingLevelSkips(page: Page): Promise<string[]> {
+  const levels = await page.locator('main').evaluate((main) => [...main.querySelectorAll('h1, h2, h3, h4')].map((h) => Number(h.tagName[1])));
+  const out: string[] = [];
+  if (levels[0] !== 1) out.push(`first heading is h${levels[0]}`);
+  for (let i = 1; i < levels.length; i++) {
+    if (levels[i]! - levels[i - 1]! > 1) out.push(`h${levels[i - 1]} followed by h${levels[i]}`);
+  }
+  return out;
+}

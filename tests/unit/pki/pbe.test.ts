@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { CertdeskError } from '../../../src/core/errors';
 import { limits } from '../../../src/core/pki/limits';
 import {
   KdfBudget,
@@ -30,6 +29,7 @@ import {
   type HashAlgorithm,
 } from '../../../src/core/pki/pbe';
 import { fixtureText, openssl } from '../../support/fixtures';
+import { codeOf } from '../../support/errors';
 
 const hex = (u: Uint8Array) => Buffer.from(u).toString('hex');
 const h = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
@@ -37,17 +37,6 @@ const h = (s: string) => new Uint8Array(Buffer.from(s, 'hex'));
 function pem(text: string): Uint8Array {
   const m = /-----BEGIN [^-]+-----([\s\S]*?)-----END/.exec(text)!;
   return new Uint8Array(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CertdeskError) return error.code;
-    if (error instanceof DOMException) return error.name;
-    return `raw ${String(error)}`;
-  }
-  return 'resolved';
 }
 
 describe('PKCS#12 KDF (RFC 7292 appendix B.2) against `openssl kdf PKCS12KDF`', () => {

@@ -17,6 +17,7 @@ import {
   readSingle,
 } from '../../../src/core/pki/pbe';
 import { fixture, fixtureText } from '../../support/fixtures';
+import { codeOf } from '../../support/errors';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers: PEM, public keys of PKCS#8 keys and certificates (WebCrypto), hand-built PKCS#12.
@@ -102,17 +103,6 @@ function encryptedInfo(iterations: number, algOid = '1.2.840.113549.1.12.1.3'): 
     derOid(P12.encryptedData),
     derTlv(0xa0, derSequence(derInteger(0), derSequence(derOid(P12.data), alg, derTlv(0x80, new Uint8Array(16))))),
   );
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof CertdeskError) return error.code;
-    if (error instanceof DOMException) return error.name;
-    return `raw ${String(error)}`;
-  }
-  return 'resolved';
 }
 
 const serverPem = fixtureText('openssl-set', 'rsa', 'server.pem');
