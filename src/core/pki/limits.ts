@@ -16,6 +16,13 @@ export const limits = {
   maxKdfIterationsTotal: 200_000_000,
   /** ASN.1 nesting depth (OpenSSL tasn_dec.c: 30). */
   maxAsn1Depth: 30,
+  /** ASN.1 elements in one certificate, key, request or PKCS#12 bag (asn1js maxNodes, PR #132). */
+  maxAsn1Elements: 10_000,
+  /**
+   * Content bytes of one OBJECT IDENTIFIER. Real OIDs are under 40 bytes (pyca's "bigoid" vector:
+   * 35; a UUID arc 2.25.N: 19); asn1js decodes OIDs in quadratic time (RELIABILITY.md).
+   */
+  maxOidBytes: 128,
   /** RSA modulus size (Go crypto/x509, CVE-2023-29409). */
   maxRsaBits: 8192,
   /** Signature checks while building one chain (Go maxChainSignatureChecks, rustls-webpki Budget). */

@@ -6,6 +6,10 @@
  * look-alike dashes, legacy encrypted headers).
  */
 import { CertdeskError } from '../errors';
+import { base64ToBytes, bytesToBase64, isBase64 } from './asn1/bytes';
+
+// Byte helpers live in asn1/bytes.ts; re-exported for the modules that still import them from here.
+export { base64ToBytes, bytesToBase64, isBase64, toArrayBuffer, toHex } from './asn1/bytes';
 
 /** One `-----BEGIN X-----` … `-----END X-----` block. */
 export interface PemBlock {
@@ -113,71 +117,10 @@ function parseBody(label: string, body: string): { headers: Record<string, strin
   return { headers, der: base64ToBytes(base64) };
 }
 
-/** Strict base64 (RFC 4648 §4) with optional padding; whitespace must already be removed. */
-export function isBase64(text: string): boolean {
-  return text.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(text) && text.replace(/=+$/, '').length % 4 !== 1;
-}
-
-/** Decodes base64 without relying on atob's lenient whitespace handling. */
-export function base64ToBytes(text: string): Uint8Array {
-  const clean = text.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let buffer = 0;
-  let bits = 0;
-  let o = 0;
-  for (let i = 0; i < clean.length; i++) {
-    buffer = (buffer << 6) | BASE64_VALUES[clean.charCodeAt(i)]!;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (buffer >> bits) & 0xff;
-    }
-  }
-  return out;
-}
-
-const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const BASE64_VALUES = new Uint8Array(128);
-for (let i = 0; i < BASE64_ALPHABET.length; i++) BASE64_VALUES[BASE64_ALPHABET.charCodeAt(i)] = i;
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += BASE64_ALPHABET[n >> 18]! + BASE64_ALPHABET[(n >> 12) & 63]! + BASE64_ALPHABET[(n >> 6) & 63]! + BASE64_ALPHABET[n & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i]! << 16;
-    out += BASE64_ALPHABET[n >> 18]! + BASE64_ALPHABET[(n >> 12) & 63]! + '==';
-  } else if (rest === 2) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += BASE64_ALPHABET[n >> 18]! + BASE64_ALPHABET[(n >> 12) & 63]! + BASE64_ALPHABET[(n >> 6) & 63]! + '=';
-  }
-  return out;
-}
-
 /** The strict RFC 7468 §2 form: 64-character lines, LF endings, trailing newline. */
 export function encodePem(label: string, der: Uint8Array): string {
   const base64 = bytesToBase64(der);
   const lines: string[] = [];
   for (let i = 0; i < base64.length; i += 64) lines.push(base64.slice(i, i + 64));
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
-
-/** Lower-case hex, the form fingerprints and key identities are shown and compared in. */
-export function toHex(bytes: Uint8Array | ArrayBuffer): string {
-  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  let out = '';
-  for (const b of view) out += b.toString(16).padStart(2, '0');
-  return out;
-}
-
-/** An ArrayBuffer holding exactly these bytes (WebCrypto and asn1-schema want one). */
-export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
-    return bytes.buffer;
-  }
-  return bytes.slice().buffer as ArrayBuffer;
 }

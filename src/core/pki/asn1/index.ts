@@ -1,0 +1,6 @@
+export * from './bytes';
+export * from './errors';
+export * from './oid';
+export * from './reader';
+export * from './values';
+export * as der from './writer';

@@ -1,0 +1,241 @@
+/**
+ * The one ASN.1 reader: tag-length-value elements over a byte array (X.690), strict DER by
+ * default, BER only where a format in the wild needs it (PKCS#7 and PKCS#12 from Windows and
+ * Java use indefinite lengths and segmented OCTET STRINGs, X.690 §8.1.3.6, §8.7.3).
+ *
+ * Everything here reads attacker-supplied bytes, so every element is bounded: nesting depth
+ * (limits.maxAsn1Depth), length fields (at most 4 bytes, never past the end, minimal), tags
+ * (low tag numbers only), and `checkStructure` walks a whole object with an element budget and
+ * the OID size limit before any library sees it, descending into OCTET STRINGs and BIT STRINGs
+ * that carry DER (extension values, keys, bag contents), because libraries parse those too.
+ */
+import { limits } from '../limits';
+import { Asn1Error } from './errors';
+
+/** `der`: X.690 §10 distinguished encoding. `ber`: also indefinite lengths and segmented strings. */
+export type Encoding = 'der' | 'ber';
+
+/** Universal tags (identifier octets, X.680 §8.4) that Certdesk reads. */
+export const TAG = {
+  BOOLEAN: 0x01,
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  NULL: 0x05,
+  OID: 0x06,
+  ENUMERATED: 0x0a,
+  UTF8_STRING: 0x0c,
+  NUMERIC_STRING: 0x12,
+  PRINTABLE_STRING: 0x13,
+  TELETEX_STRING: 0x14,
+  IA5_STRING: 0x16,
+  UTC_TIME: 0x17,
+  GENERALIZED_TIME: 0x18,
+  VISIBLE_STRING: 0x1a,
+  UNIVERSAL_STRING: 0x1c,
+  BMP_STRING: 0x1e,
+  SEQUENCE: 0x30,
+  SET: 0x31,
+} as const;
+
+/** The identifier octet of a context-specific tag [n] (X.680 §8.1): `[0] EXPLICIT` is `context(0, true)`. */
+export function context(n: number, constructed: boolean): number {
+  return 0x80 | (constructed ? 0x20 : 0) | n;
+}
+
+/** One element inside `bytes`. */
+export interface Tlv {
+  readonly bytes: Uint8Array;
+  /** The identifier octet: class, constructed bit and tag number. */
+  readonly tag: number;
+  readonly start: number;
+  readonly contentStart: number;
+  /** End of the contents (for an indefinite length: where the end-of-contents octets start). */
+  readonly contentEnd: number;
+  /** Just past the element. */
+  readonly end: number;
+  readonly depth: number;
+  readonly encoding: Encoding;
+}
+
+export function isConstructed(tlv: Tlv): boolean {
+  return (tlv.tag & 0x20) !== 0;
+}
+
+/** The contents octets of an element (no header). */
+export function contentOf(tlv: Tlv): Uint8Array {
+  return tlv.bytes.subarray(tlv.contentStart, tlv.contentEnd);
+}
+
+/** The whole encoding of an element, header included. */
+export function encodingOf(tlv: Tlv): Uint8Array {
+  return tlv.bytes.subarray(tlv.start, tlv.end);
+}
+
+/**
+ * Reads one element at `offset` that must end at or before `limit`. Lengths must be minimal in
+ * both encodings (X.690 §10.1; strict BER readers such as OpenSSL's and Node's agree).
+ */
+export function readTlv(bytes: Uint8Array, offset: number, limit: number, encoding: Encoding = 'der', depth = 0): Tlv {
+  if (depth > limits.maxAsn1Depth) throw new Asn1Error('asn1-too-deep', `it nests ASN.1 more than ${limits.maxAsn1Depth} levels deep`);
+  if (offset + 2 > limit) throw new Asn1Error('invalid-encoding', 'it ends in the middle of an element');
+  const tag = bytes[offset]!;
+  // High tag numbers (X.690 §8.1.2.4) never occur in the formats Certdesk reads; refusing them
+  // also ends the "1,000 continuation bytes" attack before it starts.
+  if ((tag & 0x1f) === 0x1f) throw new Asn1Error('invalid-encoding', 'it uses a multi-byte ASN.1 tag');
+  let pos = offset + 1;
+  const first = bytes[pos++]!;
+  if (first === 0x80) {
+    if (encoding === 'der') throw new Asn1Error('not-der', 'it uses an indefinite length, which DER forbids');
+    if ((tag & 0x20) === 0) throw new Asn1Error('invalid-encoding', 'a primitive element has an indefinite length');
+    const contentStart = pos;
+    for (;;) {
+      if (pos + 2 > limit) throw new Asn1Error('invalid-encoding', 'an indefinite-length element is not terminated');
+      if (bytes[pos] === 0 && bytes[pos + 1] === 0) return { bytes, tag, start: offset, contentStart, contentEnd: pos, end: pos + 2, depth, encoding };
+      pos = readTlv(bytes, pos, limit, encoding, depth + 1).end;
+    }
+  }
+  let length = first;
+  if (first === 0xff) throw new Asn1Error('invalid-encoding', 'a length field uses the reserved value 0xFF');
+  if (first > 0x80) {
+    const count = first & 0x7f;
+    if (count > 4) throw new Asn1Error('invalid-encoding', 'a length field is larger than any file Certdesk reads');
+    if (pos + count > limit) throw new Asn1Error('invalid-encoding', 'it ends in the middle of a length field');
+    if (bytes[pos] === 0) throw new Asn1Error('invalid-encoding', 'a length field is not minimal (leading zero)');
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + bytes[pos++]!;
+    if (length < 0x80) throw new Asn1Error('invalid-encoding', 'a length field is not minimal (long form for a short length)');
+  }
+  const end = pos + length;
+  if (end > limit) throw new Asn1Error('invalid-encoding', 'a length field points past the end of the data (truncated file?)');
+  return { bytes, tag, start: offset, contentStart: pos, contentEnd: end, end, depth, encoding };
+}
+
+/** Reads `bytes` as exactly one element: anything after it is `trailing-bytes`. */
+export function readDer(bytes: Uint8Array, encoding: Encoding = 'der'): Tlv {
+  const tlv = readTlv(bytes, 0, bytes.length, encoding);
+  if (tlv.end !== bytes.length) throw new Asn1Error('trailing-bytes', 'there are extra bytes after its end');
+  return tlv;
+}
+
+/** The elements inside a constructed element, in the parent's encoding. */
+export function children(tlv: Tlv): Tlv[] {
+  if (!isConstructed(tlv)) throw new Asn1Error('invalid-encoding', 'a primitive element stands where a structure belongs');
+  const out: Tlv[] = [];
+  let pos = tlv.contentStart;
+  while (pos < tlv.contentEnd) {
+    const child = readTlv(tlv.bytes, pos, tlv.contentEnd, tlv.encoding, tlv.depth + 1);
+    out.push(child);
+    pos = child.end;
+  }
+  return out;
+}
+
+/** The element itself when it has the identifier octet `tag`; `what` names it in the error. */
+export function expectTag(tlv: Tlv | undefined, tag: number, what: string): Tlv {
+  if (!tlv) throw new Asn1Error('invalid-encoding', `${what} is missing`);
+  if (tlv.tag !== tag) throw new Asn1Error('invalid-encoding', `${what} has the wrong type`);
+  return tlv;
+}
+
+/**
+ * Reads the fields of a constructed element in order, the way ASN.1 definitions read:
+ * `const f = fieldsOf(tbs, 'tbsCertificate'); f.optional(context(0, true)); f.next(TAG.INTEGER, 'serialNumber'); … f.end();`
+ */
+export class Fields {
+  readonly #items: Tlv[];
+  #index = 0;
+
+  constructor(
+    readonly parent: Tlv,
+    readonly what: string,
+  ) {
+    this.#items = children(parent);
+  }
+
+  /** Whether every field has been read. */
+  get done(): boolean {
+    return this.#index >= this.#items.length;
+  }
+
+  /** The identifier octet of the next field, if any. */
+  peek(): number | undefined {
+    return this.#items[this.#index]?.tag;
+  }
+
+  /** The next field, which must have identifier `tag` (any tag when omitted). */
+  next(tag: number | undefined, what: string): Tlv {
+    const item = this.#items[this.#index];
+    if (!item) throw new Asn1Error('invalid-encoding', `${what} is missing from ${this.what}`);
+    if (tag !== undefined && item.tag !== tag) throw new Asn1Error('invalid-encoding', `${what} in ${this.what} has the wrong type`);
+    this.#index++;
+    return item;
+  }
+
+  /** The next field if it has identifier `tag`; otherwise nothing is consumed. */
+  optional(tag: number): Tlv | undefined {
+    const item = this.#items[this.#index];
+    if (item?.tag !== tag) return undefined;
+    this.#index++;
+    return item;
+  }
+
+  /** All remaining fields. */
+  rest(): Tlv[] {
+    const out = this.#items.slice(this.#index);
+    this.#index = this.#items.length;
+    return out;
+  }
+
+  /** Asserts that no field is left (X.680: no extra elements where the definition has none). */
+  end(): void {
+    if (!this.done) throw new Asn1Error('invalid-encoding', `${this.what} has unexpected extra fields`);
+  }
+}
+
+/** Starts reading the fields of a SEQUENCE (or another constructed element with `tag`). */
+export function fieldsOf(tlv: Tlv | undefined, what: string, tag: number = TAG.SEQUENCE): Fields {
+  return new Fields(expectTag(tlv, tag, what), what);
+}
+
+/**
+ * Walks a whole object and refuses what no real certificate, key or PKCS#12 bag has: nesting
+ * beyond limits.maxAsn1Depth, more than limits.maxAsn1Elements elements, an OID longer than
+ * limits.maxOidBytes. OCTET STRING and BIT STRING contents are walked too wherever they parse as
+ * ASN.1 (as far as they parse: elements before a malformed one are still checked), since
+ * libraries decode extension values, keys and bags from them. Call it before handing bytes to
+ * any library parser (asn1js, @peculiar/*).
+ */
+export function checkStructure(root: Tlv, budget: { elements: number } = { elements: limits.maxAsn1Elements }): void {
+  walk(root, budget, true);
+}
+
+/** `strict`: a structural failure is an error (false inside opaque string contents). */
+function walk(tlv: Tlv, budget: { elements: number }, strict: boolean): void {
+  if (--budget.elements < 0) throw new Asn1Error('asn1-too-many-elements', `it has more than ${limits.maxAsn1Elements.toLocaleString('en')} ASN.1 elements, far beyond any real certificate or key`);
+  if (tlv.tag === TAG.OID && tlv.contentEnd - tlv.contentStart > limits.maxOidBytes)
+    throw new Asn1Error('asn1-oid-too-long', `it contains an object identifier longer than ${limits.maxOidBytes} bytes, which no real certificate or key has`);
+  if (isConstructed(tlv)) walkContents(tlv, tlv.contentStart, budget, strict);
+  else if (tlv.tag === TAG.OCTET_STRING) walkContents(tlv, tlv.contentStart, budget, false);
+  else if (tlv.tag === TAG.BIT_STRING && tlv.contentEnd > tlv.contentStart && tlv.bytes[tlv.contentStart] === 0)
+    walkContents(tlv, tlv.contentStart + 1, budget, false);
+}
+
+/**
+ * Walks the elements in `parent`'s contents from `start`. In opaque string contents (`strict`
+ * false) a structural failure only means "not ASN.1" and ends the walk there; the limits stay fatal.
+ */
+function walkContents(parent: Tlv, start: number, budget: { elements: number }, strict: boolean): void {
+  let pos = start;
+  while (pos < parent.contentEnd) {
+    let child: Tlv;
+    try {
+      child = readTlv(parent.bytes, pos, parent.contentEnd, parent.encoding, parent.depth + 1);
+    } catch (error) {
+      if (!strict && error instanceof Asn1Error && (error.code === 'invalid-encoding' || error.code === 'not-der')) return;
+      throw error;
+    }
+    walk(child, budget, strict);
+    pos = child.end;
+  }
+}

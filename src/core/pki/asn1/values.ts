@@ -1,0 +1,206 @@
+/**
+ * Values of primitive elements, read the strict DER way (X.690 §8, §10, §11) and checked the
+ * way OpenSSL and Node check them, or more strictly: INTEGERs minimal and non-empty, BOOLEANs
+ * 0x00/0xFF, BIT STRINGs with zero padding bits, strings valid in their character set, times
+ * in the RFC 5280 §4.1.2.5 form with a real calendar date.
+ */
+import { Asn1Error } from './errors';
+import { decodeOid } from './oid';
+import { children, contentOf, isConstructed, TAG, type Tlv } from './reader';
+import { concatBytes } from './bytes';
+
+function expect(tlv: Tlv | undefined, tag: number, what: string): Tlv {
+  if (!tlv) throw new Asn1Error('invalid-encoding', `${what} is missing`);
+  if (tlv.tag !== tag) throw new Asn1Error('invalid-encoding', `${what} has the wrong type`);
+  return tlv;
+}
+
+/**
+ * The content octets of an INTEGER (two's complement, big-endian), checked to be non-empty and
+ * minimal (X.690 §8.3.2). `tag` allows an implicitly tagged INTEGER.
+ */
+export function readInteger(tlv: Tlv | undefined, what: string, tag: number = TAG.INTEGER): Uint8Array {
+  const c = contentOf(expect(tlv, tag, what));
+  if (c.length === 0) throw new Asn1Error('invalid-encoding', `${what} is an empty INTEGER`);
+  if (c.length > 1 && ((c[0] === 0 && !(c[1]! & 0x80)) || (c[0] === 0xff && c[1]! & 0x80)))
+    throw new Asn1Error('invalid-encoding', `${what} is an INTEGER with superfluous leading bytes`);
+  return c;
+}
+
+/** Whether a minimal INTEGER's content is negative. */
+export function isNegative(integer: Uint8Array): boolean {
+  return (integer[0]! & 0x80) !== 0;
+}
+
+/**
+ * A non-negative INTEGER no larger than `max` as a number (versions, iteration counts, path
+ * lengths). Larger or negative values are an error naming `what`.
+ */
+export function readSmallInteger(tlv: Tlv | undefined, what: string, max: number = Number.MAX_SAFE_INTEGER, tag: number = TAG.INTEGER): number {
+  const c = readInteger(tlv, what, tag);
+  if (isNegative(c)) throw new Asn1Error('invalid-encoding', `${what} is negative`);
+  if (c.length > 7) throw new Asn1Error('invalid-encoding', `${what} is too large`);
+  let n = 0;
+  for (const b of c) n = n * 256 + b;
+  if (n > max) throw new Asn1Error('invalid-encoding', `${what} is too large (${n} > ${max})`);
+  return n;
+}
+
+/** The magnitude of a non-negative INTEGER, without the sign byte (RSA moduli, ECDSA r and s). */
+export function unsignedMagnitude(integer: Uint8Array): Uint8Array {
+  return integer.length > 1 && integer[0] === 0 ? integer.subarray(1) : integer;
+}
+
+/** A BOOLEAN; DER allows only 0x00 and 0xFF (X.690 §11.1). */
+export function readBoolean(tlv: Tlv | undefined, what: string): boolean {
+  const c = contentOf(expect(tlv, TAG.BOOLEAN, what));
+  if (c.length !== 1 || (c[0] !== 0 && c[0] !== 0xff)) throw new Asn1Error('invalid-encoding', `${what} is not a DER BOOLEAN`);
+  return c[0] === 0xff;
+}
+
+/** NULL: no content. */
+export function readNull(tlv: Tlv | undefined, what: string): null {
+  if (contentOf(expect(tlv, TAG.NULL, what)).length !== 0) throw new Asn1Error('invalid-encoding', `${what} is a NULL with content`);
+  return null;
+}
+
+/** An OBJECT IDENTIFIER in dotted form (size limit and minimal encoding in asn1/oid.ts). */
+export function readOid(tlv: Tlv | undefined, what: string): string {
+  return decodeOid(contentOf(expect(tlv, TAG.OID, what)), what);
+}
+
+export interface BitString {
+  /** The bits, most significant first; the last byte's `unusedBits` low bits are zero. */
+  bytes: Uint8Array;
+  unusedBits: number;
+}
+
+/** A primitive BIT STRING (X.690 §8.6); DER: unused bits 0–7, zero, and none in an empty string. */
+export function readBitString(tlv: Tlv | undefined, what: string, tag: number = TAG.BIT_STRING): BitString {
+  const c = contentOf(expect(tlv, tag, what));
+  if (c.length === 0) throw new Asn1Error('invalid-encoding', `${what} is an empty BIT STRING`);
+  const unusedBits = c[0]!;
+  if (unusedBits > 7 || (c.length === 1 && unusedBits !== 0)) throw new Asn1Error('invalid-encoding', `${what} has an invalid unused-bits count`);
+  if (unusedBits && c[c.length - 1]! & ((1 << unusedBits) - 1)) throw new Asn1Error('invalid-encoding', `${what} has non-zero padding bits`);
+  return { bytes: c.subarray(1), unusedBits };
+}
+
+/** Whether bit `n` (0 = the most significant bit of the first byte, as named bit lists count) is set. */
+export function bitIsSet(bits: BitString, n: number): boolean {
+  const byte = bits.bytes[n >> 3];
+  return byte !== undefined && (byte & (0x80 >> (n & 7))) !== 0;
+}
+
+/**
+ * The octets of an OCTET STRING (or of an implicitly tagged one with `tag`). In BER a
+ * constructed string of segments is joined (X.690 §8.7.3; Windows and Java PKCS#12 writers).
+ */
+export function readOctetString(tlv: Tlv | undefined, what: string, tag: number = TAG.OCTET_STRING): Uint8Array {
+  if (!tlv) throw new Asn1Error('invalid-encoding', `${what} is missing`);
+  if (tlv.tag === tag) return contentOf(tlv);
+  if (tlv.encoding === 'ber' && tlv.tag === (tag | 0x20)) {
+    const parts: Uint8Array[] = [];
+    for (const child of children(tlv)) parts.push(readOctetString(child, what, TAG.OCTET_STRING));
+    return concatBytes(...parts);
+  }
+  throw new Asn1Error('invalid-encoding', `${what} is not an OCTET STRING`);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const latin1 = new TextDecoder('latin1');
+const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+
+/** The string types of X.520 attribute values and general names. */
+export const STRING_TAGS: ReadonlySet<number> = new Set([
+  TAG.UTF8_STRING,
+  TAG.NUMERIC_STRING,
+  TAG.PRINTABLE_STRING,
+  TAG.TELETEX_STRING,
+  TAG.IA5_STRING,
+  TAG.VISIBLE_STRING,
+  TAG.UNIVERSAL_STRING,
+  TAG.BMP_STRING,
+]);
+
+/**
+ * A character string of any of `STRING_TAGS`, decoded: UTF8String must be valid UTF-8,
+ * BMPString UCS-2 (even length, no surrogates), UniversalString UCS-4 (valid code points),
+ * IA5String and VisibleString 7-bit. PrintableString and NumericString are read as ASCII but
+ * their character sets are checked by `isValidPrintable` (lint), since OpenSSL accepts them.
+ * TeletexString is read as Latin-1, as browsers and OpenSSL display it.
+ */
+export function readString(tlv: Tlv | undefined, what: string): string {
+  if (!tlv || isConstructed(tlv) || !STRING_TAGS.has(tlv.tag)) throw new Asn1Error('invalid-encoding', `${what} is not a character string`);
+  const c = contentOf(tlv);
+  switch (tlv.tag) {
+    case TAG.UTF8_STRING:
+      try {
+        return utf8.decode(c);
+      } catch {
+        throw new Asn1Error('invalid-encoding', `${what} is a UTF8String that is not valid UTF-8`);
+      }
+    case TAG.BMP_STRING: {
+      if (c.length % 2) throw new Asn1Error('invalid-encoding', `${what} is a BMPString of odd length`);
+      let s = '';
+      for (let i = 0; i < c.length; i += 2) {
+        const unit = (c[i]! << 8) | c[i + 1]!;
+        if (unit >= 0xd800 && unit <= 0xdfff) throw new Asn1Error('invalid-encoding', `${what} is a BMPString with a surrogate`);
+        s += String.fromCharCode(unit);
+      }
+      return s;
+    }
+    case TAG.UNIVERSAL_STRING: {
+      if (c.length % 4) throw new Asn1Error('invalid-encoding', `${what} is a UniversalString whose length is not a multiple of 4`);
+      let s = '';
+      for (let i = 0; i < c.length; i += 4) {
+        const cp = ((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0;
+        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw new Asn1Error('invalid-encoding', `${what} is a UniversalString with an invalid character`);
+        s += String.fromCodePoint(cp);
+      }
+      return s;
+    }
+    case TAG.IA5_STRING:
+    case TAG.VISIBLE_STRING:
+      for (const b of c) if (b > 0x7f) throw new Asn1Error('invalid-encoding', `${what} has a non-ASCII byte in an ASCII-only string`);
+      return latin1.decode(c);
+    default:
+      return latin1.decode(c);
+  }
+}
+
+/** Whether a PrintableString's text uses only the X.680 §41.4 characters. */
+export function isValidPrintable(text: string): boolean {
+  return PRINTABLE.test(text);
+}
+
+export interface Time {
+  /** Seconds since the Unix epoch (RFC 5280 times have one-second granularity). */
+  seconds: number;
+  tag: typeof TAG.UTC_TIME | typeof TAG.GENERALIZED_TIME;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * A Time (RFC 5280 §4.1.2.5): UTCTime `YYMMDDHHMMSSZ` (years 1950–2049) or GeneralizedTime
+ * `YYYYMMDDHHMMSSZ`, seconds present, no fraction, Zulu, and a real calendar date and time of
+ * day: 30 February, month 13 or hour 25 are refused, never rolled over.
+ */
+export function readTime(tlv: Tlv | undefined, what: string): Time {
+  if (!tlv || (tlv.tag !== TAG.UTC_TIME && tlv.tag !== TAG.GENERALIZED_TIME)) throw new Asn1Error('invalid-encoding', `${what} is not a time`);
+  const text = latin1.decode(contentOf(tlv));
+  const m = (tlv.tag === TAG.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/ : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/).exec(text);
+  if (!m) throw new Asn1Error('invalid-encoding', `${what} is not in the YYMMDDHHMMSSZ / YYYYMMDDHHMMSSZ form RFC 5280 requires`);
+  const [yearText, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  // RFC 5280 §4.1.2.5.1: YY >= 50 is 19YY, below 50 is 20YY.
+  const year = tlv.tag === TAG.UTC_TIME ? (yearText >= 50 ? 1900 : 2000) + yearText : yearText;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+    throw new Asn1Error('invalid-encoding', `${what} is not a real date and time (${text})`);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return { seconds: date.getTime() / 1000, tag: tlv.tag };
+}
