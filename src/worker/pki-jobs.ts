@@ -8,7 +8,7 @@ import { decodeInput } from '../core/pki/decode';
 import { exportEncryptedPrivateKey } from '../core/pki/export';
 import { exportPrivateKey } from '../core/pki/keys';
 import { exportPkcs12 } from '../core/pki/pkcs12';
-import type { PkiJob, PkiJobKind, PkiJobResult, PkiJobResults } from './pki-protocol';
+import type { PkiJob, PkiJobKind, PkiJobResult, PkiJobResults, PkiReply, PkiRequest } from './pki-protocol';
 
 /** Runs one job. `signal` cancels in-process work; in the worker, terminating it does. */
 export async function runPkiJob<J extends PkiJob>(job: J, options: { signal?: AbortSignal; onStarted?: () => void } = {}): Promise<PkiJobResult<J>> {
@@ -19,6 +19,21 @@ export async function runPkiJob<J extends PkiJob>(job: J, options: { signal?: Ab
   } catch (error) {
     if (error instanceof CertdeskError || (error instanceof DOMException && error.name === 'AbortError')) throw error;
     throw unexpected(job.kind, error);
+  }
+}
+
+/**
+ * The worker's answer to one request: 'started', then 'done' or 'failed' (src/worker/pki.worker.ts
+ * posts what this hands `post`; tests stand in for the worker with it).
+ */
+export async function answerPkiRequest(request: PkiRequest, post: (reply: PkiReply) => void): Promise<void> {
+  const { id, job } = request;
+  try {
+    const value = await runPkiJob(job, { onStarted: () => post({ id, type: 'started' }) });
+    post({ id, type: 'done', value });
+  } catch (error) {
+    const known = error instanceof CertdeskError ? error : new CertdeskError('worker-failed', 'The background task failed. Try again, or reload the page.');
+    post({ id, type: 'failed', error: { code: known.code, message: known.message } });
   }
 }
 

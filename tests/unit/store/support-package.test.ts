@@ -3,7 +3,7 @@ import JSZip from 'jszip';
 import { CertdeskError } from '../../../src/core/errors';
 import { buildSupportPackage, chainFiles, inspectSupportFile, supportPackageName, type SupportFile } from '../../../src/store/support-package';
 import { fixture, openssl } from '../../support/fixtures';
-import { pki } from './support';
+import { freshWorkspace, pki, snapshot } from './support';
 
 const rsa = (name: string) => fixture('openssl-set', 'rsa', name);
 const ec = (name: string) => fixture('openssl-set', 'ec', name);
@@ -134,5 +134,41 @@ describe('buildSupportPackage', () => {
 
   test('the package name carries the appliance and the date', () => {
     expect(supportPackageName('Primary / Berlin', new Date('2026-11-26T10:00:00Z'))).toBe('certdesk-support-Primary_Berlin-2026-11-26.zip');
+  });
+});
+
+describe('the supportPackage action', () => {
+  test('zips the certificate with the chain found on its appliance and the picture, named after the appliance', async () => {
+    const { ws } = await freshWorkspace();
+    const applianceId = (await ws.ensureWorkspace()).appliances[0]!.appliance.id;
+    await ws.importFiles(applianceId, [{ name: 'chain.pem', bytes: rsa('server-fullchain.pem') }]);
+    const leaf = (await ws.listWorkspace()).appliances[0]!.certificates.find((c) => c.kind === 'server' && !c.factoryDefault)!;
+    const before = await snapshot(ws);
+    const made = await ws.supportPackage(leaf.id, { picture: png, now: Date.parse('2026-11-26T12:00:00Z') });
+    expect(made.name).toBe('certdesk-support-My_appliance-2026-11-26.zip');
+    expect(made.files).toHaveLength(4);
+    expect(made.files.at(-1)).toBe('status-basics.png');
+    const zip = await JSZip.loadAsync(made.bytes);
+    expect(Object.keys(zip.files).sort()).toEqual([...made.files].sort());
+    const fingerprints = [];
+    for (const name of made.files.slice(0, 3)) {
+      const out = openssl(['x509', '-noout', '-fingerprint', '-sha256'], await zip.file(name)!.async('uint8array'));
+      expect(out.status, out.stderr).toBe(0);
+      fingerprints.push(out.stdout);
+    }
+    const expected = ['server.der', 'ica.der', 'root.der'].map((f) => openssl(['x509', '-inform', 'DER', '-noout', '-fingerprint', '-sha256'], rsa(f)).stdout);
+    expect(fingerprints).toEqual(expected);
+    expect(await zip.file('status-basics.png')!.async('uint8array')).toEqual(png);
+    expect(await snapshot(ws)).toEqual(before);
+    ws.close();
+  });
+
+  test('a picture that is really a key stops the package', async () => {
+    const { ws } = await freshWorkspace();
+    const factory = (await ws.ensureWorkspace()).appliances[0]!.certificates[0]!;
+    await expect(ws.supportPackage(factory.id, { picture: rsa('server.pkcs8.der') })).rejects.toSatisfy(
+      (e: unknown) => e instanceof CertdeskError && e.code === 'private-key-in-support-package' && e.message.includes('status-basics.png'),
+    );
+    ws.close();
   });
 });
