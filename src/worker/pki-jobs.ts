@@ -1,7 +1,8 @@
 /**
  * The jobs the PKI worker runs, as plain functions over src/core/pki: src/worker/pki.worker.ts
- * calls them for the app; src/store/pki.ts calls them in-process where there is no worker (Node,
- * tests). Failures become CertdeskErrors here, so both paths report the same codes.
+ * calls them for the app; where there is no worker (Node, tests) `runPkiJob` is handed to
+ * `pkiServices({ runJob })` directly. Failures become CertdeskErrors here, so both paths report
+ * the same codes.
  */
 import { CertdeskError, throwIfAborted } from '../core/errors';
 import { decodeInput } from '../core/pki/decode';
