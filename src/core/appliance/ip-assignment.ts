@@ -53,8 +53,3 @@ export function planAssignment(
   }
   return { assignments, moves };
 }
-
-/** IPs served by `certificateId`. */
-export function ipsServedBy(assignments: readonly IpAssignment[], certificateId: string): string[] {
-  return assignments.filter((a) => a.certificateId === certificateId).map((a) => a.ip);
-}

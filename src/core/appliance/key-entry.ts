@@ -5,11 +5,11 @@
  * with AES-GCM under a non-extractable wrapping key. All of it is structured-cloneable, so
  * IndexedDB stores it as is and it still signs after a reload.
  */
-export type KeyAlgorithmName = 'RSA-2048' | 'RSA-3072' | 'RSA-4096' | 'ECDSA-P256' | 'ECDSA-P384';
+import type { ImportedKeyAlgorithmName } from '../pki/keys';
 
 export interface KeyMaterial {
-  /** Generated keys have a KeyAlgorithmName; imported RSA keys may have any size ("RSA-2560"). */
-  algorithm: KeyAlgorithmName | `RSA-${number}`;
+  /** Generated keys have a KeyAlgorithmName (src/core/pki/keys.ts); imported RSA keys may have any size ("RSA-2560"). */
+  algorithm: ImportedKeyAlgorithmName;
   privateKey: CryptoKey;
   publicKey: CryptoKey;
   spki: Uint8Array;

@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import JSZip from 'jszip';
 import { CertdeskError } from '../../../src/core/errors';
-import { buildSupportPackage, chainFiles, inspectSupportFile, supportPackageName, type SupportFile } from '../../../src/ui/state/support-package';
+import { buildSupportPackage, chainFiles, inspectSupportFile, supportPackageName, type SupportFile } from '../../../src/store/support-package';
 import { fixture, openssl } from '../../support/fixtures';
+import { freshWorkspace, pki, snapshot } from './support';
 
 const rsa = (name: string) => fixture('openssl-set', 'rsa', name);
 const ec = (name: string) => fixture('openssl-set', 'ec', name);
@@ -41,11 +42,11 @@ const refused: { name: string; file: SupportFile; code: string }[] = [
 
 describe('inspectSupportFile', () => {
   test.each(refused)('refuses $name', async ({ file, code }) => {
-    await expect(inspectSupportFile(file)).rejects.toSatisfy((e: unknown) => e instanceof CertdeskError && e.code === code);
+    await expect(inspectSupportFile(pki, file)).rejects.toSatisfy((e: unknown) => e instanceof CertdeskError && e.code === code);
   });
 
   test('refusal messages quote the guide and name the file', async () => {
-    await expect(inspectSupportFile({ name: 'server-default.p12', bytes: rsa('server-default.p12') })).rejects.toThrow(
+    await expect(inspectSupportFile(pki, { name: 'server-default.p12', bytes: rsa('server-default.p12') })).rejects.toThrow(
       /"server-default\.p12".*Do NOT send your private key file/,
     );
   });
@@ -59,7 +60,7 @@ describe('inspectSupportFile', () => {
     { name: 'plain text', file: { name: 'readme.txt', bytes: text('Appliance support1, serial 1234') } },
   ];
   test.each(allowed)('lets $name through', async ({ file }) => {
-    await expect(inspectSupportFile(file)).resolves.toBeUndefined();
+    await expect(inspectSupportFile(pki, file)).resolves.toBeUndefined();
   });
 });
 
@@ -71,14 +72,14 @@ describe('buildSupportPackage', () => {
   ];
 
   test('a chain and the picture are zipped; jszip reads them back and openssl x509 reads each certificate', async () => {
-    const files = [...chainFiles(chain), { name: 'status-basics.png', bytes: png }];
+    const files = [...chainFiles(pki, chain), { name: 'status-basics.png', bytes: png }];
     expect(files.map((f) => f.name)).toEqual([
       '01-support.example.com_2026.crt',
       '02-Example_Intermediate.crt',
       '03-Example_Root.crt',
       'status-basics.png',
     ]);
-    const zipBytes = await buildSupportPackage(files, { date: new Date('2026-11-26T12:00:00Z') });
+    const zipBytes = await buildSupportPackage(pki, files, { date: new Date('2026-11-26T12:00:00Z') });
     expect([...zipBytes.slice(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
     const zip = await JSZip.loadAsync(zipBytes);
     const names = Object.keys(zip.files).sort();
@@ -96,13 +97,13 @@ describe('buildSupportPackage', () => {
     expect(await zip.file('status-basics.png')!.async('uint8array')).toEqual(png);
     // And no entry in the zip is a key, by content.
     for (const name of names) {
-      await expect(inspectSupportFile({ name, bytes: await zip.file(name)!.async('uint8array') })).resolves.toBeUndefined();
+      await expect(inspectSupportFile(pki, { name, bytes: await zip.file(name)!.async('uint8array') })).resolves.toBeUndefined();
     }
   });
 
   test('one private key among good files stops the whole package', async () => {
-    const files = [...chainFiles(chain), { name: 'server.pem', bytes: rsa('server.pkcs8.pem') }];
-    await expect(buildSupportPackage(files)).rejects.toSatisfy(
+    const files = [...chainFiles(pki, chain), { name: 'server.pem', bytes: rsa('server.pkcs8.pem') }];
+    await expect(buildSupportPackage(pki, files)).rejects.toSatisfy(
       (e: unknown) => e instanceof CertdeskError && e.code === 'private-key-in-support-package' && e.message.includes('server.pem'),
     );
   });
@@ -120,18 +121,54 @@ describe('buildSupportPackage', () => {
     },
   ];
   test.each(badSets)('refuses $name', async ({ files, code }) => {
-    await expect(buildSupportPackage(files)).rejects.toSatisfy((e: unknown) => e instanceof CertdeskError && e.code === code);
+    await expect(buildSupportPackage(pki, files)).rejects.toSatisfy((e: unknown) => e instanceof CertdeskError && e.code === code);
   });
 
   test('a cancelled build ends in an AbortError', async () => {
     const controller = new AbortController();
     controller.abort();
-    await expect(buildSupportPackage(chainFiles(chain), { signal: controller.signal })).rejects.toSatisfy(
+    await expect(buildSupportPackage(pki, chainFiles(pki, chain), { signal: controller.signal })).rejects.toSatisfy(
       (e: unknown) => e instanceof DOMException && e.name === 'AbortError',
     );
   });
 
   test('the package name carries the appliance and the date', () => {
     expect(supportPackageName('Primary / Berlin', new Date('2026-11-26T10:00:00Z'))).toBe('certdesk-support-Primary_Berlin-2026-11-26.zip');
+  });
+});
+
+describe('the supportPackage action', () => {
+  test('zips the certificate with the chain found on its appliance and the picture, named after the appliance', async () => {
+    const { ws } = await freshWorkspace();
+    const applianceId = (await ws.ensureWorkspace()).appliances[0]!.appliance.id;
+    await ws.importFiles(applianceId, [{ name: 'chain.pem', bytes: rsa('server-fullchain.pem') }]);
+    const leaf = (await ws.listWorkspace()).appliances[0]!.certificates.find((c) => c.kind === 'server' && !c.factoryDefault)!;
+    const before = await snapshot(ws);
+    const made = await ws.supportPackage(leaf.id, { picture: png, now: Date.parse('2026-11-26T12:00:00Z') });
+    expect(made.name).toBe('certdesk-support-My_appliance-2026-11-26.zip');
+    expect(made.files).toHaveLength(4);
+    expect(made.files.at(-1)).toBe('status-basics.png');
+    const zip = await JSZip.loadAsync(made.bytes);
+    expect(Object.keys(zip.files).sort()).toEqual([...made.files].sort());
+    const fingerprints = [];
+    for (const name of made.files.slice(0, 3)) {
+      const out = openssl(['x509', '-noout', '-fingerprint', '-sha256'], await zip.file(name)!.async('uint8array'));
+      expect(out.status, out.stderr).toBe(0);
+      fingerprints.push(out.stdout);
+    }
+    const expected = ['server.der', 'ica.der', 'root.der'].map((f) => openssl(['x509', '-inform', 'DER', '-noout', '-fingerprint', '-sha256'], rsa(f)).stdout);
+    expect(fingerprints).toEqual(expected);
+    expect(await zip.file('status-basics.png')!.async('uint8array')).toEqual(png);
+    expect(await snapshot(ws)).toEqual(before);
+    ws.close();
+  });
+
+  test('a picture that is really a key stops the package', async () => {
+    const { ws } = await freshWorkspace();
+    const factory = (await ws.ensureWorkspace()).appliances[0]!.certificates[0]!;
+    await expect(ws.supportPackage(factory.id, { picture: rsa('server.pkcs8.der') })).rejects.toSatisfy(
+      (e: unknown) => e instanceof CertdeskError && e.code === 'private-key-in-support-package' && e.message.includes('status-basics.png'),
+    );
+    ws.close();
   });
 });

@@ -5,14 +5,20 @@
  * .p12, .pfx, or .key files)".
  *
  * The rule is enforced on content, not trust: before anything is zipped, every file's bytes go
- * through the core decoder (`decodeInput`, no password). A PKCS#12, any private key (PKCS#8,
- * encrypted PKCS#8, PKCS#1, SEC1, or one the decoder cannot open without a password), or any
- * certificate-like file that cannot be read is refused, and so are the file names the guide
- * names. Framework-free: runs unchanged in Node (unit tests) and the browser.
+ * through the PKI decoder (`decodeInput`, no password; the PKI worker in the app). A PKCS#12, any
+ * private key (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, or one the decoder cannot open without a
+ * password), or any certificate-like file that cannot be read is refused, and so are the file
+ * names the guide names.
  */
-import { CertdeskError, throwIfAborted } from '../../core/errors';
-import { decodeInput } from '../../core/pki/decode';
-import { encodePem } from '../../core/pki/pem';
+import { CertdeskError, throwIfAborted } from '../core/errors';
+import type { CertificateEntry } from '../core/appliance/certificate-entry';
+import type { WorkspaceContext } from './context';
+import { getAppliance } from './context';
+import { read } from './database';
+import { fileNameBase } from './file-names';
+import type { PkiServices } from './pki-services';
+import { certificateMaterial } from './read-model';
+import { STORE } from './schema';
 
 /** One file for the package. */
 export interface SupportFile {
@@ -20,11 +26,14 @@ export interface SupportFile {
   bytes: Uint8Array;
 }
 
-/** A certificate of the chain, as the workspace holds it. */
-export interface ChainCertificate {
-  friendlyName: string;
-  der: Uint8Array;
+/** The package, ready to download, and what is in it. */
+export interface SupportPackage {
+  name: string;
+  bytes: Uint8Array;
+  files: string[];
 }
+
+type Decoder = Pick<PkiServices, 'decodeInput'>;
 
 /** The guide's private-key file endings, refused by name whatever they hold. */
 const KEY_FILE_ENDINGS = ['.p12', '.pfx', '.key'];
@@ -52,7 +61,7 @@ function refuseKey(name: string, what: string): CertdeskError {
  * private key or is a PKCS#12; 'support-file-unreadable' when it looks like certificate data
  * that cannot be read, so what it holds cannot be checked. Resolves when the file is safe.
  */
-export async function inspectSupportFile(file: SupportFile, options: { signal?: AbortSignal } = {}): Promise<void> {
+export async function inspectSupportFile(pki: Decoder, file: SupportFile, options: { signal?: AbortSignal } = {}): Promise<void> {
   const lower = file.name.toLowerCase();
   const ending = KEY_FILE_ENDINGS.find((end) => lower.endsWith(end));
   if (ending) throw refuseKey(file.name, `is named like a private key file (${ending})`);
@@ -60,7 +69,7 @@ export async function inspectSupportFile(file: SupportFile, options: { signal?: 
   try {
     // null: never try a password. An encrypted key then fails with 'wrong-password', which
     // is itself the proof that a key is in the file.
-    decoded = await decodeInput(file.bytes, { password: null, signal: options.signal });
+    decoded = await pki.decodeInput(file.bytes, { password: null, ...(options.signal ? { signal: options.signal } : {}) });
   } catch (error) {
     if (!(error instanceof CertdeskError)) throw error;
     if (KEY_CONTENT.has(error.code)) throw refuseKey(file.name, 'holds a private key or a password-protected key archive');
@@ -84,6 +93,7 @@ export async function inspectSupportFile(file: SupportFile, options: { signal?: 
  * unless all pass. File names must be unique and plain (no folders).
  */
 export async function buildSupportPackage(
+  pki: Decoder,
   files: readonly SupportFile[],
   options: { signal?: AbortSignal; date?: Date } = {},
 ): Promise<Uint8Array> {
@@ -102,7 +112,7 @@ export async function buildSupportPackage(
   }
   for (const file of files) {
     throwIfAborted(options.signal);
-    await inspectSupportFile(file, options.signal ? { signal: options.signal } : {});
+    await inspectSupportFile(pki, file, options.signal ? { signal: options.signal } : {});
   }
   throwIfAborted(options.signal);
   // jszip is 28 KB gzipped and only needed here: loaded on first use.
@@ -115,25 +125,36 @@ export async function buildSupportPackage(
   return bytes;
 }
 
-/** A plain, unique-ish file name from a friendly name (letters, digits, dots, dashes). */
-function baseName(name: string): string {
-  const base = name.normalize('NFKD').replace(/[^\w.-]+/g, '_').replace(/^[._]+|[._]+$/g, '') || 'certificate';
-  return base.slice(0, 60);
-}
-
 /**
  * The chain as PEM files, leaf first: "01-<name>.crt", "02-<name>.crt"… (.crt is what the
  * vendor's guide calls certificate files; the content is PEM so any tool reads it).
  */
-export function chainFiles(chain: readonly ChainCertificate[]): SupportFile[] {
+export function chainFiles(pki: Pick<PkiServices, 'encodePem'>, chain: readonly Pick<CertificateEntry, 'friendlyName' | 'der'>[]): SupportFile[] {
   const encoder = new TextEncoder();
   return chain.map((certificate, index) => ({
-    name: `${String(index + 1).padStart(2, '0')}-${baseName(certificate.friendlyName)}.crt`,
-    bytes: encoder.encode(encodePem('CERTIFICATE', certificate.der)),
+    name: `${String(index + 1).padStart(2, '0')}-${fileNameBase(certificate.friendlyName, 60)}.crt`,
+    bytes: encoder.encode(pki.encodePem('CERTIFICATE', certificate.der)),
   }));
 }
 
 /** "certdesk-support-<appliance>-<yyyy-mm-dd>.zip". */
 export function supportPackageName(applianceName: string, now: Date): string {
-  return `certdesk-support-${baseName(applianceName)}-${now.toISOString().slice(0, 10)}.zip`;
+  return `certdesk-support-${fileNameBase(applianceName, 60)}-${now.toISOString().slice(0, 10)}.zip`;
+}
+
+/**
+ * The support package for a certificate: its chain as found on its appliance, and `picture` (the
+ * Status > Basics PNG the page drew at `now`), every file inspected before it is zipped.
+ */
+export async function supportPackage(
+  ctx: WorkspaceContext,
+  certId: string,
+  input: { picture: Uint8Array; now?: number; signal?: AbortSignal },
+): Promise<SupportPackage> {
+  const material = await certificateMaterial(ctx, certId);
+  const appliance = await read(ctx.db, [STORE.appliances], (t) => getAppliance(t, material.certificate.applianceId));
+  const now = new Date(input.now ?? ctx.clock());
+  const files = [...chainFiles(ctx.pki, [material.certificate, ...material.chain]), { name: 'status-basics.png', bytes: input.picture }];
+  const bytes = await buildSupportPackage(ctx.pki, files, { date: now, ...(input.signal ? { signal: input.signal } : {}) });
+  return { name: supportPackageName(appliance.name, now), bytes, files: files.map((file) => file.name) };
 }
