@@ -25,6 +25,7 @@ import type { KeyEntry, KeyMaterial } from '../core/appliance/key-entry';
 import { read, tx, type WriteTx } from './database';
 import { ALL_STORES, STORE, type StoreName } from './schema';
 import type { WorkspaceContext } from './context';
+import { base64ToBytes, bytesToBase64, isBase64 } from '../core/pki/asn1/bytes';
 
 export const BACKUP_FORMAT = 'certdesk-backup';
 export const BACKUP_VERSION = 1;
@@ -111,16 +112,11 @@ export interface RestoreSummary {
   replacedStarterAppliance?: string;
 }
 
-const b64 = (bytes: Uint8Array): string => {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-};
+const b64 = bytesToBase64;
+/** Strict base64 (a lenient atob would let damage through unnoticed). */
 const unb64 = (text: string): Uint8Array => {
-  const s = atob(text);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
+  if (text !== '' && !isBase64(text)) throw damaged('encoding');
+  return base64ToBytes(text);
 };
 const buf = (bytes: Uint8Array) => bytes as Uint8Array<ArrayBuffer>;
 
