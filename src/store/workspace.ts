@@ -28,7 +28,7 @@
 import type { Problem } from '../core/errors';
 import { CertdeskError } from '../core/errors';
 import type { Appliance, ApplianceInput, IpAddress, SoftwareUpdate } from '../core/appliance/appliance';
-import { DEFAULT_APPLIANCE, createAppliance, normaliseHostname, withIpAddress, withSoftwareUpdate } from '../core/appliance/appliance';
+import { DEFAULT_APPLIANCE, checkedHostname, createAppliance, withIpAddress, withSoftwareUpdate } from '../core/appliance/appliance';
 import type { AtlasCoverage } from '../core/appliance/atlas';
 import { atlasCoverage } from '../core/appliance/atlas';
 import type {
@@ -54,6 +54,7 @@ import type { KeyAlgorithmName, KeyEntry, KeyMaterial } from '../core/appliance/
 import type { ChainCheck, ReadinessProblem } from '../core/appliance/readiness';
 import { assertAssignable, readiness } from '../core/appliance/readiness';
 import { isAbortError } from '../core/errors';
+import { publicSuffixCheckFor } from '../core/pki/names/public-suffix';
 import type { ChangeNotice } from './broadcast';
 import { ChangeChannel } from './broadcast';
 import type { OpenOptions, WriteTx } from './database';
@@ -417,7 +418,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     return this.#action('addAppliance', (a) => [a.id], async () => {
       // Validate before spending a key generation on bad input.
       createAppliance(input, { id: '', now: 0, factoryRootSha256: '' });
-      const factory = await this.#factoryMaterial(normaliseHostname(input.hostname), input.name.trim());
+      const factory = await this.#factoryMaterial(checkedHostname(input.hostname), input.name.trim());
       const appliance = createAppliance(input, { id: this.#newId(), now: this.#clock(), factoryRootSha256: factory.facts.sha256 });
       await tx(this.#db, [STORE.appliances, STORE.keys, STORE.certificates, STORE.ipAssignments, STORE.events], async (t) => {
         await writeAll(this.#putAppliance(t, appliance, factory));
@@ -686,6 +687,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
       chain: await this.#chainCheck(state.certificate, state.pool, now),
       now,
       downtimeConfirmed: options.downtimeConfirmed ?? false,
+      isPublicSuffix: await publicSuffixCheckFor(state.certificate.facts),
     });
   }
 
@@ -885,7 +887,8 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
       });
       return [await state(primaryId), await state(backupId)] as const;
     });
-    return compareFailover(primary, backup);
+    const served = [...primary.certificates, ...backup.certificates].map((c) => c.facts);
+    return compareFailover(primary, backup, await publicSuffixCheckFor(...served));
   }
 
   /** Whether one certificate covers the site hostname and every Atlas node's names. */
@@ -898,7 +901,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     });
     const home = appliances.find((a) => a.id === cert.applianceId)!;
     const nodes = appliances.filter((a) => a.siteHostname === home.siteHostname);
-    return atlasCoverage(cert.facts, home.siteHostname, nodes);
+    return atlasCoverage(cert.facts, home.siteHostname, nodes, await publicSuffixCheckFor(cert.facts));
   }
 }
 

@@ -5,7 +5,7 @@ import {
   validateSubjectAltName,
   type SubjectField,
   type SubjectInput,
-} from '../../core/pki/names';
+} from '../../core/pki/names/subject-input';
 
 /** The guide's Key dropdown: algorithm and size. */
 export const keyOptions: readonly { value: KeyAlgorithmName; label: string }[] = [
