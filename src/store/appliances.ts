@@ -5,7 +5,7 @@
  */
 import { CertdeskError } from '../core/errors';
 import type { Appliance, ApplianceInput, IpAddress } from '../core/appliance/appliance';
-import { DEFAULT_APPLIANCE, createAppliance, normaliseHostname, withIpAddress } from '../core/appliance/appliance';
+import { DEFAULT_APPLIANCE, createAppliance, checkedHostname, withIpAddress } from '../core/appliance/appliance';
 import type { CertificateEntry } from '../core/appliance/certificate-entry';
 import { certificateId } from '../core/appliance/certificate-entry';
 import type { CertificateFacts } from '../core/appliance/certificate-facts';
@@ -92,7 +92,7 @@ export function addAppliance<K extends KeyMaterial>(ctx: WorkspaceContext<K>, in
   return ctx.action('addAppliance', (a) => [a.id], async () => {
     // Validate before spending a key generation on bad input.
     createAppliance(input, { id: '', now: 0, factoryRootSha256: '' });
-    const factory = await factoryMaterial(ctx, normaliseHostname(input.hostname), input.name.trim());
+    const factory = await factoryMaterial(ctx, checkedHostname(input.hostname), input.name.trim());
     const appliance = createAppliance(input, { id: ctx.newId(), now: ctx.clock(), factoryRootSha256: factory.facts.sha256 });
     await tx(ctx.db, [STORE.appliances, STORE.keys, STORE.certificates, STORE.ipAssignments, STORE.events], async (t) => {
       await writeAll(putAppliance(ctx, t, appliance, factory));

@@ -79,6 +79,7 @@ export async function checkReadiness(ctx: WorkspaceContext, certId: string, ips:
     chain: await chainCheck(ctx, state.certificate, state.pool, now),
     now,
     downtimeConfirmed: options.downtimeConfirmed ?? false,
+    isPublicSuffix: await ctx.pki.publicSuffixCheckFor(state.certificate.facts),
   });
 }
 

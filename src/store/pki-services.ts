@@ -13,11 +13,13 @@ import type { KeyAlgorithmName } from '../core/pki/keys';
 import type { Pkcs12Preset } from '../core/pki/pkcs12';
 import type { CertificateDescription } from '../core/pki/describe';
 import type { ChainStatus } from '../core/pki/chain-status';
+import type { PresentedNames } from '../core/pki/names/match';
+import type { PublicSuffixCheck } from '../core/pki/names/hostname';
 
 export type { KeyAlgorithmName } from '../core/pki/keys';
 export type { Pkcs12Preset } from '../core/pki/pkcs12';
 export type { CertificateDescription, DescribedExtension } from '../core/pki/describe';
-export type { DescribedGeneralName } from '../core/pki/names';
+export type { DescribedGeneralName } from '../core/pki/names/general-name';
 export type { ChainStatus } from '../core/pki/chain-status';
 export type { ValidationProblem } from '../core/pki/path-validation';
 
@@ -72,6 +74,11 @@ export interface PkiServices<K extends KeyMaterial = KeyMaterial> {
   validatePath(leaf: Uint8Array, pool: { intermediates: Uint8Array[]; roots: Uint8Array[] }, options: { time: Date }): Promise<PathResult>;
   /** The chain status the list shows, offering `builtInRoots` when the root is missing. */
   chainStatus(certificate: Uint8Array, pool: readonly Uint8Array[], options: { builtInRoots?: readonly Uint8Array[] }): Promise<ChainStatus>;
+  /**
+   * The public-suffix check wildcard matching needs, loaded only when one of the certificates'
+   * names is a wildcard (the list is a lazily loaded chunk of its own); undefined otherwise.
+   */
+  publicSuffixCheckFor(...names: PresentedNames[]): Promise<PublicSuffixCheck | undefined>;
   /** The built-in Mozilla roots (loaded once, on first use). */
   builtInRoots(): Promise<readonly Uint8Array[]>;
   /** Everything in a certificate, for the certificate details. */

@@ -13,6 +13,7 @@ import { createCsr } from '../core/pki/csr';
 import { buildAndValidate } from '../core/pki/path-validation';
 import { chainStatus } from '../core/pki/chain-status';
 import { loadBuiltInRoots } from '../core/pki/root-store';
+import { publicSuffixCheckFor } from '../core/pki/names/public-suffix';
 import { encodePem } from '../core/pki/pem';
 import { createLocalIntermediate, createLocalRoot, signCsr } from '../core/pki/local-ca';
 import type { RunPkiJob } from '../worker/pki-protocol';
@@ -36,6 +37,7 @@ export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<Cert
       runJob({ kind: 'decode', bytes, ...(password !== undefined ? { password } : {}) }, signal ? { signal } : {}),
     validatePath: (leaf, pool, { time }) => buildAndValidate(leaf, pool, { time }),
     chainStatus: (certificate, pool, { builtInRoots }) => chainStatus(certificate, pool, builtInRoots ? { builtInRoots } : {}),
+    publicSuffixCheckFor,
     builtInRoots: async () => (await loadBuiltInRoots()).roots,
     describeCertificate: async (der) => (await import('../core/pki/describe')).describeCertificate(der),
     encodePem,
@@ -57,5 +59,5 @@ export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<Cert
 }
 
 export type { CertdeskKey } from '../core/pki/keys';
-export { SUBJECT_FIELDS, validateSubject, validateSubjectAltName } from '../core/pki/names';
-export type { SubjectField } from '../core/pki/names';
+export { SUBJECT_FIELDS, validateSubject, validateSubjectAltName } from '../core/pki/names/subject-input';
+export type { SubjectField } from '../core/pki/names/subject-input';

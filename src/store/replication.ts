@@ -87,7 +87,8 @@ export async function failoverCheck(ctx: WorkspaceContext, primaryId: string, ba
     });
     return [await state(primaryId), await state(backupId)] as const;
   });
-  return compareFailover(primary, backup);
+  const served = [...primary.certificates, ...backup.certificates].map((c) => c.facts);
+  return compareFailover(primary, backup, await ctx.pki.publicSuffixCheckFor(...served));
 }
 
 /** Whether one certificate covers the site hostname and every Atlas node's names. */
@@ -100,5 +101,5 @@ export async function atlasCheck(ctx: WorkspaceContext, certId: string): Promise
   });
   const home = appliances.find((a) => a.id === cert.applianceId)!;
   const nodes = appliances.filter((a) => a.siteHostname === home.siteHostname);
-  return atlasCoverage(cert.facts, home.siteHostname, nodes);
+  return atlasCoverage(cert.facts, home.siteHostname, nodes, await ctx.pki.publicSuffixCheckFor(cert.facts));
 }

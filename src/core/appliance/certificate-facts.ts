@@ -7,7 +7,8 @@
  */
 import type { ChainCertificate } from '../pki/chain';
 import { children, nameToString, oids, parseChainCertificate, readTlv, verifySignature } from '../pki/chain';
-import { formatIpAddress, subjectAltNames } from '../pki/hostname';
+import { subjectAltNames } from '../pki/names/general-name';
+import { presentedNames } from '../pki/names/match';
 import { CertdeskError } from '../errors';
 
 /** Facts read from one certificate's DER. Plain data: structured-cloneable and JSON-safe. */
@@ -30,9 +31,9 @@ export interface CertificateFacts {
   /** Milliseconds since the epoch. */
   notBefore: number;
   notAfter: number;
-  /** dNSName entries of subjectAltName, lower-cased. */
+  /** dNSName entries of subjectAltName, ASCII lower case (names/match.ts presentedNames). */
   dnsNames: string[];
-  /** iPAddress entries of subjectAltName, normalised (see normaliseIp). */
+  /** iPAddress entries of subjectAltName in canonical text (names/ip.ts formatIpAddress). */
   ipAddresses: string[];
   /** basicConstraints cA (RFC 5280 §4.2.1.9). */
   isCa: boolean;
@@ -78,17 +79,12 @@ export async function readCertificateFacts(
       { cause },
     );
   }
-  const dnsNames: string[] = [];
-  const ipAddresses: string[] = [];
+  let names: Pick<CertificateFacts, 'dnsNames' | 'ipAddresses'>;
   try {
-    for (const name of subjectAltNames(cert) ?? []) {
-      if (name.kind === 'dns') dnsNames.push(name.value.toLowerCase());
-      else if (name.kind === 'ip' && (name.bytes.length === 4 || name.bytes.length === 16)) ipAddresses.push(formatIpAddress(name.bytes));
-    }
+    names = presentedNames(subjectAltNames(cert) ?? []);
   } catch {
     // A malformed subjectAltName covers no name; the readiness check then says so.
-    dnsNames.length = 0;
-    ipAddresses.length = 0;
+    names = { dnsNames: [], ipAddresses: [] };
   }
   const [sha256, publicKeySha256] = await Promise.all([sha256Hex(der, crypto), sha256Hex(cert.spki, crypto)]);
   // The most specific CN: the last one in DER order (RFC 6125 §6.4.4).
@@ -103,8 +99,8 @@ export async function readCertificateFacts(
     serialNumber: toHex(cert.serial),
     notBefore: cert.notBefore * 1000,
     notAfter: cert.notAfter * 1000,
-    dnsNames,
-    ipAddresses,
+    dnsNames: names.dnsNames,
+    ipAddresses: names.ipAddresses,
     isCa: basicConstraintsCa(cert),
     selfIssued: cert.selfIssued,
   };
@@ -159,66 +155,4 @@ export async function verifySelfSigned(der: Uint8Array, crypto: Crypto = globalT
   } catch {
     return false;
   }
-}
-
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-
-/**
- * An IPv4 address in dotted form or an IPv6 address in its RFC 5952 §4 canonical form
- * (lower case, longest zero run compressed), or undefined when `text` is neither.
- */
-export function normaliseIp(text: string): string | undefined {
-  const t = text.trim().toLowerCase();
-  if (IPV4.test(t)) return t;
-  if (!t.includes(':') || !/^[0-9a-f:]+$/.test(t)) return undefined;
-  const halves = t.split('::');
-  if (halves.length > 2) return undefined;
-  const head = halves[0] ? halves[0].split(':') : [];
-  const tail = halves.length === 2 && halves[1] ? halves[1].split(':') : [];
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-  const groups = [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill('0'), ...tail];
-  if (groups.some((g) => g.length === 0 || g.length > 4)) return undefined;
-  const words = groups.map((g) => parseInt(g, 16).toString(16));
-  // RFC 5952 §4.2: compress the longest run of two or more zero groups, the first if tied.
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (words[i] !== '0') {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && words[j] === '0') j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (best < 0) return words.join(':');
-  return `${words.slice(0, best).join(':')}::${words.slice(best + bestLen).join(':')}`;
-}
-
-/**
- * Whether the certificate's subjectAltName covers `name` (a DNS name or an IP address), the way
- * TLS clients match (RFC 6125 §6.4): DNS names compare case-insensitively, a wildcard is allowed
- * only as the whole left-most label and stands for exactly one label (§6.4.3); IP addresses
- * compare only against iPAddress entries; the subject CN is not consulted (§6.4.4, as browsers).
- */
-export function coversName(facts: Pick<CertificateFacts, 'dnsNames' | 'ipAddresses'>, name: string): boolean {
-  const ip = normaliseIp(name);
-  if (ip !== undefined) return facts.ipAddresses.includes(ip);
-  const host = name.trim().toLowerCase().replace(/\.$/, '');
-  if (host === '') return false;
-  return facts.dnsNames.some((pattern) => dnsNameMatches(pattern.replace(/\.$/, ''), host));
-}
-
-function dnsNameMatches(pattern: string, host: string): boolean {
-  if (!pattern.startsWith('*.')) return pattern === host;
-  const suffix = pattern.slice(2);
-  // A wildcard needs at least two labels after it ("*.com" covers nothing) and one label before.
-  if (suffix.split('.').length < 2 || suffix.includes('*')) return false;
-  const dot = host.indexOf('.');
-  return dot > 0 && host.slice(dot + 1) === suffix;
 }

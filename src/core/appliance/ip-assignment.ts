@@ -6,7 +6,7 @@
  */
 import { CertdeskError } from '../errors';
 import type { Appliance } from './appliance';
-import { parseIpAddress } from './appliance';
+import { checkedIpAddress } from './appliance';
 
 export interface IpAssignment {
   applianceId: string;
@@ -34,7 +34,7 @@ export function planAssignment(
   if (ips.length === 0) {
     throw new CertdeskError('no-ip-addresses', 'Select at least one IP address for the certificate.');
   }
-  const wanted = [...new Set(ips.map(parseIpAddress))];
+  const wanted = [...new Set(ips.map(checkedIpAddress))];
   for (const ip of wanted) {
     if (!appliance.ipAddresses.some((e) => e.ip === ip)) {
       throw new CertdeskError(

@@ -28,7 +28,7 @@ import {
 } from '@peculiar/asn1-x509';
 import { CertdeskError } from '../errors';
 import { signWithKey, signatureAlgorithmIdentifier, type CertdeskKey } from './keys';
-import { encodeSubject, type SubjectAltName, type SubjectInput } from './names';
+import { encodeSubject, type SubjectAltName, type SubjectInput } from './names/subject-input';
 import { checkedSubject, checkedSubjectAltNames, subjectAltNameExtension } from './csr';
 import { toArrayBuffer } from './pem';
 

@@ -21,7 +21,9 @@
  * - A valid chain whose leaf does not cover `hostname` is `does-not-cover`.
  */
 import { authorityKeyId, CertificatePool, DerError, nameToString, parseChainCertificate, subjectKeyId, verifySignature, type ChainCertificate, type GeneralName } from './chain';
-import { sanCoversName, subjectAltNames } from './hostname';
+import { subjectAltNames } from './names/general-name';
+import { coversName, presentedNames } from './names/match';
+import { publicSuffixCheckFor } from './names/public-suffix';
 import { caIssuersUrls, certificateProblems, evaluate, isCa, shortName, toValidationProblems, vettedRootsFor, type ValidationOptions, type ValidationProblem } from './path-validation';
 import { findBuiltInIssuer } from './root-store';
 
@@ -41,7 +43,7 @@ export interface ChainStatusOptions {
   /** Roots to offer when missing (e.g. `(await loadBuiltInRoots()).roots`); never trusted. */
   builtInRoots?: readonly Uint8Array[];
   purpose?: ValidationOptions['purpose'];
-  /** Public-suffix check for wildcard names (default: the Public Suffix List, see path-validation.ts). */
+  /** Public-suffix check for wildcard names (default: the Public Suffix List, names/public-suffix.ts). */
   isPublicSuffix?: ValidationOptions['isPublicSuffix'];
   signal?: AbortSignal;
 }
@@ -162,8 +164,8 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
   const result = await evaluate(cert, anchors, intermediates, validation, role);
   if (result.ok && result.path) {
     if (options.hostname !== undefined && role === 'leaf') {
-      const sans = certificateSans(cert);
-      if (!sanCoversName(sans, options.hostname)) return { kind: 'does-not-cover', name: options.hostname };
+      const names = presentedNames(certificateSans(cert));
+      if (!coversName(names, options.hostname, options.isPublicSuffix ?? (await publicSuffixCheckFor(names)))) return { kind: 'does-not-cover', name: options.hostname };
     }
     return { kind: 'complete', path: result.path.map((c) => c.der) };
   }

@@ -10,6 +10,7 @@
  */
 import { limits } from './limits';
 import { throwIfAborted } from '../errors';
+import type { GeneralName } from './names/general-name';
 
 // ---------------------------------------------------------------------------------------------
 // DER
@@ -204,13 +205,8 @@ export function nameToString(name: DistinguishedName): string {
 // ---------------------------------------------------------------------------------------------
 // General names (RFC 5280 §4.2.1.6)
 
-export type GeneralName =
-  | { kind: 'dns'; value: string }
-  | { kind: 'email'; value: string }
-  | { kind: 'uri'; value: string }
-  | { kind: 'ip'; bytes: Uint8Array }
-  | { kind: 'dn'; name: DistinguishedName }
-  | { kind: 'other'; tag: number };
+// The type lives in names/general-name.ts; re-exported here for the code that reads it from chain.
+export type { GeneralName } from './names/general-name';
 
 function ia5(c: Uint8Array): string {
   for (const b of c) if (b > 0x7f) throw new DerError('non-ASCII byte in an IA5String');

@@ -8,19 +8,16 @@ import { Attributes, CertificationRequest, CertificationRequestInfo } from '@pec
 import { CertdeskError } from '../errors';
 import { limits } from './limits';
 import { describePublicKey, signWithKey, signatureAlgorithmName, signatureAlgorithmIdentifier, verifySignature, type CertdeskKey, type PublicKeyDescription } from './keys';
+import { nameAttributes, nameToString, type NameAttribute } from './names/distinguished-name';
+import { describeGeneralName, type DescribedGeneralName } from './names/general-name';
 import {
-  describeGeneralName,
   encodeSubject,
   encodeSubjectAltName,
-  nameAttributes,
-  nameToString,
   subjectAltNamesFor,
   validateSubject,
-  type DescribedGeneralName,
-  type NameAttribute,
   type SubjectAltName,
   type SubjectInput,
-} from './names';
+} from './names/subject-input';
 import { encodePem, parsePem } from './pem';
 
 /** PKCS#9 extensionRequest (RFC 2985 §5.4.2). */

@@ -28,7 +28,9 @@ import { CertdeskError } from '../errors';
 import { certificateValidityEncodings } from './decode';
 import { limits } from './limits';
 import { describePublicKey, signatureAlgorithmName, verifySignature, type PublicKeyDescription } from './keys';
-import { describeGeneralName, nameAttributes, nameToString, ipFromBytes, type DescribedGeneralName, type NameAttribute } from './names';
+import { nameAttributes, nameToString, type NameAttribute } from './names/distinguished-name';
+import { describeGeneralName, type DescribedGeneralName } from './names/general-name';
+import { describeIpBytes } from './names/ip';
 import { toArrayBuffer, toHex } from './pem';
 
 /** The role the guide describes: a server certificate, an intermediate CA, or a root CA. */
@@ -337,10 +339,7 @@ function subtrees(trees: GeneralSubtrees | undefined): DescribedGeneralName[] {
       const raw = AsnConvert.serialize(base);
       const bytes = new Uint8Array(raw);
       const content = bytes.subarray(2); // [7] IMPLICIT OCTET STRING, short form for ≤ 32 bytes
-      const half = content.length / 2;
-      if (content.length === 8 || content.length === 32) {
-        return { type: 'ip', value: `${ipFromBytes(content.subarray(0, half))}/${ipFromBytes(content.subarray(half))}` };
-      }
+      if (content.length === 8 || content.length === 32) return { type: 'ip', value: describeIpBytes(content) };
     }
     return generalNames([base])[0]!;
   });

@@ -21,7 +21,7 @@ import {
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { CertdeskError } from '../errors';
 import { sha256Hex, type CertdeskKey } from './keys';
-import { encodeSubject, validateDnsName, validateSubjectAltName, type SubjectAltName, type SubjectInput } from './names';
+import { encodeSubject, validateDnsName, validateSubjectAltName, type SubjectAltName, type SubjectInput } from './names/subject-input';
 import { checkedSubject, parseCsr } from './csr';
 import { extension, issueCertificate, keyIdentifier, serverExtensions, validityPeriod } from './certificate';
 import { toArrayBuffer } from './pem';

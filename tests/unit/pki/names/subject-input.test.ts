@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  formatIpv6,
-  parseIpv6,
+  encodeSubjectAltName,
   subjectAltNamesFor,
   validateDnsName,
   validateSubject,
   validateSubjectAltName,
-} from '../../../src/core/pki/names';
+} from '../../../../src/core/pki/names/subject-input';
+import { describeGeneralName } from '../../../../src/core/pki/names/general-name';
 
 describe('validateSubjectAltName', () => {
   const ok: { input: string; want: { type: 'dns' | 'ip'; value: string } }[] = [
@@ -29,6 +29,11 @@ describe('validateSubjectAltName', () => {
     { input: '::', want: { type: 'ip', value: '::' } },
     { input: '::ffff:192.0.2.1', want: { type: 'ip', value: '::ffff:c000:201' } },
     { input: 'a'.repeat(63) + '.example', want: { type: 'dns', value: 'a'.repeat(63) + '.example' } },
+    // UTS #46 maps capital sharp s to "ss" (the old NFKC + toLowerCase approximation gave xn--zca).
+    { input: 'ẞ.example', want: { type: 'dns', value: 'ss.example' } },
+    { input: 'XN--BCHER-KVA.Example', want: { type: 'dns', value: 'xn--bcher-kva.example' } },
+    { input: '*。bücher。example', want: { type: 'dns', value: '*.xn--bcher-kva.example' } },
+    { input: '::FFFF:192.0.2.1', want: { type: 'ip', value: '::ffff:c000:201' } },
   ];
   for (const c of ok) {
     it(`accepts ${JSON.stringify(c.input)}`, () => {
@@ -61,6 +66,14 @@ describe('validateSubjectAltName', () => {
     { input: 'fe80::1%eth0', code: 'invalid-ipv6' },
     { input: '12345::', code: 'invalid-ipv6' },
     { input: 'host.123', code: 'invalid-hostname' },
+    // The WHATWG URL parser reads a host ending in 0x… as an IPv4 address too.
+    { input: 'host.0x1f', code: 'invalid-hostname' },
+    { input: '💩.example', code: 'invalid-punycode' },
+    { input: 'xn--ls8h.example', code: 'invalid-punycode' },
+    { input: 'xn--bcher-2pa.example', code: 'invalid-punycode' }, // "bÜcher": UTS #46 maps Ü to ü
+    { input: 'bü%63her.example', code: 'invalid-hostname' },
+    { input: '*.bücher', code: 'wildcard-too-broad' },
+    { input: 'b*.bücher.example', code: 'wildcard-position' },
   ];
   for (const c of bad) {
     it(`refuses ${JSON.stringify(c.input)} with ${c.code}`, () => {
@@ -73,6 +86,20 @@ describe('validateSubjectAltName', () => {
       }
     });
   }
+});
+
+describe('encodeSubjectAltName', async () => {
+  const { AsnConvert } = await import('@peculiar/asn1-schema');
+  const { GeneralName } = await import('@peculiar/asn1-x509');
+  it.each(['192.0.2.10', '2001:db8::10', '::ffff:c000:201', '::', 'xn--bcher-kva.example', '*.mgmt.example.test'])(
+    'writes %s so that it reads back the same',
+    (text) => {
+      const san = validateSubjectAltName(text);
+      if (!san.ok) throw new Error(san.problems[0]!.message);
+      const again = AsnConvert.parse(AsnConvert.serialize(encodeSubjectAltName(san.value)), GeneralName);
+      expect(describeGeneralName(again)).toEqual(san.value);
+    },
+  );
 });
 
 describe('validateSubject', () => {
@@ -129,22 +156,6 @@ describe('subjectAltNamesFor', () => {
   });
 });
 
-describe('IPv6 text', () => {
-  const cases: [string, string][] = [
-    ['1:0:0:0:0:0:0:8', '1::8'],
-    ['1:0:0:2:0:0:0:8', '1:0:0:2::8'],
-    ['1:0:2:3:4:5:6:7', '1:0:2:3:4:5:6:7'],
-    ['0:0:0:0:0:0:0:1', '::1'],
-    ['fe80:0:0:0:0:0:0:0', 'fe80::'],
-    ['1:0:0:2:2:0:0:3', '1::2:2:0:0:3'],
-  ];
-  for (const [input, want] of cases) {
-    it(`formats ${input} as ${want} (RFC 5952)`, () => {
-      expect(formatIpv6(parseIpv6(input)!)).toBe(want);
-    });
-  }
-});
-
 describe('validateDnsName', () => {
   it('converts IDN to punycode (RFC 5891)', () => {
     expect(validateDnsName('münchen.example')).toEqual({ ok: true, value: 'xn--mnchen-3ya.example' });
@@ -190,7 +201,7 @@ describe('properties', () => {
 
 describe('nameToString (RFC 4514)', async () => {
   const { AttributeTypeAndValue, AttributeValue, Name, RelativeDistinguishedName } = await import('@peculiar/asn1-x509');
-  const { nameAttributes, nameToString } = await import('../../../src/core/pki/names');
+  const { nameAttributes, nameToString } = await import('../../../../src/core/pki/names/distinguished-name');
   const atv = (type: string, value: string) => new AttributeTypeAndValue({ type, value: new AttributeValue({ utf8String: value }) });
 
   it('reverses RDNs, joins a multi-valued RDN with "+", and escapes specials', () => {

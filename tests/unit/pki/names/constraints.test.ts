@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkNameConstraints, NameConstraintsError, parseNameConstraints, type ConstrainedName } from '../../../src/core/pki/name-constraints';
-import { Budget, BudgetExhausted, parseName, readTlv } from '../../../src/core/pki/chain';
-import { bytes, der, dnsName, emailName, ipName } from './chain-fixtures';
+import { checkNameConstraints, NameConstraintsError, parseNameConstraints, type ConstrainedName } from '../../../../src/core/pki/names/constraints';
+import { Budget, BudgetExhausted, parseName, readTlv } from '../../../../src/core/pki/chain';
+import { bytes, der, dnsName, emailName, ipName } from '../chain-fixtures';
 
 /** The DER value of a NameConstraints extension. */
 function nc(permitted: Uint8Array[], excluded: Uint8Array[] = []): Uint8Array {
@@ -49,6 +49,18 @@ describe('checkNameConstraints (RFC 5280 §4.2.1.10)', () => {
     { name: 'directory names compare case-insensitively', nc: nc([dirName('Foo')]), names: [dn('FOO')], want: undefined },
   ])('$name', ({ nc: value, names, want }) => {
     expect(checkNameConstraints(parseNameConstraints(value), names)?.reason).toBe(want);
+  });
+});
+
+describe('a violation names the address in canonical text', () => {
+  // Regression: IPv6 addresses were printed as sixteen dotted decimals ("IP:32.1.13.184.0…").
+  it.each([
+    { name: ip(192, 0, 2, 77), want: 'IP:192.0.2.77' },
+    { name: ip(0x20, 0x01, 0x0d, 0xb8, ...new Array(11).fill(0), 1), want: 'IP:2001:db8::1' },
+    { name: ip(192, 0, 2, 0, 255, 255, 255, 0), want: 'IP:192.0.2.0/255.255.255.0' },
+  ])('$want', ({ name, want }) => {
+    const excluded = parseNameConstraints(nc([], [ipName(192, 0, 2, 0, 255, 255, 255, 0), ipName(...new Array(32).fill(0))]));
+    expect(checkNameConstraints(excluded, [name])?.name).toBe(want);
   });
 });
 

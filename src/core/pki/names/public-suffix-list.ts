@@ -4,7 +4,7 @@
  * §3.2.2.6 forbids issuing it and RFC 6125 §7.2 warns against honouring it.
  *
  * This module imports tldts (~48 KB gzipped, nearly all of it the list), so the app loads it
- * lazily: path-validation.ts `import()`s it only when a leaf certificate has a wildcard name.
+ * lazily: public-suffix.ts `import()`s it only when a wildcard name has to be checked.
  *
  * Whether the list's PRIVATE section counts is a choice; the validators differ:
  * - Chromium (net/cert/x509_certificate.cc, `VerifyHostname`) refuses wildcards over ICANN
@@ -29,8 +29,6 @@ import type { PublicSuffixCheck } from './hostname';
 
 const { getPublicSuffix } = tldtsBuild as typeof Tldts;
 
-export type { PublicSuffixCheck };
-
 /** Which sections of the Public Suffix List count. */
 export interface PublicSuffixOptions {
   /** Count the PRIVATE section (`github.io`, `s3.amazonaws.com`) too (default true). */
@@ -48,7 +46,7 @@ export function publicSuffixCheck(options: PublicSuffixOptions = {}): PublicSuff
   const lookup = {
     allowPrivateDomains: options.privateSuffixes ?? true,
     // The input is already a host name: skip URL parsing, IP detection (a name such as
-    // `2.3.4` is a DNS name here) and tldts's own host-name validation (hostname.ts did it).
+    // `2.3.4` is a DNS name here) and tldts's own host-name validation (hostname.ts does it).
     extractHostname: false,
     detectIp: false,
     validateHostname: false,

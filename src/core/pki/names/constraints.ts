@@ -3,18 +3,10 @@
  * DNS names, IP addresses, e-mail addresses, directory names and URIs; any other constrained
  * name form cannot be checked and so fails closed.
  */
-import {
-  children,
-  DerError,
-  oids,
-  parseGeneralName,
-  readTlv,
-  type Budget,
-  type ChainCertificate,
-  type DistinguishedName,
-  type GeneralName,
-} from './chain';
+import { children, DerError, oids, parseGeneralName, readTlv, type Budget, type ChainCertificate, type DistinguishedName } from '../chain';
+import type { GeneralName } from './general-name';
 import { isValidDnsName } from './hostname';
+import { describeIpBytes } from './ip';
 
 /** One constraint: a GeneralName base, IP bases as address + mask. */
 export type Subtree =
@@ -122,7 +114,7 @@ export function parseNameConstraints(value: Uint8Array): NameConstraints {
 }
 
 /** RFC 5280 §4.2.1.10: a DNS name satisfies a constraint by adding zero or more labels on the left. */
-export function dnsWithin(name: string, constraint: string): boolean {
+function dnsWithin(name: string, constraint: string): boolean {
   const n = name.toLowerCase();
   if (constraint === '') return true;
   if (constraint.startsWith('.')) return n.endsWith(constraint);
@@ -217,7 +209,8 @@ export interface NameConstraintViolation {
   reason: 'excluded' | 'not-permitted' | 'malformed-name';
 }
 
-export function describeName(name: ConstrainedName): string {
+/** A constrained name as the admin reads it in a violation ("DNS:…", "IP:…"). */
+function describeName(name: ConstrainedName): string {
   switch (name.kind) {
     case 'dns':
       return `DNS:${name.value}`;
@@ -226,7 +219,7 @@ export function describeName(name: ConstrainedName): string {
     case 'uri':
       return `URI:${name.value}`;
     case 'ip':
-      return `IP:${[...name.bytes].join('.')}`;
+      return `IP:${describeIpBytes(name.bytes)}`;
     case 'dn':
       return `DN:${name.name.map((r) => r.map((a) => a.text ?? a.normalized).join('+')).join(',')}`;
     case 'other':

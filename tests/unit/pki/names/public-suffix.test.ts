@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isPublicSuffix, publicSuffixCheck } from '../../../src/core/pki/public-suffix';
-import { buildAndValidate, loadPublicSuffixCheck } from '../../../src/core/pki/path-validation';
-import { chainStatus } from '../../../src/core/pki/chain-status';
-import { makeCert, now, type Made } from './chain-fixtures';
+import { isPublicSuffix, publicSuffixCheck } from '../../../../src/core/pki/names/public-suffix-list';
+import { loadPublicSuffixCheck, publicSuffixCheckFor } from '../../../../src/core/pki/names/public-suffix';
+import { buildAndValidate } from '../../../../src/core/pki/path-validation';
+import { chainStatus } from '../../../../src/core/pki/chain-status';
+import { makeCert, now, type Made } from '../chain-fixtures';
 
 /** Chromium's rule (net/cert/x509_certificate.cc): the ICANN section only. */
 const icannOnly = publicSuffixCheck({ privateSuffixes: false });
@@ -41,10 +42,16 @@ describe('public suffixes from tldts’s Public Suffix List', () => {
     expect(icannOnly(name)).toBe(icann);
   });
 
-  it('path validation loads the same check on first need, and keeps it', async () => {
+  it('is loaded on first need, and kept', async () => {
     const first = await loadPublicSuffixCheck();
     expect(first).toBe(isPublicSuffix);
     expect(await loadPublicSuffixCheck()).toBe(first);
+  });
+
+  it('is loaded for matching only when a presented name is a wildcard', async () => {
+    const plain = { dnsNames: ['www.example.com'], ipAddresses: ['192.0.2.1'] };
+    expect(await publicSuffixCheckFor(plain)).toBeUndefined();
+    expect(await publicSuffixCheckFor(plain, { dnsNames: ['*.example.com'], ipAddresses: [] })).toBe(isPublicSuffix);
   });
 });
 
