@@ -296,6 +296,7 @@ describe('sharing files out', () => {
     expect((await sharedFiles())[1]).toMatchObject({ name: exported.suggestedFilename(), type: 'application/pem-certificate-chain' });
     expect((await sharedBytes(1)).equals(exportedBytes)).toBe(true);
     expect(openssl(['x509', '-in', writeTemp(dir, 'e.pem', exportedBytes), '-noout', '-subject']).status).toBe(0);
+    await screenshot(page, 'pwa-share-export');
 
     // The support package.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Basics', exact: true }).click();

@@ -11,6 +11,7 @@ import { alerts } from './alerts.svelte';
 /** How files reached Certdesk; the import summary says it in words. */
 export type IncomingSource = 'opened' | 'shared' | 'pasted' | 'dropped';
 
+/** Files that arrived together (one launch, one share, one paste or drop), imported as one. */
 export interface IncomingBatch {
   source: IncomingSource;
   files: ChosenFile[];
