@@ -333,6 +333,14 @@ describe('importPkcs12: limits (limits.ts) at the limit and just past it', () =>
     });
   });
 
+  it('accepts limits.maxPkcs12Bags bags of any kind and refuses one more', async () => {
+    const secret = der.sequence(der.oid(P12.secretBag), der.tlv(0xa0, der.sequence(der.oid('1.2.3'), der.tlv(0xa0, der.octetString(Uint8Array.of(2))))));
+    const at = plainPfx([certBag(serverCert), ...Array.from({ length: limits.maxPkcs12Bags - 1 }, () => secret)]);
+    expect((await importPkcs12(at, null)).certificates).toHaveLength(1);
+    const past = plainPfx([certBag(serverCert), ...Array.from({ length: limits.maxPkcs12Bags }, () => secret)]);
+    await expect(importPkcs12(past, null)).rejects.toMatchObject({ code: 'limit-exceeded', message: expect.stringContaining('limits.maxPkcs12Bags') });
+  });
+
   it('accepts limits.maxPkcs12Keys keys and refuses one more', async () => {
     const at = plainPfx(Array.from({ length: limits.maxPkcs12Keys }, () => keyBag(serverKey)));
     expect((await importPkcs12(at, null)).keys).toHaveLength(limits.maxPkcs12Keys);
