@@ -12,6 +12,8 @@ export interface DecodedFile {
   certificates: { der: Uint8Array; friendlyName?: string }[];
   privateKeys: { pkcs8: Uint8Array; publicKeySha256: string; friendlyName?: string }[];
   requests?: { der: Uint8Array }[];
+  /** Hash compressions the file's key derivations took; the files of one import share a budget. */
+  workSpent?: number;
 }
 
 /** Outcome of building and validating a path now (src/core/pki path validation). */
@@ -30,7 +32,7 @@ export interface PkiServices<K extends KeyMaterial = KeyMaterial> {
     notBefore?: Date;
   }): Promise<Uint8Array>;
   createCsr(options: { key: K; subject: SubjectInput; subjectAltNames: string[]; siteHostname?: string }): Promise<{ der: Uint8Array; pem: string }>;
-  decodeInput(bytes: Uint8Array, options: { password?: string; signal?: AbortSignal }): Promise<DecodedFile>;
+  decodeInput(bytes: Uint8Array, options: { password?: string; signal?: AbortSignal; importWorkSpent?: number }): Promise<DecodedFile>;
   /** Builds and validates a path for `leaf` at `time` from the given intermediates and anchors. */
   validatePath(leaf: Uint8Array, pool: { intermediates: Uint8Array[]; roots: Uint8Array[] }, options: { time: Date }): Promise<PathResult>;
 }

@@ -567,8 +567,9 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   ): Promise<ImportSummary> {
     return this.#action('importFiles', () => [applianceId], async () => {
       const incoming: IncomingFile<K>[] = [];
+      const work = { spent: 0 }; // the import's shared key-derivation budget (limits.maxWorkPerImport)
       for (const file of files) {
-        incoming.push(await this.#decodeFile(file, options));
+        incoming.push(await this.#decodeFile(file, options, work));
         options.onProgress?.(incoming.length, files.length);
       }
       return tx(
@@ -600,13 +601,14 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     });
   }
 
-  async #decodeFile(file: ImportFileInput, options: { signal?: AbortSignal; keysExportable?: boolean }): Promise<IncomingFile<K>> {
+  async #decodeFile(file: ImportFileInput, options: { signal?: AbortSignal; keysExportable?: boolean }, work: { spent: number }): Promise<IncomingFile<K>> {
     const out: IncomingFile<K> = { file: file.name, certificates: [], keys: [] };
     try {
-      const decodeOptions: { password?: string; signal?: AbortSignal } = {};
+      const decodeOptions: { password?: string; signal?: AbortSignal; importWorkSpent?: number } = { importWorkSpent: work.spent };
       if (file.password !== undefined) decodeOptions.password = file.password;
       if (options.signal) decodeOptions.signal = options.signal;
       const decoded = await this.#pki.decodeInput(file.bytes, decodeOptions);
+      work.spent += decoded.workSpent ?? 0;
       for (const c of decoded.certificates) {
         const cert: IncomingFile<K>['certificates'][number] = { der: c.der, facts: await readCertificateFacts(c.der) };
         if (c.friendlyName) cert.friendlyName = c.friendlyName;

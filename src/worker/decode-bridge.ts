@@ -9,7 +9,7 @@ import type { DecodeReply, DecodeRequest } from './decode-protocol';
 
 const IDLE_MS = 30_000;
 
-export type DecodeInput = (bytes: Uint8Array, options?: { password?: string | null; signal?: AbortSignal }) => Promise<DecodedInput>;
+export type DecodeInput = (bytes: Uint8Array, options?: { password?: string | null; signal?: AbortSignal; importWorkSpent?: number }) => Promise<DecodedInput>;
 
 export function createDecodeBridge(spawn: () => Worker = defaultWorker): DecodeInput {
   let worker: Worker | undefined;
@@ -22,7 +22,7 @@ export function createDecodeBridge(spawn: () => Worker = defaultWorker): DecodeI
     worker = undefined;
   };
 
-  const run = (bytes: Uint8Array, options: { password?: string | null; signal?: AbortSignal }) =>
+  const run = (bytes: Uint8Array, options: { password?: string | null; signal?: AbortSignal; importWorkSpent?: number }) =>
     new Promise<DecodedInput>((resolve, reject) => {
       const { signal } = options;
       if (signal?.aborted) return reject(abortError());
@@ -56,6 +56,7 @@ export function createDecodeBridge(spawn: () => Worker = defaultWorker): DecodeI
       signal?.addEventListener('abort', onAbort, { once: true });
       const request: DecodeRequest = { id, bytes };
       if (options.password !== undefined) request.password = options.password;
+      if (options.importWorkSpent !== undefined) request.importWorkSpent = options.importWorkSpent;
       current.postMessage(request);
     });
 

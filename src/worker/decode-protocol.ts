@@ -5,6 +5,8 @@ export interface DecodeRequest {
   id: number;
   bytes: Uint8Array;
   password?: string | null;
+  /** Work the files before this one in the same import spent (decodeInput's importWorkSpent). */
+  importWorkSpent?: number;
 }
 
 /** What the decode worker answers: the decoded input, or the CertdeskError's code and message. */

@@ -11,11 +11,12 @@ import type { DecodeReply, DecodeRequest } from './decode-protocol';
 declare const self: DedicatedWorkerGlobalScope;
 
 self.onmessage = async (event: MessageEvent<DecodeRequest>) => {
-  const { id, bytes, password } = event.data;
+  const { id, bytes, password, importWorkSpent } = event.data;
   let reply: DecodeReply;
   try {
-    const options: { password?: string | null } = {};
+    const options: { password?: string | null; importWorkSpent?: number } = {};
     if (password !== undefined) options.password = password;
+    if (importWorkSpent !== undefined) options.importWorkSpent = importWorkSpent;
     reply = { id, ok: true, value: await decodeInput(bytes, options) };
   } catch (error) {
     reply = {
