@@ -3,8 +3,9 @@
  * §6.1.1 step 4, §B.2): AES-128/192/256 (PBES2), 3-key and 2-key triple DES (PBES2
  * DES-EDE3-CBC, PKCS#12 PBE) and RC2 (PKCS#12 PBE, RFC 7292 appendix C). All synchronous: the
  * data is a few kilobytes, and no call leaves the main thread long.
- * - AES: @noble/ciphers, which has AES-192 (Chromium's WebCrypto does not, crbug.com/533699) and
- *   is faster than a WebCrypto round trip for a bag of a few KB (tests/bench: "AES-CBC").
+ * - AES: @noble/ciphers, which has AES-192 (Chromium's WebCrypto does not, crbug.com/533699).
+ *   WebCrypto decrypts a 4 KB bag ~0.02 ms faster in Node (tests/bench "AES-256-CBC"), too
+ *   little for a second, asynchronous code path.
  * - 3DES: des.js, because @noble/ciphers and WebCrypto have no DES and des.js is the small,
  *   long-stable implementation (no maintained alternative without a large dependency).
  * - RC2: rc2.ts, because no maintained npm package implements RC2 at all.
