@@ -153,8 +153,9 @@ export function importFiles<K extends KeyMaterial>(
 ): Promise<ImportSummary> {
   return ctx.action('importFiles', () => [applianceId], async () => {
     const incoming: IncomingFile<K>[] = [];
+    const work = { spent: 0 }; // the import's shared key-derivation budget (limits.maxWorkPerImport)
     for (const file of files) {
-      incoming.push(await decodeFile(ctx, file, options));
+      incoming.push(await decodeFile(ctx, file, options, work));
       options.onProgress?.(incoming.length, files.length);
     }
     return writeImport(ctx, applianceId, incoming, options.signal);
@@ -203,13 +204,15 @@ async function decodeFile<K extends KeyMaterial>(
   ctx: WorkspaceContext<K>,
   file: ImportFileInput,
   options: { signal?: AbortSignal; keysExportable?: boolean },
+  work: { spent: number },
 ): Promise<IncomingFile<K>> {
   const out: IncomingFile<K> = { file: file.name, certificates: [], keys: [] };
   try {
-    const decodeOptions: { password?: string; signal?: AbortSignal } = {};
+    const decodeOptions: { password?: string; signal?: AbortSignal; importWorkSpent?: number } = { importWorkSpent: work.spent };
     if (file.password !== undefined) decodeOptions.password = file.password;
     if (options.signal) decodeOptions.signal = options.signal;
     const decoded = await ctx.pki.decodeInput(file.bytes, decodeOptions);
+    work.spent += decoded.workSpent ?? 0;
     for (const c of decoded.certificates) {
       const cert: IncomingFile<K>['certificates'][number] = { der: c.der, facts: await readCertificateFacts(c.der) };
       if (c.friendlyName) cert.friendlyName = c.friendlyName;

@@ -28,6 +28,8 @@ export interface DecodedFile {
   certificates: { der: Uint8Array; friendlyName?: string }[];
   privateKeys: { pkcs8: Uint8Array; publicKeySha256: string; friendlyName?: string }[];
   requests?: { der: Uint8Array }[];
+  /** Hash compressions the file's key derivations took; the files of one import share a budget. */
+  workSpent?: number;
   /** How the file was packed; 'pkcs12' is a .p12/.pfx whatever its name. */
   container?: 'der' | 'pem' | 'base64' | 'pkcs7' | 'pkcs12';
 }
@@ -69,7 +71,7 @@ export interface PkiServices<K extends KeyMaterial = KeyMaterial> {
   }): Promise<Uint8Array>;
   createCsr(options: { key: K; subject: SubjectInput; subjectAltNames: string[]; siteHostname?: string }): Promise<{ der: Uint8Array; pem: string }>;
   /** Any input by content; `password: null` never tries one (an encrypted key then fails). */
-  decodeInput(bytes: Uint8Array, options: { password?: string | null; signal?: AbortSignal }): Promise<DecodedFile>;
+  decodeInput(bytes: Uint8Array, options: { password?: string | null; signal?: AbortSignal; importWorkSpent?: number }): Promise<DecodedFile>;
   /** Builds and validates a path for `leaf` at `time` from the given intermediates and anchors. */
   validatePath(leaf: Uint8Array, pool: { intermediates: Uint8Array[]; roots: Uint8Array[] }, options: { time: Date }): Promise<PathResult>;
   /** The chain status the list shows, offering `builtInRoots` when the root is missing. */

@@ -33,8 +33,11 @@ export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<Cert
     exportPrivateKey,
     createSelfSignedCertificate: (input) => createSelfSignedCertificate(input),
     createCsr: (input) => createCsr(input),
-    decodeInput: (bytes, { password, signal }) =>
-      runJob({ kind: 'decode', bytes, ...(password !== undefined ? { password } : {}) }, signal ? { signal } : {}),
+    decodeInput: (bytes, { password, signal, importWorkSpent }) =>
+      runJob(
+        { kind: 'decode', bytes, ...(password !== undefined ? { password } : {}), ...(importWorkSpent !== undefined ? { importWorkSpent } : {}) },
+        signal ? { signal } : {},
+      ),
     validatePath: (leaf, pool, { time }) => buildAndValidate(leaf, pool, { time }),
     chainStatus: (certificate, pool, { builtInRoots }) => chainStatus(certificate, pool, builtInRoots ? { builtInRoots } : {}),
     publicSuffixCheckFor,

@@ -41,8 +41,9 @@ export async function answerPkiRequest(request: PkiRequest, post: (reply: PkiRep
 async function run(job: PkiJob, signal: AbortSignal | undefined): Promise<PkiJobResults[PkiJobKind]> {
   switch (job.kind) {
     case 'decode': {
-      const options: { password?: string | null; signal?: AbortSignal } = {};
+      const options: { password?: string | null; signal?: AbortSignal; importWorkSpent?: number } = {};
       if (job.password !== undefined) options.password = job.password;
+      if (job.importWorkSpent !== undefined) options.importWorkSpent = job.importWorkSpent;
       if (signal) options.signal = signal;
       return decodeInput(job.bytes, options);
     }

@@ -11,7 +11,7 @@ import type { Pkcs12Preset } from '../core/pki/pkcs12';
 /** The slow PKI work the page hands the worker. */
 export type PkiJob =
   /** Any input by content (src/core/pki/decode.ts); null: never try a password. */
-  | { kind: 'decode'; bytes: Uint8Array; password?: string | null }
+  | { kind: 'decode'; bytes: Uint8Array; password?: string | null; /** Work earlier files of the same import spent (limits.maxWorkPerImport). */ importWorkSpent?: number }
   /** A PKCS#12 file (src/core/pki/pkcs12.ts); the key is unwrapped inside the worker. */
   | { kind: 'pkcs12'; key?: CertdeskKey; certificates: Uint8Array[]; friendlyName?: string; password: string; preset: Pkcs12Preset }
   /** The key as PEM "ENCRYPTED PRIVATE KEY" (src/core/pki/export.ts). */

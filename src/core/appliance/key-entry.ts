@@ -1,5 +1,5 @@
 /**
- * A key pair living on one appliance. The key material has the shape of src/core/pki/keys.ts's
+ * A key pair living on one appliance. The key material has the shape of src/core/pki/keys/generate.ts's
  * CertdeskKey (declared structurally here so the domain does not depend on how keys are made):
  * a non-extractable private CryptoKey that signs, and for an exportable key its PKCS#8 wrapped
  * with AES-GCM under a non-extractable wrapping key. All of it is structured-cloneable, so

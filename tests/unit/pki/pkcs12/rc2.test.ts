@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { rc2CbcDecrypt, rc2CbcEncrypt, rc2DecryptBlock, rc2EncryptBlock, rc2ExpandKey, stripPkcs5Padding } from '../../../src/core/pki/rc2';
+import { rc2CbcDecrypt, rc2CbcEncrypt, rc2DecryptBlock, rc2EncryptBlock, rc2ExpandKey, stripPkcs5Padding } from '../../../../src/core/pki/pkcs12/rc2';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openssl, tempDir } from '../../support/fixtures';
+import { openssl, tempDir } from '../../../support/fixtures';
 
 const h = (s: string) => new Uint8Array(Buffer.from(s.replace(/\s/g, ''), 'hex'));
 const hex = (u: Uint8Array) => Buffer.from(u).toString('hex');
