@@ -1,8 +1,9 @@
 /**
  * For every rule of the validation table that a chain can break: a chain valid by every rule
  * except that one (chain-factory.ts), the validation inputs, and the other rules that break
- * with it by necessity (`also`: an expired root is also a root whose validity ended …). A test of
- * the validator asserts that exactly `[code, ...also]` is reported; the OpenSSL differential test
+ * with it by necessity (`also`: a leaf without a subjectAltName also fails its host name …). A test
+ * of the validator asserts that exactly the validation rules among `[code, ...also]` are reported
+ * (lint-only rules never change the verdict); the OpenSSL differential test
  * (tests/interop/validation-openssl.test.ts) runs each through `openssl verify`.
  */
 import { OID, der } from '../../src/core/pki/asn1';
