@@ -83,6 +83,7 @@ export type { BackupResult } from './backup';
 export type { KeyNotIncluded, RestoreSummary } from './contents';
 export type { StorageStatus } from './storage';
 export type { RecordCounts, StorageLoss } from './safety-copy';
+export { describeCounts } from './safety-copy';
 export type { AtlasCoverage } from '../core/appliance/atlas';
 export type { SubjectInput } from '../core/appliance/certificate-entry';
 export type { ImportSummary } from '../core/appliance/import-plan';
