@@ -17,6 +17,7 @@ import { getAppliance, unknownCertificate } from './context';
 import type { WriteTx } from './database';
 import { read, tx, writeAll } from './database';
 import { STORE } from './schema';
+import { recordBytes } from './room';
 
 export interface CreateCertificateInput {
   friendlyName: string;
@@ -158,6 +159,7 @@ export function importFiles<K extends KeyMaterial>(
       incoming.push(await decodeFile(ctx, file, options, work));
       options.onProgress?.(incoming.length, files.length);
     }
+    await ctx.ensureRoom(recordBytes(incoming.flatMap((file) => file.certificates)));
     return writeImport(ctx, applianceId, incoming, options.signal);
   });
 }

@@ -30,6 +30,11 @@ export interface WorkspaceContext<K extends KeyMaterial = KeyMaterial> {
    * changed, then (once per session) asks the browser to persist storage.
    */
   action<T>(name: string, applianceIds: (result: T) => string[], work: () => Promise<T>): Promise<T>;
+  /**
+   * Refuses ('storage-full') a write of about `recordBytes` that would not fit on the disk, before
+   * it starts (room.ts): a full disk can make the browser delete the whole database.
+   */
+  ensureRoom(recordBytes: number): Promise<void>;
   /** A new event-log entry, stamped now. */
   event(kind: EventKind, message: string, applianceId?: string): EventEntry;
 }

@@ -34,7 +34,8 @@ import type { ReadinessProblem } from '../core/appliance/readiness';
 import * as appliances from './appliances';
 import * as assignment from './assignment';
 import * as backup from './backup';
-import type { BackupResult, RestoreSummary } from './backup';
+import type { BackupResult } from './backup';
+import type { RestoreSummary } from './contents';
 import type { ChangeNotice } from './broadcast';
 import { ChangeChannel } from './broadcast';
 import * as details from './certificate-details';
@@ -57,6 +58,12 @@ import type { CertdeskDatabase } from './schema';
 import { DATABASE_NAME } from './schema';
 import * as softwareUpdate from './software-update';
 import type { SoftwareUpdateInput } from './software-update';
+import type { RoomEnvironment } from './room';
+import { defaultRoomEnvironment, ensureRoom } from './room';
+import type { KeyValueStore, StorageLoss } from './safety-copy';
+import { defaultKeyValueStore } from './safety-copy';
+import * as safety from './safety';
+import type { SafetyState } from './safety';
 import type { StorageManagerLike, StorageStatus } from './storage';
 import { defaultStorageManager, requestPersistence, storageStatus } from './storage';
 import * as support from './support-package';
@@ -72,8 +79,11 @@ export type { SoftwareUpdateInput } from './software-update';
 export type { ExportChoice, ExportFile, ExportFormat, ExportProgress, ExportSource, ExportStage } from './export';
 export type { SupportPackage } from './support-package';
 export type { InternalCaInput } from './internal-ca';
-export type { BackupResult, KeyNotIncluded, RestoreSummary } from './backup';
+export type { BackupResult } from './backup';
+export type { KeyNotIncluded, RestoreSummary } from './contents';
 export type { StorageStatus } from './storage';
+export type { RecordCounts, StorageLoss } from './safety-copy';
+export { describeCounts } from './safety-copy';
 export type { AtlasCoverage } from '../core/appliance/atlas';
 export type { SubjectInput } from '../core/appliance/certificate-entry';
 export type { ImportSummary } from '../core/appliance/import-plan';
@@ -96,6 +106,12 @@ export interface WorkspaceOptions<K extends KeyMaterial = KeyMaterial> {
   locks?: LockManagerLike;
   /** Defaults to navigator.storage. */
   storage?: StorageManagerLike;
+  /** Where the marker and the safety copy live (outside IndexedDB); defaults to localStorage. */
+  keyValueStore?: KeyValueStore;
+  /** What the free-space check uses; defaults to navigator.storage and Cache Storage. */
+  room?: RoomEnvironment;
+  /** How long after a change the safety copy is taken (it is debounced); default 1 s. */
+  safetyCopyDelayMs?: number;
   /** BroadcastChannel name; defaults to "certdesk:<database name>". */
   channelName?: string;
   clock?: () => number;
@@ -103,7 +119,11 @@ export interface WorkspaceOptions<K extends KeyMaterial = KeyMaterial> {
 }
 
 /** What subscribers hear: a committed change (here or in another tab), or that this tab must reload. */
-export type WorkspaceNotice = ChangeNotice | { type: 'reload-needed'; reason: 'newer-version' | 'closed' };
+export type WorkspaceNotice =
+  | ChangeNotice
+  | { type: 'reload-needed'; reason: 'newer-version' | 'closed' }
+  /** The browser deleted the database under this tab (found after its connection closed). */
+  | { type: 'storage-lost' };
 
 export class Workspace<K extends KeyMaterial = KeyMaterial> {
   readonly tabId: string;
@@ -114,6 +134,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   readonly #clock: () => number;
   readonly #listeners = new Set<(notice: WorkspaceNotice) => void>();
   readonly #ctx: WorkspaceContext<K>;
+  readonly #safety: SafetyState;
   #persistenceAsked = false;
   #closed = false;
 
@@ -127,6 +148,13 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     this.#channel = new ChangeChannel(options.channelName ?? `certdesk:${name}`, (notice) => this.#emit(notice));
     const lock = createLock(`certdesk-workspace:${name}`, options.locks ?? defaultLockManager());
     const clock = this.#clock;
+    const room = options.room ?? defaultRoomEnvironment(this.#storage);
+    this.#safety = {
+      database: name,
+      factory: options.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB,
+      kv: options.keyValueStore ?? defaultKeyValueStore(),
+      delayMs: options.safetyCopyDelayMs ?? 1000,
+    };
     this.#ctx = {
       db,
       pki: options.pki,
@@ -135,6 +163,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
       lock,
       assertOpen: () => this.#assertOpen(),
       action: (action, applianceIds, work) => this.#action(lock, action, applianceIds, work),
+      ensureRoom: (bytes) => ensureRoom(bytes, room),
       event: (kind: EventKind, message: string, applianceId?: string) => logEvent(newId(), clock(), kind, message, applianceId),
     };
   }
@@ -152,6 +181,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     if (options.factory) openOptions.factory = options.factory;
     const db = await openDatabase(openOptions);
     workspace = new Workspace(db, options, name);
+    workspace.#safety.loss = await safety.detectLoss(db, workspace.#safety);
     return workspace;
   }
 
@@ -186,14 +216,28 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   #reloadNeeded(reason: 'newer-version' | 'closed'): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closedBy = reason;
     this.#channel.close();
-    this.#emit({ type: 'reload-needed', reason });
+    if (reason === 'newer-version') {
+      this.#emit({ type: 'reload-needed', reason });
+      return;
+    }
+    // The browser closed the connection: find out whether it also deleted the database.
+    void safety.databaseExists(this.#safety.factory, this.#safety.database).then((exists) =>
+      this.#emit(exists === false ? { type: 'storage-lost' } : { type: 'reload-needed', reason }),
+    );
   }
 
+  #closedBy: 'newer-version' | 'closed' | undefined;
+
   #assertOpen(): void {
-    if (this.#closed) {
-      throw new CertdeskError('reload-needed', 'Certdesk was updated in another tab. Reload this page to go on; nothing was saved.');
-    }
+    if (!this.#closed) return;
+    throw new CertdeskError(
+      'reload-needed',
+      this.#closedBy === 'closed'
+        ? 'The browser closed Certdesk’s storage. Reload this page to go on; nothing was saved.'
+        : 'Certdesk was updated in another tab. Reload this page to go on; nothing was saved.',
+    );
   }
 
   /**
@@ -202,7 +246,15 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
    */
   async #action<T>(lock: WorkspaceContext['lock'], action: string, applianceIds: (result: T) => string[], work: () => Promise<T>): Promise<T> {
     this.#assertOpen();
-    const result = await lock(work);
+    let result: T;
+    try {
+      result = await lock(work);
+    } catch (error) {
+      // Say what is left only after counting it (a full disk can take the whole database).
+      if (error instanceof CertdeskError && error.code === 'not-saved') throw await safety.checkedFailure(this.#db, this.#safety, error);
+      throw error;
+    }
+    await safety.noteChange(this.#ctx, this.#safety).catch(() => undefined);
     const notice: ChangeNotice = { type: 'changed', action, applianceIds: applianceIds(result), origin: this.tabId };
     this.#channel.post(notice);
     this.#emit(notice);
@@ -242,10 +294,41 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
 
   // ── Appliances (src/store/appliances.ts) ─────────────────────────────────────────────────
 
-  /** On first start, creates the default appliance; returns the workspace either way. */
+  /**
+   * On first start, creates the default appliance; returns the workspace either way. When the
+   * database lost its records (`storageLoss`), nothing is created: the admin restores first.
+   */
   async ensureWorkspace(): Promise<WorkspaceView> {
-    await appliances.ensureDefaultAppliance(this.#ctx);
+    if (!this.#safety.loss || this.#safety.loss.found.appliances > 0) {
+      await appliances.ensureDefaultAppliance(this.#ctx);
+      await safety.noteChange(this.#ctx, this.#safety).catch(() => undefined);
+    }
     return this.listWorkspace();
+  }
+
+  // ── Safety net (src/store/safety.ts, safety-copy.ts, room.ts) ────────────────────────────
+
+  /** Records lost since the last start (the browser deleted the database), until restored or dismissed. */
+  get storageLoss(): StorageLoss | undefined {
+    return this.#safety.loss;
+  }
+
+  /** Restores the automatic safety copy (no private keys: those come from a backup file). */
+  async restoreSafetyCopy(): Promise<RestoreSummary> {
+    const summary = await this.#ctx.action('restoreSafetyCopy', () => [], () => safety.restoreSafetyCopy(this.#ctx, this.#safety));
+    await appliances.ensureDefaultAppliance(this.#ctx);
+    return summary;
+  }
+
+  /** The admin goes on with what is there: the loss is no longer reported, and a fresh workspace starts if empty. */
+  async dismissStorageLoss(): Promise<WorkspaceView> {
+    this.#safety.loss = undefined;
+    return this.ensureWorkspace();
+  }
+
+  /** Waits until a pending safety copy is written (tests; before the page goes away). */
+  flushSafetyCopy(): Promise<void> {
+    return safety.flushSafetyCopy(this.#ctx, this.#safety);
   }
 
   /** Adds an appliance with its own factory default certificate serving all its IPs. */
@@ -355,12 +438,21 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   // ── Backup and restore (src/store/backup.ts) ─────────────────────────────────────────────
 
   /** The whole workspace, encrypted under `passphrase`, as one file. */
-  exportBackup(passphrase: string, options: { iterations?: number; signal?: AbortSignal } = {}): Promise<BackupResult> {
-    return backup.createBackup(this.#ctx, passphrase, options);
+  async exportBackup(passphrase: string, options: { iterations?: number; signal?: AbortSignal } = {}): Promise<BackupResult> {
+    const result = await backup.createBackup(this.#ctx, passphrase, options);
+    await safety.noteChange(this.#ctx, this.#safety, { lastBackupAt: this.#clock() }).catch(() => undefined);
+    return result;
   }
 
   /** Merges a backup into the workspace; a wrong passphrase or damaged file changes nothing. */
-  restoreBackup(bytes: Uint8Array, passphrase: string): Promise<RestoreSummary> {
-    return this.#ctx.action('restoreBackup', () => [], () => backup.restoreBackup(this.#ctx, bytes, passphrase));
+  async restoreBackup(bytes: Uint8Array, passphrase: string): Promise<RestoreSummary> {
+    const summary = await this.#ctx.action('restoreBackup', () => [], async () => {
+      await this.#ctx.ensureRoom(bytes.length);
+      return backup.restoreBackup(this.#ctx, bytes, passphrase);
+    });
+    this.#safety.loss = undefined;
+    await appliances.ensureDefaultAppliance(this.#ctx);
+    return summary;
   }
+
 }

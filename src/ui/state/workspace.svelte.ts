@@ -15,6 +15,8 @@ import {
   type ChainStatus,
   type ExportSource,
   type ReadinessProblem,
+  type RestoreSummary,
+  type StorageLoss,
   type StorageStatus,
   type WorkspaceView,
 } from '../../store/workspace';
@@ -41,6 +43,12 @@ class WorkspaceState {
   selectedId = $state<string | undefined>(localStorage.getItem(SELECTED_APPLIANCE) ?? undefined);
   busy = $state<Busy | undefined>();
   reloadNeeded = $state(false);
+  /** Records the browser deleted, found on start; open until restored or dismissed. */
+  loss = $state.raw<StorageLoss | undefined>();
+  /** The browser deleted the database while this page was open. */
+  storageLost = $state(false);
+  /** What the last safety-copy restore brought back (and which keys it could not). */
+  restored = $state.raw<RestoreSummary | undefined>();
   /** Full chain status per certificate id of the selected appliance (derived, never stored). */
   chains = $state.raw<Record<string, ChainStatus>>({});
 
@@ -60,9 +68,11 @@ class WorkspaceState {
       const store = await Workspace.open({ pki: pkiServices({ runJob: createPkiWorker() }) });
       store.subscribe((notice) => {
         if (notice.type === 'reload-needed') this.reloadNeeded = true;
+        else if (notice.type === 'storage-lost') this.storageLost = true;
         else void this.refresh();
       });
       this.#store = store;
+      this.loss = store.storageLoss;
       this.#show(await store.ensureWorkspace());
     } catch (error) {
       if (error instanceof CertdeskError) alerts.fromError(error);
@@ -131,6 +141,25 @@ class WorkspaceState {
   /** Whether the browser keeps this data, and how much is used. */
   storageStatus(): Promise<StorageStatus> {
     return this.#open().storageStatus();
+  }
+
+  /** Restores the automatic safety copy after a loss. */
+  async restoreSafetyCopy(): Promise<void> {
+    const summary = await this.run('Restoring the safety copy…', (store) => store.restoreSafetyCopy());
+    if (!summary) return;
+    this.restored = summary;
+    this.loss = undefined;
+  }
+
+  /** Goes on without restoring: a new workspace starts when none is left. */
+  async dismissLoss(): Promise<void> {
+    const view = await this.run('Starting a new workspace…', (store) => store.dismissStorageLoss());
+    if (view) this.loss = undefined;
+  }
+
+  /** A restore from a backup file also ends the loss. */
+  noteRestored(): void {
+    this.loss = this.#store?.storageLoss;
   }
 
   /**

@@ -35,9 +35,10 @@ export interface TestBrowser {
 
 export async function openBrowser(
   appUrl: string,
-  options: { viewport?: { width: number; height: number }; acceptDownloads?: boolean } = {},
+  options: { viewport?: { width: number; height: number }; acceptDownloads?: boolean; profileDir?: string } = {},
 ): Promise<TestBrowser> {
-  const profile = mkdtempSync(join(tmpdir(), 'certdesk-profile-'));
+  // A given profile directory outlives the browser (a test reopens it); a fresh one is removed.
+  const profile = options.profileDir ?? mkdtempSync(join(tmpdir(), 'certdesk-profile-'));
   const downloadsDir = mkdtempSync(join(tmpdir(), 'certdesk-downloads-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromePath,
@@ -76,7 +77,7 @@ export async function openBrowser(
       if (closed) return;
       closed = true;
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!options.profileDir) rmSync(profile, { recursive: true, force: true });
     },
   };
 }

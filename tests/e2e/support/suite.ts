@@ -15,7 +15,7 @@ export interface AppSuite {
   /** The preview's origin, e.g. http://127.0.0.1:41234. */
   readonly url: string;
   /** A fresh profile, closed after the test. */
-  browser(options?: { viewport?: { width: number; height: number } }): Promise<TestBrowser>;
+  browser(options?: { viewport?: { width: number; height: number }; profileDir?: string }): Promise<TestBrowser>;
   /** A fresh profile with the app open at `hash` and its workspace shown. */
   open(options?: { viewport?: { width: number; height: number }; hash?: string }): Promise<{ browser: TestBrowser; page: Page }>;
   /**

@@ -1,0 +1,155 @@
+/**
+ * Never claiming a state that was not checked, and never losing the admin's data silently:
+ * after each change the marker and (debounced) the safety copy are refreshed (safety-copy.ts);
+ * on start a database with fewer records than its marker is reported as a loss and restore is
+ * offered instead of a fresh workspace; after a failed write, what is actually left is counted
+ * before anything is said about it.
+ */
+import { CertdeskError } from '../core/errors';
+import type { KeyMaterial } from '../core/appliance/key-entry';
+import type { WorkspaceContext } from './context';
+import { mergeContents, readRecords, type RestoreSummary } from './contents';
+import { openDatabase } from './database';
+import type { CertdeskDatabase } from './schema';
+import {
+  buildSafetyCopy,
+  countRecords,
+  describeCounts,
+  lossOf,
+  readMarker,
+  readSafetyCopy,
+  writeMarker,
+  writeSafetyCopy,
+  type KeyValueStore,
+  type RecordCounts,
+  type StorageLoss,
+} from './safety-copy';
+
+/** What one open workspace keeps for its safety net. */
+export interface SafetyState {
+  database: string;
+  factory: IDBFactory | undefined;
+  kv: KeyValueStore | undefined;
+  delayMs: number;
+  timer?: ReturnType<typeof setTimeout> | undefined;
+  /** The copy being written, for `flush`. */
+  writing?: Promise<void> | undefined;
+  /** A loss found on start and not yet restored or dismissed. */
+  loss?: StorageLoss | undefined;
+}
+
+/** Whether the database exists, when the browser can say (`indexedDB.databases()`). */
+export async function databaseExists(factory: IDBFactory | undefined, name: string): Promise<boolean | undefined> {
+  try {
+    const list = await factory?.databases?.();
+    return list ? list.some((d) => d.name === name) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The loss on start, if the database holds fewer records than its marker recorded. */
+export async function detectLoss(db: CertdeskDatabase, state: SafetyState): Promise<StorageLoss | undefined> {
+  const marker = readMarker(state.kv, state.database);
+  if (!marker) return undefined;
+  return lossOf(marker, await countRecords(db), readSafetyCopy(state.kv, state.database));
+}
+
+/** Records the workspace as it is now in the marker, and schedules the safety copy. */
+export async function noteChange(ctx: WorkspaceContext, state: SafetyState, extra: { lastBackupAt?: number } = {}): Promise<void> {
+  if (!state.kv) return;
+  const previous = readMarker(state.kv, state.database);
+  const counts = await countRecords(ctx.db);
+  const lastBackupAt = extra.lastBackupAt ?? previous?.lastBackupAt;
+  writeMarker(state.kv, state.database, {
+    format: 'certdesk-marker',
+    version: 1,
+    counts,
+    updatedAt: ctx.clock(),
+    ...(lastBackupAt !== undefined ? { lastBackupAt } : {}),
+  });
+  if (state.timer !== undefined) clearTimeout(state.timer);
+  state.timer = setTimeout(() => {
+    state.timer = undefined;
+    state.writing = takeSafetyCopy(ctx, state, counts).finally(() => (state.writing = undefined));
+  }, state.delayMs);
+}
+
+/** Takes the safety copy now (a failure to take it never fails anything else). */
+export async function takeSafetyCopy(ctx: WorkspaceContext, state: SafetyState, counts?: RecordCounts): Promise<void> {
+  try {
+    const records = await readRecords(ctx);
+    const built = buildSafetyCopy(records, counts ?? (await countRecords(ctx.db)), ctx.clock());
+    if (built) writeSafetyCopy(state.kv, state.database, built.text);
+  } catch {
+    // The database went away or localStorage is full: the previous copy stays.
+  }
+}
+
+/** Waits for a scheduled or running safety copy (tests, and before the page unloads). */
+export async function flushSafetyCopy(ctx: WorkspaceContext, state: SafetyState): Promise<void> {
+  if (state.timer !== undefined) {
+    clearTimeout(state.timer);
+    state.timer = undefined;
+    await takeSafetyCopy(ctx, state);
+  }
+  await state.writing;
+}
+
+function lost(detail: string, cause?: unknown): CertdeskError {
+  return new CertdeskError(
+    'storage-lost',
+    `The browser could not write the change (the disk is probably full) and deleted Certdesk's data in this browser (${detail}). Free up disk space, then reload Certdesk: it will offer to restore its automatic safety copy and your latest backup file.`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+/**
+ * The error to show after a write failed, once what is left has been counted: 'not-saved' naming
+ * what is still there when nothing was lost, 'storage-lost' when the database is gone or holds
+ * fewer records than before the action.
+ */
+export async function checkedFailure(db: CertdeskDatabase, state: SafetyState, error: CertdeskError): Promise<CertdeskError> {
+  if ((await databaseExists(state.factory, state.database)) === false) return lost('the database is gone', error);
+  let counts: RecordCounts;
+  try {
+    counts = await countRecords(db);
+  } catch {
+    // The connection may be closing after the error: count through a new one.
+    try {
+      const fresh = await openDatabase({ name: state.database, ...(state.factory ? { factory: state.factory } : {}) });
+      try {
+        counts = await countRecords(fresh);
+      } finally {
+        fresh.close();
+      }
+    } catch (cause) {
+      return lost('it can no longer be opened', cause);
+    }
+  }
+  const marker = readMarker(state.kv, state.database);
+  const loss = marker ? lossOf(marker, counts, undefined) : undefined;
+  if (loss) return lost(`it now holds ${describeCounts(counts)} instead of ${describeCounts(marker!.counts)}`, error);
+  const quota = (error.cause as DOMException | undefined)?.name === 'QuotaExceededError';
+  return new CertdeskError(
+    'not-saved',
+    `Nothing was saved: ${quota ? 'the browser has no storage space left for Certdesk' : 'the browser stopped writing the change'}. Certdesk checked its storage afterwards: ${describeCounts(counts)} — everything is still there. ${quota ? 'Free disk space or delete certificates you no longer need, then try again.' : 'Try again; if it keeps failing, download a backup and reload the page.'}`,
+    { cause: error },
+  );
+}
+
+/** Restores the safety copy after a loss (merging, as a backup restore does). */
+export async function restoreSafetyCopy<K extends KeyMaterial>(ctx: WorkspaceContext<K>, state: SafetyState): Promise<RestoreSummary> {
+  const copy = readSafetyCopy(state.kv, state.database);
+  if (!copy) {
+    throw new CertdeskError('no-safety-copy', 'There is no safety copy in this browser to restore. Restore your latest backup file instead (Appliances > Backup and restore).');
+  }
+  await ctx.ensureRoom(JSON.stringify(copy.contents).length);
+  const summary = await mergeContents(ctx, copy.contents, {
+    label: 'the safety copy',
+    damaged: (detail, cause) =>
+      new CertdeskError('safety-copy-damaged', `The safety copy in this browser is damaged (${detail}), so nothing was restored. Restore your latest backup file instead.`, cause === undefined ? undefined : { cause }),
+  });
+  state.loss = undefined;
+  return summary;
+}
