@@ -3,7 +3,7 @@ import type { CertdeskKey } from '../core/pki/keys';
 import { exportPrivateKey, generateKey, importPrivateKey } from '../core/pki/keys';
 import { createSelfSignedCertificate } from '../core/pki/certificate';
 import { createCsr } from '../core/pki/csr';
-import { buildAndValidate } from '../core/pki/path-validation';
+import { buildAndValidate } from '../core/pki/validation/path-validation';
 import type { PkiServices } from './pki-services';
 
 /**

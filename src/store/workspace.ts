@@ -41,7 +41,8 @@ import type {
 } from '../core/appliance/certificate-entry';
 import { certificateId, certificateKind, chainShape, groupBy, indexBySubject, validityAt } from '../core/appliance/certificate-entry';
 import type { CertificateFacts } from '../core/appliance/certificate-facts';
-import { readCertificateFacts, sha256Hex, verifySelfSigned } from '../core/appliance/certificate-facts';
+import { readCertificateFacts, verifySelfSigned } from '../core/appliance/certificate-facts';
+import { sha256Hex } from '../core/pki/asn1';
 import type { EventEntry, EventKind } from '../core/appliance/event-log';
 import { logEvent } from '../core/appliance/event-log';
 import type { ServingState } from '../core/appliance/failover';

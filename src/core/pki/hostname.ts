@@ -7,7 +7,9 @@
  * - A wildcard is the whole left-most label and matches exactly one label: `*.example.com`
  *   matches `a.example.com`, never `example.com`, `a.b.example.com`, `f*.example.com` or an IP.
  */
-import { oids, parseChainCertificate, readTlv, children, parseGeneralName, type GeneralName, type ChainCertificate } from './chain';
+import { OID } from './asn1';
+import type { GeneralName } from './names/general-name';
+import { parseCertificate, type Certificate } from './x509';
 
 /**
  * Tells whether a DNS name (A-label form, lower case) is a public suffix, such as `co.uk`.
@@ -143,13 +145,12 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** The subjectAltName entries of a parsed certificate, or undefined when it has none. */
-export function subjectAltNames(cert: ChainCertificate): GeneralName[] | undefined {
-  const ext = cert.extensions.get(oids.subjectAltName);
+/** The subjectAltName entries of a parsed certificate, or undefined when it has none; throws when it is malformed. */
+export function subjectAltNames(cert: Certificate): GeneralName[] | undefined {
+  const ext = cert.extensionsByOid.get(OID.subjectAltName);
   if (!ext) return undefined;
-  const seq = readTlv(ext.value, 0);
-  if (seq.tag !== 0x30 || seq.end !== ext.value.length) throw new Error('malformed subjectAltName');
-  return children(ext.value, seq).map((t) => parseGeneralName(ext.value, t));
+  if (ext.decoded?.kind !== 'subjectAltName') throw new Error('malformed subjectAltName');
+  return ext.decoded.names;
 }
 
 /**
@@ -170,16 +171,16 @@ export function sanCoversName(sans: readonly GeneralName[], name: string): boole
  * at all (and then only for DNS names); strict clients need a SAN anyway (validation says so).
  */
 export function matchesHostname(certificate: Uint8Array, name: string): boolean {
-  let cert: ChainCertificate;
+  let cert: Certificate;
   let sans: GeneralName[] | undefined;
   try {
-    cert = parseChainCertificate(certificate);
+    cert = parseCertificate(certificate);
     sans = subjectAltNames(cert);
   } catch {
     return false;
   }
   if (sans) return sanCoversName(sans, name);
   if (parseIpAddress(name)) return false;
-  const cns = cert.subject.flat().filter((a) => a.oid === oids.commonName && a.text !== undefined);
+  const cns = cert.subject.flat().filter((a) => a.oid === OID.commonName && a.text !== undefined);
   return cns.some((cn) => isValidPresentedDnsName(cn.text!) && dnsNameMatches(cn.text!, stripTrailingDot(name)));
 }

@@ -13,8 +13,8 @@ export * from './pkcs12';
 export { encryptPrivateKeyInfo, decryptPrivateKeyInfo } from './pbe';
 // chain.ts (the validator's DER and path internals) is left out: its helpers toHex, verifySignature
 // and nameToString clash with the names above. Import it directly where needed.
-export * from './chain-status';
+export * from './validation/chain-status';
 export * from './hostname';
 export * from './name-constraints';
-export * from './path-validation';
-export * from './root-store';
+export * from './validation/path-validation';
+export * from './validation/root-store';

@@ -10,6 +10,7 @@ import {
   KeyIdentifier,
   KeyUsage,
   KeyUsageFlags,
+  Name,
   SubjectKeyIdentifier,
   SubjectPublicKeyInfo,
   id_ce_authorityKeyIdentifier,
@@ -18,7 +19,6 @@ import {
   id_ce_subjectKeyIdentifier,
   type Extension,
 } from '@peculiar/asn1-x509';
-import { CertificationRequest } from '@peculiar/asn1-csr';
 import { CertdeskError } from '../errors';
 import { sha256Hex, type CertdeskKey } from './keys';
 import { encodeSubject, validateDnsName, validateSubjectAltName, type SubjectAltName, type SubjectInput } from './names';
@@ -125,10 +125,9 @@ export async function signCsr(input: SignCsrInput): Promise<{ certificate: Uint8
     throw new CertdeskError('csr-no-subject-alt-names', 'The request names no hostname or IP address (subjectAltName), so clients would refuse the certificate. Create the request again with the appliance hostnames.');
   }
   const issuer = await checkedIssuer(input.issuer);
-  const request = AsnConvert.parse(csr.der, CertificationRequest);
-  const spki = new Uint8Array(AsnConvert.serialize(request.certificationRequestInfo.subjectPKInfo));
+  const spki = csr.publicKey.spki;
   const certificate = await issueCertificate({
-    subject: request.certificationRequestInfo.subject,
+    subject: AsnConvert.parse(csr.subjectDer, Name),
     issuer: issuer.certificate.tbsCertificate.subject,
     spki,
     ...clampToIssuer(validityPeriod(input.validityDays, input.notBefore), issuer.certificate),
@@ -137,7 +136,7 @@ export async function signCsr(input: SignCsrInput): Promise<{ certificate: Uint8
       sans,
       ski: await keyIdentifier(spki),
       aki: issuer.ski,
-      emptySubject: request.certificationRequestInfo.subject.length === 0,
+      emptySubject: csr.subject.length === 0,
     }),
     signer: input.issuer.key,
   });

@@ -4,13 +4,7 @@
  * lower-case punycode hostnames, RFC 5952 IPv6 text).
  */
 import { toASCII, toUnicode, decode as punycodeDecode } from 'punycode';
-import {
-  AttributeTypeAndValue,
-  AttributeValue,
-  GeneralName as AsnGeneralName,
-  Name as AsnName,
-  RelativeDistinguishedName,
-} from '@peculiar/asn1-x509';
+import { AttributeTypeAndValue, AttributeValue, GeneralName as AsnGeneralName, Name as AsnName, RelativeDistinguishedName } from '@peculiar/asn1-x509';
 import type { Problem } from '../errors';
 
 /** The subject fields an appliance certificate uses (the guide's CSR form). */
@@ -318,32 +312,6 @@ const ATTRIBUTE_OIDS: Record<SubjectField, string> = {
   CN: '2.5.4.3',
 };
 
-/** Short names for attribute types, as RFC 4514 §3 and OpenSSL print them. */
-const SHORT_NAMES: Record<string, string> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.4': 'SN',
-  '2.5.4.5': 'serialNumber',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.9': 'street',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.4.12': 'title',
-  '2.5.4.15': 'businessCategory',
-  '2.5.4.17': 'postalCode',
-  '2.5.4.42': 'GN',
-  '2.5.4.43': 'initials',
-  '2.5.4.46': 'dnQualifier',
-  '2.5.4.97': 'organizationIdentifier',
-  '0.9.2342.19200300.100.1.25': 'DC',
-  '0.9.2342.19200300.100.1.1': 'UID',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-  '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
-  '1.3.6.1.4.1.311.60.2.1.2': 'jurisdictionST',
-  '1.3.6.1.4.1.311.60.2.1.1': 'jurisdictionL',
-};
-
 /**
  * The DER-ready Name for a validated subject, most general attribute first (C … CN), one
  * attribute per RDN. C is a PrintableString (RFC 5280 appendix A.1); the others are UTF8String
@@ -358,105 +326,6 @@ export function encodeSubject(subject: SubjectInput): AsnName {
     rdns.push(new RelativeDistinguishedName([new AttributeTypeAndValue({ type: ATTRIBUTE_OIDS[field], value: attributeValue })]));
   }
   return new AsnName(rdns);
-}
-
-/** One attribute of a distinguished name, for display. */
-export interface NameAttribute {
-  /** Short name (CN, O, …) or the dotted OID when there is none. */
-  type: string;
-  oid: string;
-  value: string;
-  /** Index of the RDN this attribute belongs to; several attributes may share one (multi-valued RDN). */
-  rdn: number;
-  /** The value is not a string type and is shown as "#" + hex of its DER (RFC 4514 §2.4). */
-  binary?: true;
-}
-
-/** The attributes of a Name in encoded order (most general first, as in the certificate). */
-export function nameAttributes(name: AsnName): NameAttribute[] {
-  const out: NameAttribute[] = [];
-  name.forEach((rdn, index) => {
-    for (const atv of rdn) {
-      const attribute: NameAttribute = { type: SHORT_NAMES[atv.type] ?? atv.type, oid: atv.type, value: attributeText(atv.value), rdn: index };
-      if (atv.value.anyValue) attribute.binary = true;
-      out.push(attribute);
-    }
-  });
-  return out;
-}
-
-function attributeText(value: AttributeValue): string {
-  try {
-    if (value.anyValue) return '#' + Array.from(new Uint8Array(value.anyValue), (b) => b.toString(16).padStart(2, '0')).join('');
-    const text = value.toString();
-    // NUL and other control characters would let a name look like another on screen.
-    // eslint-disable-next-line no-control-regex
-    return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  } catch {
-    return '(unreadable)';
-  }
-}
-
-/**
- * One-line form in RFC 4514 order (most specific first: "CN=…, O=…, C=…"), with the RFC 4514
- * §2.4 escapes, as the admin sees it in browsers and openssl -nameopt RFC2253.
- */
-export function nameToString(attributes: readonly NameAttribute[]): string {
-  const rdns: string[][] = [];
-  let last = Number.NaN;
-  for (const a of attributes) {
-    if (a.rdn !== last) rdns.push([]);
-    last = a.rdn;
-    rdns[rdns.length - 1]!.push(`${a.type}=${a.binary ? a.value : escapeRfc4514(a.value)}`);
-  }
-  // RFC 4514 §2.1: RDNs last-to-first, separated by commas; §2.2: multi-valued with "+".
-  return rdns
-    .reverse()
-    .map((rdn) => rdn.join('+'))
-    .join(', ');
-}
-
-function escapeRfc4514(value: string): string {
-  return value
-    .replace(/([\\,+"<>;=])/g, '\\$1')
-    .replace(/^([ #])/, '\\$1')
-    .replace(/ $/, '\\ ');
-}
-
-/** A subjectAltName (or other GeneralName) as shown to the admin. */
-export type DescribedGeneralName =
-  | { type: 'dns'; value: string }
-  | { type: 'ip'; value: string }
-  | { type: 'email'; value: string }
-  | { type: 'uri'; value: string }
-  | { type: 'dn'; value: string }
-  | { type: 'other'; value: string };
-
-/**
- * IA5String must be ASCII, but some CAs put UTF-8 in dNSName (pyca's utf8-dnsname vector). The
- * parser hands those bytes over as Latin-1; show them as the UTF-8 they were, as OpenSSL does.
- */
-function ia5Text(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(text) || /[^\x00-\xff]/.test(text)) return text;
-  return new TextDecoder('utf-8').decode(Uint8Array.from(text, (c) => c.charCodeAt(0)));
-}
-
-/** Describes one GeneralName (RFC 5280 §4.2.1.6); types Certdesk does not interpret become 'other'. */
-export function describeGeneralName(name: AsnGeneralName): DescribedGeneralName {
-  if (name.dNSName !== undefined) return { type: 'dns', value: ia5Text(name.dNSName) };
-  if (name.iPAddress !== undefined) {
-    const groups = name.iPAddress.includes(':') ? parseIpv6(name.iPAddress) : null;
-    return { type: 'ip', value: groups ? formatIpv6(groups) : name.iPAddress };
-  }
-  if (name.rfc822Name !== undefined) return { type: 'email', value: ia5Text(name.rfc822Name) };
-  if (name.uniformResourceIdentifier !== undefined) return { type: 'uri', value: ia5Text(name.uniformResourceIdentifier) };
-  if (name.directoryName) return { type: 'dn', value: nameToString(nameAttributes(name.directoryName)) };
-  if (name.otherName) return { type: 'other', value: `otherName ${name.otherName.typeId}` };
-  if (name.registeredID) return { type: 'other', value: `registeredID ${name.registeredID}` };
-  if (name.x400Address) return { type: 'other', value: 'x400Address' };
-  if (name.ediPartyName) return { type: 'other', value: 'ediPartyName' };
-  return { type: 'other', value: 'unknown' };
 }
 
 /** The GeneralName for a SAN Certdesk writes. */

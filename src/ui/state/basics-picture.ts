@@ -5,7 +5,7 @@
  * exists for a page to capture itself), exported as PNG.
  */
 import { CertdeskError } from '../../core/errors';
-import type { ChainStatus } from '../../core/pki/chain-status';
+import type { ChainStatus } from '../../core/pki/validation/chain-status';
 import type { ApplianceView, CertificateView } from '../../store/workspace';
 import { formatDate, issuedTo, wordsFor } from './certificate-status';
 import { formatDateTime, roleLabel, updateWait } from './appliance-words';

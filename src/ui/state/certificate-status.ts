@@ -1,4 +1,4 @@
-import type { ChainStatus } from '../../core/pki/chain-status';
+import type { ChainStatus } from '../../core/pki/validation/chain-status';
 import type { CertificateView } from '../../store/workspace';
 import { statusWords, type ChainWord, type StatusWord } from './status-words';
 

@@ -4,8 +4,8 @@
  * Pages call these actions; they never touch the store or the core's crypto themselves.
  */
 import type { CertdeskKey } from '../../core/pki/keys';
-import { chainStatus, type ChainStatus } from '../../core/pki/chain-status';
-import { loadBuiltInRoots } from '../../core/pki/root-store';
+import { chainStatus, type ChainStatus } from '../../core/pki/validation/chain-status';
+import { loadBuiltInRoots } from '../../core/pki/validation/root-store';
 import { pkiServices } from '../../store/pki';
 import { createDecodeBridge } from '../../worker/decode-bridge';
 import {

@@ -8,7 +8,7 @@ import {
   parseIpAddress,
   sanCoversName,
 } from '../../../src/core/pki/hostname';
-import type { GeneralName } from '../../../src/core/pki/chain';
+import type { GeneralName } from '../../../src/core/pki/names/general-name';
 import { isPublicSuffix } from '../../../src/core/pki/public-suffix';
 import { fixture } from '../../support/fixtures';
 import { makeCert } from './chain-fixtures';

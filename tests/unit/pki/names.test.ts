@@ -187,20 +187,3 @@ describe('properties', () => {
     );
   });
 });
-
-describe('nameToString (RFC 4514)', async () => {
-  const { AttributeTypeAndValue, AttributeValue, Name, RelativeDistinguishedName } = await import('@peculiar/asn1-x509');
-  const { nameAttributes, nameToString } = await import('../../../src/core/pki/names');
-  const atv = (type: string, value: string) => new AttributeTypeAndValue({ type, value: new AttributeValue({ utf8String: value }) });
-
-  it('reverses RDNs, joins a multi-valued RDN with "+", and escapes specials', () => {
-    const name = new Name([
-      new RelativeDistinguishedName([atv('2.5.4.6', 'DE')]),
-      new RelativeDistinguishedName([atv('2.5.4.10', 'Acme, Inc.'), atv('2.5.4.11', '#1')]),
-      new RelativeDistinguishedName([atv('2.5.4.3', ' lead+trail ')]),
-    ]);
-    const attributes = nameAttributes(name);
-    expect(attributes.map((a) => a.rdn)).toEqual([0, 1, 1, 2]);
-    expect(nameToString(attributes)).toBe('CN=\\ lead\\+trail\\ , O=Acme\\, Inc.+OU=\\#1, C=DE');
-  });
-});

@@ -79,6 +79,7 @@ export const OID = {
   emailAddress: '1.2.840.113549.1.9.1',
 
   // Certificate extensions (RFC 5280 §4.2)
+  subjectDirectoryAttributes: '2.5.29.9',
   subjectKeyIdentifier: '2.5.29.14',
   keyUsage: '2.5.29.15',
   subjectAltName: '2.5.29.17',
@@ -95,6 +96,8 @@ export const OID = {
   anyExtendedKeyUsage: '2.5.29.37.0',
   freshestCRL: '2.5.29.46',
   inhibitAnyPolicy: '2.5.29.54',
+  cps: '1.3.6.1.5.5.7.2.1',
+  userNotice: '1.3.6.1.5.5.7.2.2',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
   subjectInfoAccess: '1.3.6.1.5.5.7.1.11',
   tlsFeature: '1.3.6.1.5.5.7.1.24',
@@ -125,6 +128,7 @@ export const OID = {
 
   // Signature algorithms (RFC 3279, RFC 4055, RFC 5758)
   md2WithRSAEncryption: '1.2.840.113549.1.1.2',
+  md4WithRSAEncryption: '1.2.840.113549.1.1.3',
   md5WithRSAEncryption: '1.2.840.113549.1.1.4',
   sha1WithRSAEncryption: '1.2.840.113549.1.1.5',
   sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
@@ -137,9 +141,14 @@ export const OID = {
   ecdsaWithSHA384: '1.2.840.10045.4.3.3',
   ecdsaWithSHA512: '1.2.840.10045.4.3.4',
   dsaWithSHA1: '1.2.840.10040.4.3',
+  dsaWithSHA224: '2.16.840.1.101.3.4.3.1',
   dsaWithSHA256: '2.16.840.1.101.3.4.3.2',
+  /** OIW's older DSA identifiers, still on some 1990s roots. */
+  dsaOiw: '1.3.14.3.2.12',
+  dsaWithSHA1Oiw: '1.3.14.3.2.27',
 
   // Hashes and HMACs (RFC 8017 appendix B.1, RFC 8018 appendix B.1)
+  md2: '1.2.840.113549.2.2',
   md5: '1.2.840.113549.2.5',
   sha1: '1.3.14.3.2.26',
   sha224: '2.16.840.1.101.3.4.2.4',

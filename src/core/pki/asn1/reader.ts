@@ -72,43 +72,61 @@ export function encodingOf(tlv: Tlv): Uint8Array {
   return tlv.bytes.subarray(tlv.start, tlv.end);
 }
 
+/** Why an element could not be read, without the cost of an exception (checkStructure probes opaque contents). */
+interface ReadFailure {
+  code: 'invalid-encoding' | 'not-der' | 'asn1-too-deep';
+  detail: string;
+}
+
+function fail(code: ReadFailure['code'], detail: string): ReadFailure {
+  return { code, detail };
+}
+
+function scan(bytes: Uint8Array, offset: number, limit: number, encoding: Encoding, depth: number): Tlv | ReadFailure {
+  if (depth > limits.maxAsn1Depth) return fail('asn1-too-deep', `it nests ASN.1 more than ${limits.maxAsn1Depth} levels deep`);
+  if (offset + 2 > limit) return fail('invalid-encoding', 'it ends in the middle of an element');
+  const tag = bytes[offset]!;
+  // High tag numbers (X.690 §8.1.2.4) never occur in the formats Certdesk reads; refusing them
+  // also ends the "1,000 continuation bytes" attack before it starts.
+  if ((tag & 0x1f) === 0x1f) return fail('invalid-encoding', 'it uses a multi-byte ASN.1 tag');
+  let pos = offset + 1;
+  const first = bytes[pos++]!;
+  if (first === 0x80) {
+    if (encoding === 'der') return fail('not-der', 'it uses an indefinite length, which DER forbids');
+    if ((tag & 0x20) === 0) return fail('invalid-encoding', 'a primitive element has an indefinite length');
+    const contentStart = pos;
+    for (;;) {
+      if (pos + 2 > limit) return fail('invalid-encoding', 'an indefinite-length element is not terminated');
+      if (bytes[pos] === 0 && bytes[pos + 1] === 0) return { bytes, tag, start: offset, contentStart, contentEnd: pos, end: pos + 2, depth, encoding };
+      const inner = scan(bytes, pos, limit, encoding, depth + 1);
+      if (!('tag' in inner)) return inner;
+      pos = inner.end;
+    }
+  }
+  let length = first;
+  if (first === 0xff) return fail('invalid-encoding', 'a length field uses the reserved value 0xFF');
+  if (first > 0x80) {
+    const count = first & 0x7f;
+    if (count > 4) return fail('invalid-encoding', 'a length field is larger than any file Certdesk reads');
+    if (pos + count > limit) return fail('invalid-encoding', 'it ends in the middle of a length field');
+    if (bytes[pos] === 0) return fail('invalid-encoding', 'a length field is not minimal (leading zero)');
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + bytes[pos++]!;
+    if (length < 0x80) return fail('invalid-encoding', 'a length field is not minimal (long form for a short length)');
+  }
+  const end = pos + length;
+  if (end > limit) return fail('invalid-encoding', 'a length field points past the end of the data (truncated file?)');
+  return { bytes, tag, start: offset, contentStart: pos, contentEnd: end, end, depth, encoding };
+}
+
 /**
  * Reads one element at `offset` that must end at or before `limit`. Lengths must be minimal in
  * both encodings (X.690 §10.1; strict BER readers such as OpenSSL's and Node's agree).
  */
 export function readTlv(bytes: Uint8Array, offset: number, limit: number, encoding: Encoding = 'der', depth = 0): Tlv {
-  if (depth > limits.maxAsn1Depth) throw new Asn1Error('asn1-too-deep', `it nests ASN.1 more than ${limits.maxAsn1Depth} levels deep`);
-  if (offset + 2 > limit) throw new Asn1Error('invalid-encoding', 'it ends in the middle of an element');
-  const tag = bytes[offset]!;
-  // High tag numbers (X.690 §8.1.2.4) never occur in the formats Certdesk reads; refusing them
-  // also ends the "1,000 continuation bytes" attack before it starts.
-  if ((tag & 0x1f) === 0x1f) throw new Asn1Error('invalid-encoding', 'it uses a multi-byte ASN.1 tag');
-  let pos = offset + 1;
-  const first = bytes[pos++]!;
-  if (first === 0x80) {
-    if (encoding === 'der') throw new Asn1Error('not-der', 'it uses an indefinite length, which DER forbids');
-    if ((tag & 0x20) === 0) throw new Asn1Error('invalid-encoding', 'a primitive element has an indefinite length');
-    const contentStart = pos;
-    for (;;) {
-      if (pos + 2 > limit) throw new Asn1Error('invalid-encoding', 'an indefinite-length element is not terminated');
-      if (bytes[pos] === 0 && bytes[pos + 1] === 0) return { bytes, tag, start: offset, contentStart, contentEnd: pos, end: pos + 2, depth, encoding };
-      pos = readTlv(bytes, pos, limit, encoding, depth + 1).end;
-    }
-  }
-  let length = first;
-  if (first === 0xff) throw new Asn1Error('invalid-encoding', 'a length field uses the reserved value 0xFF');
-  if (first > 0x80) {
-    const count = first & 0x7f;
-    if (count > 4) throw new Asn1Error('invalid-encoding', 'a length field is larger than any file Certdesk reads');
-    if (pos + count > limit) throw new Asn1Error('invalid-encoding', 'it ends in the middle of a length field');
-    if (bytes[pos] === 0) throw new Asn1Error('invalid-encoding', 'a length field is not minimal (leading zero)');
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + bytes[pos++]!;
-    if (length < 0x80) throw new Asn1Error('invalid-encoding', 'a length field is not minimal (long form for a short length)');
-  }
-  const end = pos + length;
-  if (end > limit) throw new Asn1Error('invalid-encoding', 'a length field points past the end of the data (truncated file?)');
-  return { bytes, tag, start: offset, contentStart: pos, contentEnd: end, end, depth, encoding };
+  const result = scan(bytes, offset, limit, encoding, depth);
+  if ('tag' in result) return result;
+  throw new Asn1Error(result.code, result.detail);
 }
 
 /** Reads `bytes` as exactly one element: anything after it is `trailing-bytes`. */
@@ -228,12 +246,10 @@ function walk(tlv: Tlv, budget: { elements: number }, strict: boolean): void {
 function walkContents(parent: Tlv, start: number, budget: { elements: number }, strict: boolean): void {
   let pos = start;
   while (pos < parent.contentEnd) {
-    let child: Tlv;
-    try {
-      child = readTlv(parent.bytes, pos, parent.contentEnd, parent.encoding, parent.depth + 1);
-    } catch (error) {
-      if (!strict && error instanceof Asn1Error && (error.code === 'invalid-encoding' || error.code === 'not-der')) return;
-      throw error;
+    const child = scan(parent.bytes, pos, parent.contentEnd, parent.encoding, parent.depth + 1);
+    if (!('tag' in child)) {
+      if (!strict && (child.code === 'invalid-encoding' || child.code === 'not-der')) return;
+      throw new Asn1Error(child.code, child.detail);
     }
     walk(child, budget, strict);
     pos = child.end;

@@ -193,7 +193,8 @@ export function readTime(tlv: Tlv | undefined, what: string): Time {
   if (!tlv || (tlv.tag !== TAG.UTC_TIME && tlv.tag !== TAG.GENERALIZED_TIME)) throw new Asn1Error('invalid-encoding', `${what} is not a time`);
   const text = latin1.decode(contentOf(tlv));
   const m = (tlv.tag === TAG.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/ : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/).exec(text);
-  if (!m) throw new Asn1Error('invalid-encoding', `${what} is not in the YYMMDDHHMMSSZ / YYYYMMDDHHMMSSZ form RFC 5280 requires`);
+  if (!m)
+    throw new Asn1Error('invalid-encoding', tlv.tag === TAG.UTC_TIME ? `${what} is a UTCTime not in the YYMMDDHHMMSSZ form RFC 5280 §4.1.2.5.1 requires` : `${what} is a GeneralizedTime not in the YYYYMMDDHHMMSSZ form RFC 5280 §4.1.2.5.2 requires`);
   const [yearText, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   // RFC 5280 §4.1.2.5.1: YY >= 50 is 19YY, below 50 is 20YY.
   const year = tlv.tag === TAG.UTC_TIME ? (yearText >= 50 ? 1900 : 2000) + yearText : yearText;
@@ -203,4 +204,52 @@ export function readTime(tlv: Tlv | undefined, what: string): Time {
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second, 0);
   return { seconds: date.getTime() / 1000, tag: tlv.tag };
+}
+
+/**
+ * Checks an element of type ANY (an AlgorithmIdentifier's parameters, an otherName value) the
+ * way OpenSSL's ASN1_TYPE decoder does, and as DER requires: universal primitive types must be
+ * well formed (BOOLEAN one octet 0x00/0xFF, INTEGER and ENUMERATED minimal, NULL empty, OBJECT
+ * IDENTIFIER valid, BIT STRING valid, BMPString and UniversalString whole characters), only
+ * SEQUENCE and SET may be constructed in the universal class, and the end-of-contents tag 0 is
+ * no value. Other classes ([0], APPLICATION …) are opaque. Returns the element.
+ */
+export function checkAnyValue(tlv: Tlv | undefined, what: string): Tlv {
+  if (!tlv) throw new Asn1Error('invalid-encoding', `${what} is missing`);
+  if ((tlv.tag & 0xc0) !== 0) return tlv;
+  const number = tlv.tag & 0x1f;
+  if (isConstructed(tlv)) {
+    if (number !== 0x10 && number !== 0x11) throw new Asn1Error('invalid-encoding', `${what} uses a constructed encoding DER forbids for its type`);
+    return tlv;
+  }
+  switch (tlv.tag) {
+    case 0:
+      throw new Asn1Error('invalid-encoding', `${what} is an end-of-contents marker, not a value`);
+    case TAG.BOOLEAN:
+      readBoolean(tlv, what);
+      break;
+    case TAG.INTEGER:
+    case TAG.ENUMERATED:
+      readInteger(tlv, what, tlv.tag);
+      break;
+    case TAG.NULL:
+      readNull(tlv, what);
+      break;
+    case TAG.OID:
+      readOid(tlv, what);
+      break;
+    case TAG.BIT_STRING:
+      readBitString(tlv, what);
+      break;
+    case 0x10:
+    case 0x11:
+      throw new Asn1Error('invalid-encoding', `${what} is a SEQUENCE or SET in primitive form`);
+    case TAG.BMP_STRING:
+      if ((tlv.contentEnd - tlv.contentStart) % 2) throw new Asn1Error('invalid-encoding', `${what} is a BMPString of odd length`);
+      break;
+    case TAG.UNIVERSAL_STRING:
+      if ((tlv.contentEnd - tlv.contentStart) % 4) throw new Asn1Error('invalid-encoding', `${what} is a UniversalString whose length is not a multiple of 4`);
+      break;
+  }
+  return tlv;
 }
