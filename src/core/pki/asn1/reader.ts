@@ -152,8 +152,15 @@ export function children(tlv: Tlv): Tlv[] {
 /** The element itself when it has the identifier octet `tag`; `what` names it in the error. */
 export function expectTag(tlv: Tlv | undefined, tag: number, what: string): Tlv {
   if (!tlv) throw new Asn1Error('invalid-encoding', `${what} is missing`);
-  if (tlv.tag !== tag) throw new Asn1Error('invalid-encoding', `${what} has the wrong type`);
+  if (tlv.tag !== tag) throw wrongType(tlv.tag, tag, what);
   return tlv;
+}
+
+/** The error for a field of another type; a BER form DER forbids (a constructed string, a primitive SEQUENCE) is named as such. */
+function wrongType(found: number, wanted: number, what: string): Asn1Error {
+  if ((found ^ wanted) === 0x20)
+    return new Asn1Error('invalid-encoding', `${what} uses the ${found & 0x20 ? 'constructed' : 'primitive'} form where DER requires the ${found & 0x20 ? 'primitive' : 'constructed'} one`);
+  return new Asn1Error('invalid-encoding', `${what} has the wrong type`);
 }
 
 /**
@@ -185,7 +192,7 @@ export class Fields {
   next(tag: number | undefined, what: string): Tlv {
     const item = this.#items[this.#index];
     if (!item) throw new Asn1Error('invalid-encoding', `${what} is missing from ${this.what}`);
-    if (tag !== undefined && item.tag !== tag) throw new Asn1Error('invalid-encoding', `${what} in ${this.what} has the wrong type`);
+    if (tag !== undefined && item.tag !== tag) throw wrongType(item.tag, tag, `${what} in ${this.what}`);
     this.#index++;
     return item;
   }

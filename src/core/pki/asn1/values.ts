@@ -211,20 +211,21 @@ export function readTime(tlv: Tlv | undefined, what: string): Time {
  * way OpenSSL's ASN1_TYPE decoder does, and as DER requires: universal primitive types must be
  * well formed (BOOLEAN one octet 0x00/0xFF, INTEGER and ENUMERATED minimal, NULL empty, OBJECT
  * IDENTIFIER valid, BIT STRING valid, BMPString and UniversalString whole characters), only
- * SEQUENCE and SET may be constructed in the universal class, and the end-of-contents tag 0 is
+ * SEQUENCE and SET may be constructed in the universal class, and an end-of-contents marker is
  * no value. Other classes ([0], APPLICATION …) are opaque. Returns the element.
  */
 export function checkAnyValue(tlv: Tlv | undefined, what: string): Tlv {
   if (!tlv) throw new Asn1Error('invalid-encoding', `${what} is missing`);
   if ((tlv.tag & 0xc0) !== 0) return tlv;
   const number = tlv.tag & 0x1f;
+  // An end-of-contents marker (00 00) is no value; tag 0 with contents is an opaque unknown type to OpenSSL.
+  if (tlv.tag === 0 && tlv.contentEnd === tlv.contentStart) throw new Asn1Error('invalid-encoding', `${what} is an end-of-contents marker, not a value`);
+  if (number === 0) return tlv;
   if (isConstructed(tlv)) {
     if (number !== 0x10 && number !== 0x11) throw new Asn1Error('invalid-encoding', `${what} uses a constructed encoding DER forbids for its type`);
     return tlv;
   }
   switch (tlv.tag) {
-    case 0:
-      throw new Asn1Error('invalid-encoding', `${what} is an end-of-contents marker, not a value`);
     case TAG.BOOLEAN:
       readBoolean(tlv, what);
       break;

@@ -54,6 +54,8 @@ export function parseAttribute(tlv: Tlv): AttributeTypeAndValue {
   const value = f.next(undefined, 'the attribute value');
   f.end();
   const raw = encodingOf(value);
+  if (STRING_VALUE_TAGS.has(value.tag & ~0x20) && isConstructed(value))
+    throw new Asn1Error('invalid-encoding', 'a name attribute uses the constructed form of a string, which DER forbids');
   if (STRING_VALUE_TAGS.has(value.tag)) {
     const text = readString(value, 'a name attribute');
     return { oid, tag: value.tag, text, raw, normalized: normalizeText(text) };
