@@ -369,11 +369,9 @@ function classify(der: Uint8Array): Kind {
   if (c0.tag === TAG.OID) throw invalid();
   // Everything else must be strict DER: walk it all (depth, element count, OID size), inside
   // OCTET and BIT STRINGs too (asn1/reader.ts checkStructure).
-  const root = readDer(der);
-  checkStructure(root);
-  const d = children(root);
-  const [d0, d1, d2] = d;
-  if (!d0) throw invalid();
+  checkStructure(readDer(der));
+  // The walk passed, so the BER reading above holds only DER elements: its children are the DER ones.
+  const [d, d0, d1, d2] = [c, c0, c1, c2];
   if (d.length === 3 && d0.tag === TAG.SEQUENCE && d1?.tag === TAG.SEQUENCE && d2?.tag === TAG.BIT_STRING) {
     const t = children(d0);
     if (t[0]?.tag === 0xa0) return 'certificate';

@@ -232,33 +232,54 @@ export function fieldsOf(tlv: Tlv | undefined, what: string, tag: number = TAG.S
  * any library parser (asn1js, @peculiar/*).
  */
 export function checkStructure(root: Tlv, budget: { elements: number } = { elements: limits.maxAsn1Elements }): void {
-  walk(root, budget, true);
+  visit(root.bytes, root.tag, root.contentStart, root.contentEnd, root.depth, root.encoding, budget, true);
 }
 
-/** `strict`: a structural failure is an error (false inside opaque string contents). */
-function walk(tlv: Tlv, budget: { elements: number }, strict: boolean): void {
+/** One element: counted, its OID size checked, its contents walked (`strict`: false inside opaque string contents). */
+function visit(bytes: Uint8Array, tag: number, contentStart: number, contentEnd: number, depth: number, encoding: Encoding, budget: { elements: number }, strict: boolean): void {
   if (--budget.elements < 0) throw new Asn1Error('asn1-too-many-elements', `it has more than ${limits.maxAsn1Elements.toLocaleString('en')} ASN.1 elements, far beyond any real certificate or key`);
-  if (tlv.tag === TAG.OID && tlv.contentEnd - tlv.contentStart > limits.maxOidBytes)
+  if (tag === TAG.OID && contentEnd - contentStart > limits.maxOidBytes)
     throw new Asn1Error('asn1-oid-too-long', `it contains an object identifier longer than ${limits.maxOidBytes} bytes, which no real certificate or key has`);
-  if (isConstructed(tlv)) walkContents(tlv, tlv.contentStart, budget, strict);
-  else if (tlv.tag === TAG.OCTET_STRING) walkContents(tlv, tlv.contentStart, budget, false);
-  else if (tlv.tag === TAG.BIT_STRING && tlv.contentEnd > tlv.contentStart && tlv.bytes[tlv.contentStart] === 0)
-    walkContents(tlv, tlv.contentStart + 1, budget, false);
+  if (tag & 0x20) walkContents(bytes, contentStart, contentEnd, depth + 1, encoding, budget, strict);
+  else if (tag === TAG.OCTET_STRING) walkContents(bytes, contentStart, contentEnd, depth + 1, encoding, budget, false);
+  else if (tag === TAG.BIT_STRING && contentEnd > contentStart && bytes[contentStart] === 0) walkContents(bytes, contentStart + 1, contentEnd, depth + 1, encoding, budget, false);
 }
 
 /**
- * Walks the elements in `parent`'s contents from `start`. In opaque string contents (`strict`
- * false) a structural failure only means "not ASN.1" and ends the walk there; the limits stay fatal.
+ * Walks the elements between `start` and `end` at `depth`, reading headers in place (the walk
+ * allocates nothing per element). In opaque string contents (`strict` false) a structural
+ * failure only means "not ASN.1" and ends the walk there; the limits stay fatal.
  */
-function walkContents(parent: Tlv, start: number, budget: { elements: number }, strict: boolean): void {
+function walkContents(bytes: Uint8Array, start: number, end: number, depth: number, encoding: Encoding, budget: { elements: number }, strict: boolean): void {
   let pos = start;
-  while (pos < parent.contentEnd) {
-    const child = scan(parent.bytes, pos, parent.contentEnd, parent.encoding, parent.depth + 1);
+  while (pos < end) {
+    const tag = bytes[pos]!;
+    const first = bytes[pos + 1];
+    let contentStart = pos + 2;
+    let length = first ?? 0;
+    // The rare and the failing cases take the general reader, which says what is wrong.
+    let simple = depth <= limits.maxAsn1Depth && first !== undefined && (tag & 0x1f) !== 0x1f && first !== 0x80 && first !== 0xff && pos + 2 <= end;
+    if (simple && first! > 0x80) {
+      const count = first! & 0x7f;
+      if (count > 4 || contentStart + count > end || bytes[contentStart] === 0) simple = false;
+      else {
+        length = 0;
+        for (let i = 0; i < count; i++) length = length * 256 + bytes[contentStart + i]!;
+        contentStart += count;
+        if (length < 0x80) simple = false;
+      }
+    }
+    if (simple && contentStart + length <= end) {
+      visit(bytes, tag, contentStart, contentStart + length, depth, encoding, budget, strict);
+      pos = contentStart + length;
+      continue;
+    }
+    const child = scan(bytes, pos, end, encoding, depth);
     if (!('tag' in child)) {
       if (!strict && (child.code === 'invalid-encoding' || child.code === 'not-der')) return;
       throw new Asn1Error(child.code, child.detail);
     }
-    walk(child, budget, strict);
+    visit(bytes, child.tag, child.contentStart, child.contentEnd, depth, encoding, budget, strict);
     pos = child.end;
   }
 }
