@@ -9,7 +9,7 @@
  */
 import { OID } from './asn1';
 import type { GeneralName } from './names/general-name';
-import { parseCertificate, type Certificate } from './x509';
+import { MalformedCertificateError, parseCertificate, type Certificate } from './x509';
 
 /**
  * Tells whether a DNS name (A-label form, lower case) is a public suffix, such as `co.uk`.
@@ -145,14 +145,6 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-/** The subjectAltName entries of a parsed certificate, or undefined when it has none; throws when it is malformed. */
-export function subjectAltNames(cert: Certificate): GeneralName[] | undefined {
-  const ext = cert.extensionsByOid.get(OID.subjectAltName);
-  if (!ext) return undefined;
-  if (ext.decoded?.kind !== 'subjectAltName') throw new Error('malformed subjectAltName');
-  return ext.decoded.names;
-}
-
 /**
  * Whether a list of SAN entries covers `name` (a DNS name or an IP literal). IP literals match
  * iPAddress entries byte for byte; DNS names match dNSName entries, wildcards never cover IPs.
@@ -172,14 +164,15 @@ export function sanCoversName(sans: readonly GeneralName[], name: string): boole
  */
 export function matchesHostname(certificate: Uint8Array, name: string): boolean {
   let cert: Certificate;
-  let sans: GeneralName[] | undefined;
   try {
     cert = parseCertificate(certificate);
-    sans = subjectAltNames(cert);
-  } catch {
-    return false;
+  } catch (error) {
+    if (error instanceof MalformedCertificateError) return false;
+    throw error;
   }
-  if (sans) return sanCoversName(sans, name);
+  const san = cert.extensionsByOid.get(OID.subjectAltName);
+  // A malformed subjectAltName covers nothing.
+  if (san) return san.decoded?.kind === 'subjectAltName' && sanCoversName(san.decoded.names, name);
   if (parseIpAddress(name)) return false;
   const cns = cert.subject.flat().filter((a) => a.oid === OID.commonName && a.text !== undefined);
   return cns.some((cn) => isValidPresentedDnsName(cn.text!) && dnsNameMatches(cn.text!, stripTrailingDot(name)));

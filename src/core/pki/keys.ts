@@ -13,6 +13,7 @@ import { ECPrivateKey, ECParameters, id_ecPublicKey, id_secp256r1, id_secp384r1,
 import { CertdeskError, throwIfAborted } from '../errors';
 import { limits } from './limits';
 import { toArrayBuffer, toHex } from './pem';
+import { bitLength } from './x509/public-key';
 
 export type KeyAlgorithmName = 'RSA-2048' | 'RSA-3072' | 'RSA-4096' | 'ECDSA-P256' | 'ECDSA-P384';
 /** Imported RSA keys may have any size between the minimum and limits.maxRsaBits. */
@@ -304,12 +305,6 @@ function bigEndianToNumber(bytes: Uint8Array): number {
   return n;
 }
 
-export function bitLength(bigEndian: Uint8Array): number {
-  let i = 0;
-  while (i < bigEndian.length && bigEndian[i] === 0) i++;
-  if (i === bigEndian.length) return 0;
-  return (bigEndian.length - i - 1) * 8 + (32 - Math.clz32(bigEndian[i]!));
-}
 
 function parseEcParameters(der: ArrayBuffer): 'P-256' | 'P-384' {
   let params: ECParameters;

@@ -15,7 +15,7 @@ export function decodeOid(content: Uint8Array, what = 'an object identifier'): s
   if (content.length > limits.maxOidBytes)
     throw new Asn1Error('asn1-oid-too-long', `${what} is longer than ${limits.maxOidBytes} bytes`);
   if (content[content.length - 1]! & 0x80) throw new Asn1Error('invalid-encoding', `${what} is truncated`);
-  const arcs: string[] = [];
+  let text = '';
   let value = 0n;
   let small = 0;
   let septets = 0;
@@ -30,19 +30,16 @@ export function decodeOid(content: Uint8Array, what = 'an object identifier'): s
       value = value * 128n + BigInt(b & 0x7f);
     }
     if (b & 0x80) continue;
-    if (septets < 7) {
-      if (arcs.length > 0) arcs.push(String(small));
-      else {
-        // X.690 §8.19.4: the first subidentifier is 40 × arc1 + arc2, arc1 ∈ {0, 1, 2}.
-        const first = small < 40 ? 0 : small < 80 ? 1 : 2;
-        arcs.push(String(first), String(small - first * 40));
-      }
-    } else if (arcs.length > 0) arcs.push(value.toString());
-    else arcs.push('2', (value - 80n).toString());
+    if (text !== '') text += septets < 7 ? '.' + small : '.' + value.toString();
+    else if (septets < 7) {
+      // X.690 §8.19.4: the first subidentifier is 40 × arc1 + arc2, arc1 ∈ {0, 1, 2}.
+      const first = small < 40 ? 0 : small < 80 ? 1 : 2;
+      text = first + '.' + (small - first * 40);
+    } else text = '2.' + (value - 80n).toString();
     small = 0;
     septets = 0;
   }
-  return arcs.join('.');
+  return text;
 }
 
 /** The content octets of an OID from its dotted text. Throws RangeError for a malformed OID (a programming error). */

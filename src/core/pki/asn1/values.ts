@@ -179,6 +179,16 @@ export interface Time {
   tag: typeof TAG.UTC_TIME | typeof TAG.GENERALIZED_TIME;
 }
 
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil), exact for years 0–9999. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
@@ -200,10 +210,7 @@ export function readTime(tlv: Tlv | undefined, what: string): Time {
   const year = tlv.tag === TAG.UTC_TIME ? (yearText >= 50 ? 1900 : 2000) + yearText : yearText;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
     throw new Asn1Error('invalid-encoding', `${what} is not a real date and time (${text})`);
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, 0);
-  return { seconds: date.getTime() / 1000, tag: tlv.tag };
+  return { seconds: daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second, tag: tlv.tag };
 }
 
 /**

@@ -4,6 +4,7 @@
  * (sign.ts) both read it.
  */
 import { OID } from '../asn1';
+import { CURVES } from '../x509/public-key';
 
 export type SignatureScheme = 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa' | 'ed25519' | 'ed448' | 'dsa';
 export type HashName = 'MD2' | 'MD4' | 'MD5' | 'SHA-1' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -62,9 +63,7 @@ export function signatureAlgorithmName(oid: string): string {
   return SIGNATURE_ALGORITHMS[oid]?.name ?? oid;
 }
 
-/** Curves WebCrypto verifies with, and the byte size of their scalars (ECDSA r and s). */
-export const WEBCRYPTO_CURVES: Readonly<Record<string, { name: 'P-256' | 'P-384' | 'P-521'; size: number }>> = {
-  [OID.secp256r1]: { name: 'P-256', size: 32 },
-  [OID.secp384r1]: { name: 'P-384', size: 48 },
-  [OID.secp521r1]: { name: 'P-521', size: 66 },
-};
+/** Curves WebCrypto verifies with (the CA/Browser Forum's three), and the byte size of their scalars (ECDSA r and s). */
+export const WEBCRYPTO_CURVES: Readonly<Record<string, { name: 'P-256' | 'P-384' | 'P-521'; size: number }>> = Object.fromEntries(
+  [OID.secp256r1, OID.secp384r1, OID.secp521r1].map((oid) => [oid, { name: CURVES[oid]!.name as 'P-256' | 'P-384' | 'P-521', size: Math.ceil(CURVES[oid]!.bits / 8) }]),
+);

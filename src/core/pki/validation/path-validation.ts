@@ -100,8 +100,13 @@ export function who(cert: Certificate): string {
 
 /** A name for a sentence: a hostile certificate can carry thousands of attributes. */
 export function shortName(name: DistinguishedName): string {
-  return nameToString(name, 160);
+  let text = shortNames.get(name);
+  if (text === undefined) shortNames.set(name, (text = nameToString(name, 160)));
+  return text;
 }
+
+/** Names are immutable parts of a parsed certificate, and messages name the same ones again and again. */
+const shortNames = new WeakMap<DistinguishedName, string>();
 
 function p(code: string, cert: Certificate | undefined, message: string): RawProblem {
   return cert ? { code, message, cert } : { code, message };

@@ -171,6 +171,16 @@ export const MAX_NAME_TEXT = 1024;
  * characters with "…". An empty name is "(empty name)".
  */
 export function nameToString(name: DistinguishedName | readonly NameAttribute[], maxLength = MAX_NAME_TEXT): string {
+  if (maxLength !== MAX_NAME_TEXT) return nameText(name, maxLength);
+  let text = displayTexts.get(name);
+  if (text === undefined) displayTexts.set(name, (text = nameText(name, maxLength)));
+  return text;
+}
+
+/** Parsed names are immutable, and lists and messages show the same ones again and again. */
+const displayTexts = new WeakMap<DistinguishedName | readonly NameAttribute[], string>();
+
+function nameText(name: DistinguishedName | readonly NameAttribute[], maxLength: number): string {
   const attributes = name.length && Array.isArray(name[0]) ? nameAttributes(name as DistinguishedName) : (name as readonly NameAttribute[]);
   if (attributes.length === 0) return '(empty name)';
   const rdns: string[][] = [];
