@@ -24,7 +24,8 @@ import { equalBytes, OID } from '../asn1';
 import { sanCoversName } from '../hostname';
 import { isSelfSigned } from '../signatures';
 import { certificateExtension, MalformedCertificateError, parseCertificate, type Certificate } from '../x509';
-import { caIssuersUrls, certificateProblems, evaluate, isCa, malformedCertificateProblem, shortName, toValidationProblems, vettedRootsFor, type ValidationOptions, type ValidationProblem } from './path-validation';
+import { caIssuersUrls, isCa, shortName } from './certificate-view';
+import { certificateProblems, evaluate, malformedCertificateProblem, toValidationProblems, vettedRootsFor, type ValidationOptions, type ValidationProblem } from './path-validation';
 import { CertificatePool } from './pool';
 import { findBuiltInIssuer } from './root-store';
 
