@@ -11,8 +11,6 @@ export * from './describe';
 export * from './export';
 export * from './pkcs12';
 export { encryptPrivateKeyInfo, decryptPrivateKeyInfo } from './pbe';
-// chain.ts (the validator's DER and path internals) is left out: its helpers toHex, verifySignature
-// and nameToString clash with the names above. Import it directly where needed.
 export * from './validation/chain-status';
 export * from './hostname';
 export * from './name-constraints';

@@ -150,8 +150,4 @@ export function caIssuersUrls(cert: Certificate): string[] {
   return decodeExtensions(cert).caIssuers;
 }
 
-/** Whether a certificate asserts cA (basicConstraints). */
-export function isCa(cert: Certificate): boolean {
-  return decodeExtensions(cert).basicConstraints?.ca === true;
-}
 

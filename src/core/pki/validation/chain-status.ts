@@ -23,8 +23,8 @@
 import { equalBytes, OID } from '../asn1';
 import { sanCoversName } from '../hostname';
 import { isSelfSigned } from '../signatures';
-import { certificateExtension, MalformedCertificateError, parseCertificate, type Certificate } from '../x509';
-import { caIssuersUrls, isCa, shortName } from './certificate-view';
+import { certificateExtension, isCaCertificate, MalformedCertificateError, parseCertificate, type Certificate } from '../x509';
+import { caIssuersUrls, shortName } from './certificate-view';
 import { certificateProblems, evaluate, malformedCertificateProblem, toValidationProblems, vettedRootsFor, type ValidationOptions, type ValidationProblem } from './path-validation';
 import { CertificatePool } from './pool';
 import { findBuiltInIssuer } from './root-store';
@@ -104,7 +104,7 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
     }) as const;
 
   if (await isSelfSigned(cert)) {
-    if (isCa(cert)) {
+    if (isCaCertificate(cert)) {
       let problems = certificateProblems(cert, 'anchor', settings(options.builtInRoots ?? []));
       const vetted = await vettedRootsFor(problems, options.builtInRoots);
       if (vetted) problems = certificateProblems(cert, 'anchor', settings(vetted));
@@ -128,7 +128,7 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
     if (await isSelfSigned(c)) anchors.add(c);
     else intermediates.add(c);
   }
-  const role = isCa(cert) ? 'ca-subject' : 'leaf';
+  const role = isCaCertificate(cert) ? 'ca-subject' : 'leaf';
   const result = await evaluate(cert, anchors, intermediates, validation, role);
   if (result.ok && result.path) {
     if (options.hostname !== undefined && role === 'leaf') {

@@ -43,7 +43,7 @@ const STRING_VALUE_TAGS: ReadonlySet<number> = new Set([
 const OPAQUE_VALUE_TAGS: ReadonlySet<number> = new Set([0x07, 0x08, 0x09, 0x0b, 0x0d, 0x0e, 0x0f, 0x1d]);
 
 /** The comparison form of an attribute's text. */
-export function normalizeText(text: string): string {
+function normalizeText(text: string): string {
   return text.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
@@ -163,7 +163,7 @@ function escapeRfc4514(value: string): string {
 }
 
 /** Longest display text of a name: hostile certificates carry thousands of attributes. */
-export const MAX_NAME_TEXT = 1024;
+const MAX_NAME_TEXT = 1024;
 
 /**
  * One-line display text in RFC 4514 order (most specific first: "CN=…, O=…, C=…") with its
