@@ -1,7 +1,8 @@
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { VitePWA } from 'vite-plugin-pwa';
+import { VitePWA, type ManifestOptions } from 'vite-plugin-pwa';
+import { SHARE_FILES_FIELD, SHARE_TARGET_PATH, SHARE_TEXT_FIELD, certificateFileTypes } from './src/pwa/file-types.ts';
 
 /**
  * The app needs no network at all, so the policy allows nothing but its own origin.
@@ -39,6 +40,55 @@ function cspMetaTag(): Plugin {
   };
 }
 
+const certificateExtensions = Object.values(certificateFileTypes).flat();
+const shortcutIcon = { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' };
+
+/**
+ * The web app manifest. `file_handlers` and `share_target` list the certificate files an admin
+ * receives (src/pwa/file-types.ts); shortcuts are deep links the router understands.
+ */
+export const webAppManifest: Partial<ManifestOptions> = {
+  name: 'Certdesk',
+  short_name: 'Certdesk',
+  description: 'Certificates for your remote-support appliance, offline.',
+  id: '/',
+  start_url: '/',
+  scope: '/',
+  display: 'standalone',
+  background_color: '#f6f7f9',
+  theme_color: '#1d4e89',
+  categories: ['utilities', 'productivity'],
+  icons: [
+    { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+    { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+    { src: 'icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+  ],
+  shortcuts: [
+    { name: 'Create a certificate or request', short_name: 'Create', url: '/#/certificates/create', icons: [shortcutIcon] },
+    { name: 'Import certificates', short_name: 'Import', url: '/#/certificates/import', icons: [shortcutIcon] },
+    { name: 'Status > Basics', short_name: 'Basics', url: '/#/basics', icons: [shortcutIcon] },
+  ],
+  // Made by `npm run screenshots` (tests/pwa/screenshots.ts) from the production build.
+  screenshots: [
+    { src: 'screenshots/narrow.png', sizes: '390x844', type: 'image/png', form_factor: 'narrow', label: 'Certificates of an appliance on a phone' },
+    { src: 'screenshots/wide.png', sizes: '1280x800', type: 'image/png', form_factor: 'wide', label: 'Certificates of an appliance, with its requests' },
+  ],
+  // Files opened from the operating system reach the open window (src/pwa/launch.ts).
+  file_handlers: [
+    { action: '/', accept: Object.fromEntries(Object.entries(certificateFileTypes).map(([type, extensions]) => [type, [...extensions]])) },
+  ],
+  launch_handler: { client_mode: ['focus-existing', 'auto'] },
+  share_target: {
+    action: SHARE_TARGET_PATH,
+    method: 'POST',
+    enctype: 'multipart/form-data',
+    params: {
+      text: SHARE_TEXT_FIELD,
+      files: [{ name: SHARE_FILES_FIELD, accept: [...Object.keys(certificateFileTypes), ...certificateExtensions] }],
+    },
+  },
+};
+
 const securityHeaders = {
   'Content-Security-Policy': contentSecurityPolicy,
   'X-Content-Type-Options': 'nosniff',
@@ -52,33 +102,19 @@ export default defineConfig({
     VitePWA({
       registerType: 'prompt',
       injectRegister: null,
+      // A small typed service worker of our own (src/pwa/sw.ts): workbox precaching as before,
+      // plus the share target's POST handler, which generateSW cannot express.
+      strategies: 'injectManifest',
+      srcDir: 'src/pwa',
+      filename: 'sw.ts',
       includeAssets: ['icons/*.png', 'icons/*.svg'],
-      manifest: {
-        name: 'Certdesk',
-        short_name: 'Certdesk',
-        description: 'Certificates for your remote-support appliance, offline.',
-        id: '/',
-        start_url: '/',
-        scope: '/',
-        display: 'standalone',
-        background_color: '#f6f7f9',
-        theme_color: '#1d4e89',
-        icons: [
-          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png' },
-          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png' },
-          {
-            src: 'icons/icon-maskable-512.png',
-            sizes: '512x512',
-            type: 'image/png',
-            purpose: 'maskable',
-          },
-        ],
-      },
-      workbox: {
+      manifest: webAppManifest,
+      injectManifest: {
         globPatterns: ['**/*.{js,css,html,png,svg,webmanifest,json}'],
-        navigateFallback: 'index.html',
-        cleanupOutdatedCaches: true,
+        // The store's screenshots are for the install dialog only; the app never shows them offline.
+        globIgnores: ['screenshots/**'],
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        rollupFormat: 'iife',
       },
     }),
   ],

@@ -10,7 +10,7 @@ import { decodeInput } from '../core/pki/decode';
 import { describeCertificate } from '../core/pki/describe';
 import { inspectPrivateKey } from '../core/pki/keys';
 import { parseCsr } from '../core/pki/csr';
-import type { DescribedGeneralName } from '../core/pki/describe';
+import type { DescribedGeneralName } from '../core/pki/names/general-name';
 
 const SAN_PREFIX: Record<DescribedGeneralName['type'], string> = {
   dns: 'DNS',

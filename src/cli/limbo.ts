@@ -4,7 +4,7 @@
  * bettertls): passed, accepted-but-should-reject, rejected-but-should-accept, skipped.
  * Cases are skipped only for features Certdesk does not implement (CRLs, certificate policies).
  * Public suffixes come from the same default as the app's (tldts's Public Suffix List,
- * src/core/pki/public-suffix.ts), so no system file is read.
+ * src/core/pki/names/public-suffix-list.ts), so no system file is read.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';

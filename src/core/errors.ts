@@ -19,9 +19,6 @@ export interface Problem {
   message: string;
 }
 
-/** Where failure is an expected answer, return this instead of throwing. */
-export type Result<T> = { ok: true; value: T } | { ok: false; problems: Problem[] };
-
 /** Cancellation is only ever an AbortError; catch blocks let it pass. */
 export function isAbortError(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';

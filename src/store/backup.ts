@@ -24,7 +24,8 @@ import type { IpAssignment } from '../core/appliance/ip-assignment';
 import type { KeyEntry, KeyMaterial } from '../core/appliance/key-entry';
 import { read, tx, type WriteTx } from './database';
 import { ALL_STORES, STORE, type StoreName } from './schema';
-import type { Workspace } from './workspace';
+import type { WorkspaceContext } from './context';
+import { base64ToBytes, bytesToBase64, isBase64 } from '../core/pki/asn1/bytes';
 
 export const BACKUP_FORMAT = 'certdesk-backup';
 export const BACKUP_VERSION = 1;
@@ -111,16 +112,11 @@ export interface RestoreSummary {
   replacedStarterAppliance?: string;
 }
 
-const b64 = (bytes: Uint8Array): string => {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-};
+const b64 = bytesToBase64;
+/** Strict base64 (a lenient atob would let damage through unnoticed). */
 const unb64 = (text: string): Uint8Array => {
-  const s = atob(text);
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
+  if (text !== '' && !isBase64(text)) throw damaged('encoding');
+  return base64ToBytes(text);
 };
 const buf = (bytes: Uint8Array) => bytes as Uint8Array<ArrayBuffer>;
 
@@ -152,12 +148,13 @@ function checkPassphrase(passphrase: string): void {
 
 /** Writes the whole workspace, encrypted under `passphrase`, to one file. */
 export async function createBackup<K extends KeyMaterial>(
-  ws: Workspace<K>,
+  ctx: WorkspaceContext<K>,
   passphrase: string,
-  options: { iterations?: number; now?: number; signal?: AbortSignal } = {},
+  options: { iterations?: number; signal?: AbortSignal } = {},
 ): Promise<BackupResult> {
+  ctx.assertOpen();
   checkPassphrase(passphrase);
-  const data = await read(ws.database, ALL_STORES, async (t) => ({
+  const data = await read(ctx.db, ALL_STORES, async (t) => ({
     appliances: await t.objectStore(STORE.appliances).getAll(),
     certificates: await t.objectStore(STORE.certificates).getAll(),
     keys: await t.objectStore(STORE.keys).getAll(),
@@ -174,11 +171,11 @@ export async function createBackup<K extends KeyMaterial>(
       keysNotIncluded.push(meta);
       continue;
     }
-    const pkcs8 = await ws.pki.exportPrivateKey(entry.key);
+    const pkcs8 = await ctx.pki.exportPrivateKey(entry.key);
     keys.push({ ...meta, createdAt: entry.createdAt, algorithm: entry.key.algorithm, pkcs8: b64(pkcs8) });
     pkcs8.fill(0);
   }
-  const now = options.now ?? Date.now();
+  const now = ctx.clock();
   const contents: BackupContents = {
     createdAt: now,
     appliances: data.appliances,
@@ -303,21 +300,16 @@ async function decryptContents(file: BackupFile, passphrase: string): Promise<Ba
  * missing is added. Decryption, key import and certificate parsing happen first; then one
  * transaction writes everything or, on any failure, nothing.
  */
-export async function restoreBackup<K extends KeyMaterial>(
-  ws: Workspace<K>,
-  bytes: Uint8Array,
-  passphrase: string,
-  options: { now?: number; newId?: () => string } = {},
-): Promise<RestoreSummary> {
+export async function restoreBackup<K extends KeyMaterial>(ctx: WorkspaceContext<K>, bytes: Uint8Array, passphrase: string): Promise<RestoreSummary> {
   const contents = await decryptContents(parseFile(bytes), passphrase);
-  const newId = options.newId ?? (() => globalThis.crypto.randomUUID());
+  const newId = () => ctx.newId();
   // Crypto and parsing before the transaction opens.
   const keys: KeyEntry<K>[] = [];
   const certificates: CertificateEntry[] = [];
   const requests: RequestEntry[] = [];
   try {
     for (const k of contents.keys) {
-      const key = await ws.pki.importPrivateKey(unb64(k.pkcs8), { exportable: true });
+      const key = await ctx.pki.importPrivateKey(unb64(k.pkcs8), { exportable: true });
       if (key.publicKeySha256 !== k.publicKeySha256) throw new Error('key does not match its fingerprint');
       keys.push({ id: k.id, applianceId: k.applianceId, friendlyName: k.friendlyName, createdAt: k.createdAt, key });
     }
@@ -332,7 +324,7 @@ export async function restoreBackup<K extends KeyMaterial>(
     if (cause instanceof CertdeskError && cause.code === 'backup-damaged') throw cause;
     throw damaged('records', cause);
   }
-  const now = options.now ?? Date.now();
+  const now = ctx.clock();
   const summary: RestoreSummary = {
     appliancesAdded: 0,
     certificatesAdded: 0,
@@ -342,7 +334,7 @@ export async function restoreBackup<K extends KeyMaterial>(
     alreadyPresent: 0,
     keysNotIncluded: contents.keysNotIncluded,
   };
-  await tx(ws.database, ALL_STORES, async (t) => {
+  await tx(ctx.db, ALL_STORES, async (t) => {
     const appliances = t.objectStore(STORE.appliances);
     const starter = await untouchedStarter(t, contents);
     if (starter) {

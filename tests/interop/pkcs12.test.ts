@@ -6,8 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decryptPrivateKeyInfo, encryptPrivateKeyInfo } from '../../src/core/pki/pbe';
-import { exportPkcs12, importPkcs12 } from '../../src/core/pki/pkcs12';
+import { decryptPrivateKeyInfo, encryptPrivateKeyInfo, exportPkcs12, importPkcs12 } from '../../src/core/pki/pkcs12';
 import { fixturePath, fixtureText, openssl, tempDir, writeTemp } from '../support/fixtures';
 
 const hex = (u: Uint8Array) => Buffer.from(u).toString('hex');

@@ -4,7 +4,8 @@
  * production flag, and the client-software build (which roots the vendor built into the clients).
  */
 import { CertdeskError } from '../errors';
-import { normaliseIp } from './certificate-facts';
+import { parseHostname } from '../pki/names/hostname';
+import { canonicalIpAddress } from '../pki/names/ip';
 
 /** Failover pair members or an Atlas traffic node. */
 export type ApplianceRole = 'primary' | 'backup' | 'atlas-node';
@@ -62,24 +63,25 @@ export const DEFAULT_APPLIANCE: ApplianceInput = {
   siteHostname: 'support.example.com',
 };
 
-// RFC 1123 §2.1 labels: letters, digits, hyphens, 1–63 characters, not starting or ending with "-".
-const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-
-/** A lower-cased hostname, or CertdeskError 'invalid-hostname'. */
-export function normaliseHostname(text: string, what = 'hostname'): string {
-  const host = text.trim().toLowerCase().replace(/\.$/, '');
-  if (host.length === 0 || host.length > 253 || !host.split('.').every((l) => LABEL.test(l))) {
+/**
+ * A hostname as the admin typed it, in the form certificates and comparisons use (names/
+ * hostname.ts, kind `reference`: A-labels, lower case, no trailing dot), or CertdeskError
+ * 'invalid-hostname'.
+ */
+export function checkedHostname(text: string, what = 'hostname'): string {
+  const host = parseHostname(text.trim());
+  if (!host.ok) {
     throw new CertdeskError(
       'invalid-hostname',
       `"${text}" is not a valid ${what}. Use letters, digits, hyphens and dots, e.g. support.example.com.`,
     );
   }
-  return host;
+  return host.value;
 }
 
-/** A normalised IP address, or CertdeskError 'invalid-ip-address'. */
-export function parseIpAddress(text: string): string {
-  const ip = normaliseIp(text);
+/** An IP address as the admin typed it, in canonical text (names/ip.ts), or CertdeskError 'invalid-ip-address'. */
+export function checkedIpAddress(text: string): string {
+  const ip = canonicalIpAddress(text.trim());
   if (ip === undefined) {
     throw new CertdeskError(
       'invalid-ip-address',
@@ -91,7 +93,7 @@ export function parseIpAddress(text: string): string {
 
 /** Checks and normalises an IP address entry. */
 export function normaliseIpAddress(entry: IpAddress): IpAddress {
-  return { ip: parseIpAddress(entry.ip), dnsName: normaliseHostname(entry.dnsName, 'DNS name') };
+  return { ip: checkedIpAddress(entry.ip), dnsName: checkedHostname(entry.dnsName, 'DNS name') };
 }
 
 /**
@@ -119,8 +121,8 @@ export function createAppliance(
     id: options.id,
     name,
     role: input.role,
-    hostname: normaliseHostname(input.hostname),
-    siteHostname: normaliseHostname(input.siteHostname, 'site hostname'),
+    hostname: checkedHostname(input.hostname),
+    siteHostname: checkedHostname(input.siteHostname, 'site hostname'),
     ipAddresses,
     inProduction: input.inProduction ?? false,
     clientSoftware: { roots: [options.factoryRootSha256] },

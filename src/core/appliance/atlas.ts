@@ -5,7 +5,8 @@
  */
 import type { Appliance } from './appliance';
 import type { CertificateFacts } from './certificate-facts';
-import { coversName } from './certificate-facts';
+import type { PublicSuffixCheck } from '../pki/names/hostname';
+import { coversName } from '../pki/names/match';
 
 export interface AtlasName {
   name: string;
@@ -19,19 +20,24 @@ export interface AtlasCoverage {
   names: AtlasName[];
 }
 
-/** Coverage of `facts` over the site hostname and every node's hostname and DNS names. */
+/**
+ * Coverage of `facts` over the site hostname and every node's hostname and DNS names.
+ * `isPublicSuffix` (names/public-suffix.ts publicSuffixCheckFor) is needed for wildcard SANs:
+ * without it a wildcard covers nothing.
+ */
 export function atlasCoverage(
   facts: Pick<CertificateFacts, 'dnsNames' | 'ipAddresses'>,
   siteHostname: string,
   nodes: readonly Pick<Appliance, 'name' | 'hostname' | 'ipAddresses'>[],
+  isPublicSuffix?: PublicSuffixCheck,
 ): AtlasCoverage {
-  const names: AtlasName[] = [{ name: siteHostname, covered: coversName(facts, siteHostname) }];
+  const names: AtlasName[] = [{ name: siteHostname, covered: coversName(facts, siteHostname, isPublicSuffix) }];
   const seen = new Set([siteHostname]);
   for (const node of nodes) {
     for (const name of [node.hostname, ...node.ipAddresses.map((e) => e.dnsName)]) {
       if (seen.has(name)) continue;
       seen.add(name);
-      names.push({ name, node: node.name, covered: coversName(facts, name) });
+      names.push({ name, node: node.name, covered: coversName(facts, name, isPublicSuffix) });
     }
   }
   return { covered: names.every((n) => n.covered), names };

@@ -26,7 +26,7 @@ export interface CertificateEntry {
   importedAt: number;
 }
 
-import type { SubjectInput } from '../pki/names';
+import type { SubjectInput } from '../pki/names/subject-input';
 
 /** The subject fields of the guide's Create form (one definition, in the core's names module). */
 export type { SubjectInput };

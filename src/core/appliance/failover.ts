@@ -7,7 +7,8 @@ import type { Problem } from '../errors';
 import type { Appliance } from './appliance';
 import type { CertificateEntry } from './certificate-entry';
 import { chainShape } from './certificate-entry';
-import { coversName } from './certificate-facts';
+import type { PublicSuffixCheck } from '../pki/names/hostname';
+import { coversName } from '../pki/names/match';
 import type { IpAssignment } from './ip-assignment';
 
 /** One appliance's certificates and assignments, as the check needs them. */
@@ -24,8 +25,12 @@ function served(state: ServingState): CertificateEntry[] {
   return state.certificates.filter((c) => ids.has(c.id));
 }
 
-/** Every difference that would break failover; empty when the pair serves identical certificates. */
-export function compareFailover(primary: ServingState, backup: ServingState): Problem[] {
+/**
+ * Every difference that would break failover; empty when the pair serves identical certificates.
+ * `isPublicSuffix` (names/public-suffix.ts publicSuffixCheckFor) is needed for wildcard SANs:
+ * without it a wildcard covers nothing.
+ */
+export function compareFailover(primary: ServingState, backup: ServingState, isPublicSuffix?: PublicSuffixCheck): Problem[] {
   const out: Problem[] = [];
   const p = primary.appliance;
   const b = backup.appliance;
@@ -67,7 +72,7 @@ export function compareFailover(primary: ServingState, backup: ServingState): Pr
       }
     }
     for (const host of [p.siteHostname, p.hostname, b.hostname]) {
-      if (!coversName(cert.facts, host)) {
+      if (!coversName(cert.facts, host, isPublicSuffix)) {
         out.push({ code: 'hostname-not-covered', message: `"${cert.friendlyName}" does not cover ${host}; the failover certificate must cover the site hostname and each appliance's hostname.` });
       }
     }

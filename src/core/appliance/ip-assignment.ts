@@ -6,7 +6,7 @@
  */
 import { CertdeskError } from '../errors';
 import type { Appliance } from './appliance';
-import { parseIpAddress } from './appliance';
+import { checkedIpAddress } from './appliance';
 
 export interface IpAssignment {
   applianceId: string;
@@ -34,7 +34,7 @@ export function planAssignment(
   if (ips.length === 0) {
     throw new CertdeskError('no-ip-addresses', 'Select at least one IP address for the certificate.');
   }
-  const wanted = [...new Set(ips.map(parseIpAddress))];
+  const wanted = [...new Set(ips.map(checkedIpAddress))];
   for (const ip of wanted) {
     if (!appliance.ipAddresses.some((e) => e.ip === ip)) {
       throw new CertdeskError(
@@ -52,9 +52,4 @@ export function planAssignment(
     assignments.push({ applianceId: appliance.id, ip, certificateId });
   }
   return { assignments, moves };
-}
-
-/** IPs served by `certificateId`. */
-export function ipsServedBy(assignments: readonly IpAssignment[], certificateId: string): string[] {
-  return assignments.filter((a) => a.certificateId === certificateId).map((a) => a.ip);
 }

@@ -1,15 +1,15 @@
 /**
- * A key pair living on one appliance. The key material has the shape of src/core/pki/keys.ts's
+ * A key pair living on one appliance. The key material has the shape of src/core/pki/keys/generate.ts's
  * CertdeskKey (declared structurally here so the domain does not depend on how keys are made):
  * a non-extractable private CryptoKey that signs, and for an exportable key its PKCS#8 wrapped
  * with AES-GCM under a non-extractable wrapping key. All of it is structured-cloneable, so
  * IndexedDB stores it as is and it still signs after a reload.
  */
-export type KeyAlgorithmName = 'RSA-2048' | 'RSA-3072' | 'RSA-4096' | 'ECDSA-P256' | 'ECDSA-P384';
+import type { ImportedKeyAlgorithmName } from '../pki/keys';
 
 export interface KeyMaterial {
-  /** Generated keys have a KeyAlgorithmName; imported RSA keys may have any size ("RSA-2560"). */
-  algorithm: KeyAlgorithmName | `RSA-${number}`;
+  /** Generated keys have a KeyAlgorithmName (src/core/pki/keys.ts); imported RSA keys may have any size ("RSA-2560"). */
+  algorithm: ImportedKeyAlgorithmName;
   privateKey: CryptoKey;
   publicKey: CryptoKey;
   spki: Uint8Array;

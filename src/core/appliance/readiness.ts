@@ -8,7 +8,9 @@ import { CertdeskError } from '../errors';
 import type { Appliance } from './appliance';
 import { SOFTWARE_UPDATE_WAIT_HOURS } from './appliance';
 import type { CertificateEntry } from './certificate-entry';
-import { coversName } from './certificate-facts';
+import type { PublicSuffixCheck } from '../pki/names/hostname';
+import { canonicalIpAddress } from '../pki/names/ip';
+import { coversName } from '../pki/names/match';
 
 /** A readiness problem; blocking ones refuse the assignment. */
 export interface ReadinessProblem extends Problem {
@@ -30,6 +32,11 @@ export interface ReadinessInput {
   now: number;
   /** The admin confirmed that downtime is scheduled (only matters in production). */
   downtimeConfirmed: boolean;
+  /**
+   * Tells public suffixes, for wildcard SANs (names/public-suffix.ts publicSuffixCheckFor);
+   * without it a wildcard covers nothing.
+   */
+  isPublicSuffix?: PublicSuffixCheck;
 }
 
 const HOUR = 3_600_000;
@@ -66,14 +73,15 @@ export function readiness(input: ReadinessInput): ReadinessProblem[] {
   }
 
   for (const ip of input.ips) {
-    const entry = appliance.ipAddresses.find((e) => e.ip === ip);
+    // Stored addresses are canonical; the one asked about may be spelled otherwise (2001:DB8::A).
+    const entry = appliance.ipAddresses.find((e) => e.ip === (canonicalIpAddress(ip) ?? ip));
     if (!entry) {
       problems.push({
         code: 'unknown-ip-address',
         blocking: true,
         message: `${appliance.name} has no IP address ${ip}.`,
       });
-    } else if (!coversName(certificate.facts, entry.dnsName)) {
+    } else if (!coversName(certificate.facts, entry.dnsName, input.isPublicSuffix)) {
       problems.push({
         code: 'name-not-covered',
         blocking: true,

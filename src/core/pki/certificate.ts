@@ -30,7 +30,7 @@ import {
 import { CertdeskError } from '../errors';
 import type { CertdeskKey } from './keys';
 import { signWithKey, signatureAlgorithmIdentifier } from './signatures';
-import { encodeSubject, type SubjectAltName, type SubjectInput } from './names';
+import { encodeSubject, type SubjectAltName, type SubjectInput } from './names/subject-input';
 import { checkedSubject, checkedSubjectAltNames, subjectAltNameExtension } from './csr';
 import { toArrayBuffer } from './pem';
 

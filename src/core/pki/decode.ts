@@ -13,8 +13,7 @@ import { limits } from './limits';
 import { parseCertificate } from './x509';
 import { parsePem, isBase64, base64ToBytes, looksLikePem, type PemBlock } from './pem';
 import { pkcs1ToPkcs8, publicKeyFromPrivateKey, sec1ToPkcs8, sha256Hex } from './keys';
-import { decryptPrivateKeyInfo } from './pbe';
-import { importPkcs12 } from './pkcs12';
+import { WorkBudget, decryptPrivateKeyInfo, encryptedPrivateKeyWork, importPkcs12 } from './pkcs12';
 
 export interface DecodedCertificate {
   der: Uint8Array;
@@ -38,6 +37,15 @@ export interface DecodedInput {
   /** For PKCS#12 only: how the file's integrity was protected ('none' deserves a warning). */
   integrity?: 'mac' | 'pbmac1' | 'none';
   container: 'der' | 'pem' | 'base64' | 'pkcs7' | 'pkcs12';
+  /** Hash compressions the file's key derivations took (pkcs12/budget.ts): add them up over one import. */
+  workSpent?: number;
+}
+
+/** What decodeInput's readers share for one file: the password, cancellation and the file's work budget. */
+interface DecodeOptions {
+  password?: string | null;
+  signal?: AbortSignal;
+  budget: WorkBudget;
 }
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
@@ -47,12 +55,24 @@ const OID_PKCS7_PREFIX = '1.2.840.113549.1.7.';
  * Decodes a file or pasted text into certificates, private keys and requests.
  * @param options.password for PKCS#12 and encrypted keys; leave it undefined to be told
  *   (`password-required`) when one is needed. null means "no password".
+ * @param options.importWorkSpent the `workSpent` of the files before this one in the same
+ *   import, so that together they stay within limits.maxWorkPerImport.
  * @throws CertdeskError with a stable code; see the hostile-input list in RELIABILITY.md.
  */
 export async function decodeInput(
   bytes: Uint8Array,
-  options: { password?: string | null; signal?: AbortSignal } = {},
+  options: { password?: string | null; signal?: AbortSignal; importWorkSpent?: number } = {},
 ): Promise<DecodedInput> {
+  const budget = new WorkBudget({ importSpent: options.importWorkSpent ?? 0 });
+  const decodeOptions: DecodeOptions = { budget };
+  if (options.password !== undefined) decodeOptions.password = options.password;
+  if (options.signal) decodeOptions.signal = options.signal;
+  const out = await decodeFile(bytes, decodeOptions);
+  out.workSpent = budget.spent;
+  return out;
+}
+
+async function decodeFile(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedInput> {
   throwIfAborted(options.signal);
   if (bytes.length === 0) throw new CertdeskError('empty-file', 'The file is empty. Choose the certificate or key file again.');
   if (bytes.length > limits.maxFileBytes) {
@@ -105,10 +125,11 @@ const PKCS7_LABELS = new Set(['PKCS7', 'PKCS #7 SIGNED DATA', 'CERTIFICATE CHAIN
 /** Blocks that may sit beside useful ones and carry nothing to import. */
 const IGNORED_LABELS = new Set(['EC PARAMETERS', 'DH PARAMETERS', 'X9.42 DH PARAMETERS']);
 
-async function decodePem(text: string, options: { password?: string | null; signal?: AbortSignal }): Promise<DecodedInput> {
+async function decodePem(text: string, options: DecodeOptions): Promise<DecodedInput> {
   const blocks = parsePem(text);
   const certificateBlocks = blocks.filter((b) => CERTIFICATE_LABELS.has(b.label)).length;
   checkCertificateCount(certificateBlocks);
+  planKeyWork(blocks, options);
   const out: DecodedInput = { certificates: [], privateKeys: [], requests: [], container: 'pem' };
   const skipped: string[] = [];
   for (const block of blocks) {
@@ -151,6 +172,28 @@ async function decodePem(text: string, options: { password?: string | null; sign
   return out;
 }
 
+/**
+ * Refuses a PEM whose encrypted keys together ask for more work than one file may (budget.ts),
+ * before any of them is decrypted. Blocks that are not what their label says are left to the
+ * loop, which names that problem.
+ */
+function planKeyWork(blocks: PemBlock[], options: DecodeOptions): void {
+  let work = 0;
+  for (const block of blocks) {
+    if (block.label !== 'ENCRYPTED PRIVATE KEY' || !isKind(block.der, 'encrypted-pkcs8')) continue;
+    work += encryptedPrivateKeyWork(block.der, options.password ?? null);
+  }
+  options.budget.plan(work);
+}
+
+function isKind(der: Uint8Array, kind: Kind): boolean {
+  try {
+    return classify(der) === kind;
+  } catch {
+    return false;
+  }
+}
+
 function nothingUsable(labels: string[]): CertdeskError {
   if (labels.some((l) => l.includes('PUBLIC KEY'))) {
     return new CertdeskError(
@@ -182,7 +225,7 @@ function checkCertificateCount(count: number): void {
 async function decodeBinary(
   der: Uint8Array,
   container: 'der' | 'base64',
-  options: { password?: string | null; signal?: AbortSignal },
+  options: DecodeOptions,
 ): Promise<DecodedInput> {
   const kind = classify(der);
   const empty = (c: DecodedInput['container']): DecodedInput => ({ certificates: [], privateKeys: [], requests: [], container: c });
@@ -221,10 +264,10 @@ async function decodeBinary(
   }
 }
 
-async function decodePkcs12(der: Uint8Array, options: { password?: string | null; signal?: AbortSignal }): Promise<DecodedInput> {
+async function decodePkcs12(der: Uint8Array, options: DecodeOptions): Promise<DecodedInput> {
   let contents;
   try {
-    contents = await importPkcs12(der, options.password === undefined ? null : options.password, { signal: options.signal });
+    contents = await importPkcs12(der, options.password === undefined ? null : options.password, { signal: options.signal, budget: options.budget });
   } catch (error) {
     if (options.password === undefined && error instanceof CertdeskError && error.code === 'wrong-password') {
       throw new CertdeskError('password-required', 'This file is a PKCS#12 archive and needs its password.');
@@ -245,9 +288,9 @@ async function decodePkcs12(der: Uint8Array, options: { password?: string | null
   return out;
 }
 
-async function decryptKey(der: Uint8Array, options: { password?: string | null; signal?: AbortSignal }): Promise<Uint8Array> {
+async function decryptKey(der: Uint8Array, options: DecodeOptions): Promise<Uint8Array> {
   try {
-    return await decryptPrivateKeyInfo(der, options.password === undefined ? null : options.password, { signal: options.signal });
+    return await decryptPrivateKeyInfo(der, options.password === undefined ? null : options.password, { signal: options.signal, budget: options.budget });
   } catch (error) {
     if (options.password === undefined && error instanceof CertdeskError && error.code === 'wrong-password') {
       throw new CertdeskError('password-required', 'This private key is encrypted and needs its password.');

@@ -4,8 +4,7 @@
  * admins to recognise (server, intermediate, root).
  */
 import { toArrayBuffer, toHex } from './asn1';
-import type { GeneralName } from './names/general-name';
-import { ipFromBytes } from './names';
+import { describeGeneralName, type DescribedGeneralName, type GeneralName } from './names/general-name';
 import { isSelfSigned, signatureAlgorithmName } from './signatures';
 import {
   describePublicKey,
@@ -18,33 +17,6 @@ import {
   type NameAttribute,
   type PublicKeyDescription,
 } from './x509';
-
-/** A subjectAltName (or other GeneralName) as shown to the admin. */
-export type DescribedGeneralName =
-  | { type: 'dns'; value: string }
-  | { type: 'ip'; value: string }
-  | { type: 'email'; value: string }
-  | { type: 'uri'; value: string }
-  | { type: 'dn'; value: string }
-  | { type: 'other'; value: string };
-
-const OTHER_NAME_FORMS: Record<number, string> = { 0xa0: 'otherName', 0xa3: 'x400Address', 0xa5: 'ediPartyName', 0x88: 'registeredID' };
-
-/** Describes one GeneralName (RFC 5280 §4.2.1.6); forms Certdesk does not interpret become 'other'. */
-export function describeGeneralName(name: GeneralName): DescribedGeneralName {
-  switch (name.kind) {
-    case 'dns':
-    case 'email':
-    case 'uri':
-      return { type: name.kind, value: name.value };
-    case 'ip':
-      return { type: 'ip', value: ipFromBytes(name.bytes) };
-    case 'dn':
-      return { type: 'dn', value: nameToString(name.name) };
-    case 'other':
-      return { type: 'other', value: [OTHER_NAME_FORMS[name.tag] ?? 'unknown', name.oid].filter(Boolean).join(' ') };
-  }
-}
 
 /** The role the guide describes: a server certificate, an intermediate CA, or a root CA. */
 export type CertificateRole = 'server' | 'intermediate' | 'root';
@@ -254,13 +226,7 @@ function describeValue(extension: Extension): DescribedExtensionValue {
   }
 }
 
-/** Name-constraint IP bases are address+mask (RFC 5280 §4.2.1.10), shown as address/mask. */
+/** Name-constraint bases; an IP range (address and mask, RFC 5280 §4.2.1.10) reads address/mask. */
 function subtrees(trees: readonly GeneralSubtree[] | undefined): DescribedGeneralName[] {
-  return (trees ?? []).map(({ base }) => {
-    if (base.kind === 'ip' && (base.bytes.length === 8 || base.bytes.length === 32)) {
-      const half = base.bytes.length / 2;
-      return { type: 'ip', value: `${ipFromBytes(base.bytes.subarray(0, half))}/${ipFromBytes(base.bytes.subarray(half))}` };
-    }
-    return describeGeneralName(base);
-  });
+  return (trees ?? []).map(({ base }) => describeGeneralName(base));
 }

@@ -1,11 +1,12 @@
 /**
  * Exports for other systems: a certificate or chain as PEM, DER or PKCS#7 (.p7b), and a private
- * key as encrypted PKCS#8 (PEM "ENCRYPTED PRIVATE KEY"). PKCS#12 export lives in pkcs12.ts.
+ * key as encrypted PKCS#8 (PEM "ENCRYPTED PRIVATE KEY"). PKCS#12 export lives in pkcs12/.
  */
 import { CertdeskError } from '../errors';
 import { exportPrivateKey, type CertdeskKey } from './keys';
 import { encodePem } from './pem';
-import { encryptPrivateKeyInfo } from './pbe';
+import { OID, context, der } from './asn1';
+import { encryptPrivateKeyInfo } from './pkcs12';
 
 export type CertificateExportFormat = 'pem' | 'der' | 'pkcs7';
 
@@ -41,49 +42,19 @@ export function exportCertificates(ders: readonly Uint8Array[], format: Certific
   }
 }
 
-const OID_SIGNED_DATA = Uint8Array.of(0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02);
-const OID_DATA = Uint8Array.of(0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01);
-
 /**
  * ContentInfo { signedData, [0] SignedData { version 1, digestAlgorithms {}, encapContentInfo
  * { data }, certificates [0] IMPLICIT, signerInfos {} } }. The certificates keep the chain order
  * rather than DER's sorted SET OF, as OpenSSL and Windows do, so readers show them leaf first.
  */
 function pkcs7CertificateBundle(ders: readonly Uint8Array[]): Uint8Array {
-  const signedData = tlv(
-    0x30,
-    Uint8Array.of(0x02, 0x01, 0x01),
-    Uint8Array.of(0x31, 0x00),
-    tlv(0x30, OID_DATA),
-    tlv(0xa0, ...ders),
-    Uint8Array.of(0x31, 0x00),
-  );
-  return tlv(0x30, OID_SIGNED_DATA, tlv(0xa0, signedData));
-}
-
-function tlv(tag: number, ...contents: readonly Uint8Array[]): Uint8Array {
-  const length = contents.reduce((n, c) => n + c.length, 0);
-  const lengthBytes: number[] = [];
-  if (length < 0x80) lengthBytes.push(length);
-  else {
-    const bytes: number[] = [];
-    for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
-    lengthBytes.push(0x80 | bytes.length, ...bytes);
-  }
-  const out = new Uint8Array(1 + lengthBytes.length + length);
-  out[0] = tag;
-  out.set(lengthBytes, 1);
-  let offset = 1 + lengthBytes.length;
-  for (const c of contents) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  const signedData = der.sequence(der.integer(1), der.setOf(), der.sequence(der.oid(OID.data)), der.tlv(context(0, true), ...ders), der.setOf());
+  return der.sequence(der.oid(OID.signedData), der.explicit(0, signedData));
 }
 
 /**
  * The key as PEM "ENCRYPTED PRIVATE KEY" (PKCS#8 EncryptedPrivateKeyInfo, RFC 5958 §3), encrypted
- * with PBES2 by pbe.ts ('modern': PBKDF2-HMAC-SHA256 + AES-256-CBC). OpenSSL, Java and nginx
+ * with PBES2 by pkcs12/pkcs8.ts ('modern': PBKDF2-HMAC-SHA256 + AES-256-CBC). OpenSSL, Java and nginx
  * read it; `openssl pkey -in key.pem -passin pass:…` decrypts it.
  * @throws CertdeskError `key-not-exportable`, `password-required`
  */

@@ -12,8 +12,36 @@ export const limits = {
   maxPkcs12Keys: 200,
   /** KDF iterations accepted in one PKCS#12 derivation (BoringSSL, Botan, NSS: 1 … 100,000,000). */
   maxKdfIterations: 100_000_000,
-  /** Iterations summed over one PKCS#12 file, so many small bags cannot add up to a hang. */
-  maxKdfIterationsTotal: 200_000_000,
+  /**
+   * Bags of any kind in one PKCS#12 file (keys, certificates, and the CRL, secret and unknown
+   * bags that are skipped): 200 keys + 200 certificates (.NET Pkcs12LoaderLimits) with room to spare.
+   */
+  maxPkcs12Bags: 1_000,
+  /**
+   * Work one file may ask for, in hash compressions: one compression of a 64-byte block
+   * (SHA-1, SHA-224, SHA-256) is 1, of a 128-byte block (SHA-384, SHA-512, SHA-512/224,
+   * SHA-512/256) 2, as it costs about twice as much. Every KDF and MAC of a PKCS#12 file,
+   * encrypted PKCS#8 or PEM counts, each password candidate tried included (pkcs12/budget.ts).
+   * Calibrated on the development machine (tests/bench/pkcs12.bench.ts "work budget" rows):
+   * the slowest path, PBKDF2-HMAC-SHA512/224 in JavaScript, does ~0.8 million per second, so
+   * 4 million stay under ~5 s on it; the unrolled SHA-1/SHA-256 KDF does 8–13 million, WebCrypto's
+   * PBKDF2 4–10 million per second. Real files ask for far less: OpenSSL's default .p12 (2,048
+   * iterations) ~10,000; Certdesk's modern preset (100,000) ~500,000; .NET's loader refuses more
+   * than 1,000,000 iterations in total (Pkcs12LoaderLimits).
+   */
+  maxWorkPerFile: 4_000_000,
+  /** Work one import of several files may ask for in total: two files at the per-file ceiling. */
+  maxWorkPerImport: 8_000_000,
+  /**
+   * Hash compressions per second on the slowest path (see maxWorkPerFile): turns work into the
+   * time a refusal names, so that a refused file always "asks for" more than the ceiling's seconds.
+   */
+  workPerSecond: 800_000,
+  /**
+   * Salt of a PBKDF2, PKCS#12 PBE or MAC derivation. RFC 8018 §4.1 asks for at least 8 bytes;
+   * OpenSSL, Windows, Java and NSS write 8–20. A 9 MB salt cost 15 s and 1 GB (issue 12).
+   */
+  maxSaltBytes: 1024,
   /** ASN.1 nesting depth (OpenSSL tasn_dec.c: 30). */
   maxAsn1Depth: 30,
   /** ASN.1 elements in one certificate, key, request or PKCS#12 bag (asn1js maxNodes, PR #132). */

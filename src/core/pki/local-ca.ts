@@ -19,7 +19,7 @@ import {
 } from '@peculiar/asn1-x509';
 import { CertdeskError } from '../errors';
 import type { CertdeskKey } from './keys';
-import { encodeSubject, validateDnsName, validateSubjectAltName, type SubjectAltName, type SubjectInput } from './names';
+import { encodeSubject, validateDnsName, validateSubjectAltName, type SubjectAltName, type SubjectInput } from './names/subject-input';
 import { checkedSubject, parseCsr } from './csr';
 import { certificateExtension, isCaCertificate, parseCertificate } from './x509';
 import { extension, issueCertificate, keyIdentifier, serverExtensions, validityPeriod } from './certificate';

@@ -1,10 +1,10 @@
 /**
  * Form state of the Appliances page: validation as the admin types, one line under each field,
- * using the core's own rules (normaliseHostname, parseIpAddress) so the form never accepts what
+ * using the core's own rules (checkedHostname, checkedIpAddress) so the form never accepts what
  * the store would refuse.
  */
 import type { Appliance, ApplianceInput, ApplianceRole } from '../../core/appliance/appliance';
-import { normaliseHostname, parseIpAddress } from '../../core/appliance/appliance';
+import { checkedHostname, checkedIpAddress } from '../../core/appliance/appliance';
 import { CertdeskError } from '../../core/errors';
 
 function problemOf(check: () => unknown): string | undefined {
@@ -45,11 +45,11 @@ export class ApplianceFormState extends Touched {
 
   readonly problems: Record<string, string | undefined> = $derived.by(() => ({
     name: this.name.trim() === '' ? 'Give the appliance a name, e.g. "Backup appliance".' : this.name.trim().length > 80 ? 'Keep the name under 80 characters.' : undefined,
-    hostname: this.hostname.trim() === '' ? 'Enter the appliance’s own hostname, e.g. support2.example.com.' : problemOf(() => normaliseHostname(this.hostname)),
+    hostname: this.hostname.trim() === '' ? 'Enter the appliance’s own hostname, e.g. support2.example.com.' : problemOf(() => checkedHostname(this.hostname)),
     siteHostname:
       this.siteHostname.trim() === ''
         ? 'Enter the site hostname clients connect to, e.g. support.example.com.'
-        : problemOf(() => normaliseHostname(this.siteHostname, 'site hostname')),
+        : problemOf(() => checkedHostname(this.siteHostname, 'site hostname')),
   }));
 
   readonly valid = $derived(Object.values(this.problems).every((p) => p === undefined));
@@ -86,11 +86,11 @@ export class IpAddressForm extends Touched {
   dnsName = $state('');
 
   readonly problems: Record<string, string | undefined> = $derived.by(() => ({
-    ip: this.ip.trim() === '' ? 'Enter the address, e.g. 192.0.2.10.' : problemOf(() => parseIpAddress(this.ip)),
+    ip: this.ip.trim() === '' ? 'Enter the address, e.g. 192.0.2.10.' : problemOf(() => checkedIpAddress(this.ip)),
     dnsName:
       this.dnsName.trim() === ''
         ? 'Enter the DNS name whose A-record points at this address.'
-        : problemOf(() => normaliseHostname(this.dnsName, 'DNS name')),
+        : problemOf(() => checkedHostname(this.dnsName, 'DNS name')),
   }));
 
   readonly valid = $derived(Object.values(this.problems).every((p) => p === undefined));

@@ -5,8 +5,7 @@
  * exists for a page to capture itself), exported as PNG.
  */
 import { CertdeskError } from '../../core/errors';
-import type { ChainStatus } from '../../core/pki/validation/chain-status';
-import type { ApplianceView, CertificateView } from '../../store/workspace';
+import type { ApplianceView, CertificateView, ChainStatus } from '../../store/workspace';
 import { formatDate, issuedTo, wordsFor } from './certificate-status';
 import { formatDateTime, roleLabel, updateWait } from './appliance-words';
 import type { StatusWord } from './status-words';

@@ -1,5 +1,4 @@
-import type { ChainStatus } from '../../core/pki/validation/chain-status';
-import type { CertificateView } from '../../store/workspace';
+import type { CertificateView, ChainStatus } from '../../store/workspace';
 import { statusWords, type ChainWord, type StatusWord } from './status-words';
 
 /** What the list shows under a certificate: the chain word from the full status when known. */

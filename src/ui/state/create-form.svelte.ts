@@ -1,11 +1,5 @@
-import type { KeyAlgorithmName } from '../../core/pki/keys';
-import {
-  SUBJECT_FIELDS,
-  validateSubject,
-  validateSubjectAltName,
-  type SubjectField,
-  type SubjectInput,
-} from '../../core/pki/names';
+import { SUBJECT_FIELDS, validateSubject, validateSubjectAltName, type SubjectField } from '../../store/pki';
+import type { KeyAlgorithmName, SubjectInput } from '../../store/workspace';
 
 /** The guide's Key dropdown: algorithm and size. */
 export const keyOptions: readonly { value: KeyAlgorithmName; label: string }[] = [

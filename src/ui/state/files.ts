@@ -17,9 +17,3 @@ export function download(name: string, bytes: Uint8Array | string, type: string)
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
-
-/** A file name from a friendly name: letters, digits, dots, dashes and underscores only. */
-export function safeFileName(name: string, extension: string): string {
-  const base = name.normalize('NFKD').replace(/[^\w.-]+/g, '_').replace(/^[._]+|[._]+$/g, '') || 'certificate';
-  return `${base.slice(0, 80)}.${extension}`;
-}

@@ -1,17 +1,21 @@
 /**
  * The workspace as the pages see it: the store's read model for the selected appliance, the
  * chain status of each certificate, and every action wrapped with progress and alerts.
- * Pages call these actions; they never touch the store or the core's crypto themselves.
+ * Pages call these actions (through `run`) and reads; only this module holds the store, and
+ * nothing in the UI touches the core's crypto itself.
  */
-import type { CertdeskKey } from '../../core/pki/keys';
-import { chainStatus, type ChainStatus } from '../../core/pki/validation/chain-status';
-import { loadBuiltInRoots } from '../../core/pki/validation/root-store';
-import { pkiServices } from '../../store/pki';
-import { createDecodeBridge } from '../../worker/decode-bridge';
+import { pkiServices, type CertdeskKey } from '../../store/pki';
+import { createPkiWorker } from '../../worker/pki-bridge';
 import {
   Workspace,
   type ApplianceView,
+  type AssignOptions,
+  type CertificateDescription,
   type CertificateView,
+  type ChainStatus,
+  type ExportSource,
+  type ReadinessProblem,
+  type StorageStatus,
   type WorkspaceView,
 } from '../../store/workspace';
 import { alerts } from './alerts.svelte';
@@ -23,10 +27,16 @@ const SELECTED_APPLIANCE = 'certdesk:selected-appliance';
 export interface Busy {
   label: string;
   cancel?: () => void;
+  /** Steps finished of `total`, when the work can say (otherwise the indicator is indeterminate). */
+  done?: number;
+  total?: number;
 }
 
+/** How an action reports its steps to the progress indicator. */
+export type ReportProgress = (done: number, total: number) => void;
+
 class WorkspaceState {
-  store = $state.raw<Workspace<CertdeskKey> | undefined>();
+  #store = $state.raw<Workspace<CertdeskKey> | undefined>();
   view = $state.raw<WorkspaceView | undefined>();
   selectedId = $state<string | undefined>(localStorage.getItem(SELECTED_APPLIANCE) ?? undefined);
   busy = $state<Busy | undefined>();
@@ -47,12 +57,12 @@ class WorkspaceState {
     this.#started = true;
     try {
       this.busy = { label: 'Opening your workspace…' };
-      const store = await Workspace.open({ pki: pkiServices({ decodeInput: createDecodeBridge() }) });
+      const store = await Workspace.open({ pki: pkiServices({ runJob: createPkiWorker() }) });
       store.subscribe((notice) => {
         if (notice.type === 'reload-needed') this.reloadNeeded = true;
         else void this.refresh();
       });
-      this.store = store;
+      this.#store = store;
       this.#show(await store.ensureWorkspace());
     } catch (error) {
       if (error instanceof CertdeskError) alerts.fromError(error);
@@ -74,8 +84,8 @@ class WorkspaceState {
   }
 
   async refresh(): Promise<void> {
-    if (!this.store || this.store.closed) return;
-    this.#show(await this.store.listWorkspace());
+    if (!this.#store || this.#store.closed) return;
+    this.#show(await this.#store.listWorkspace());
   }
 
   #show(view: WorkspaceView): void {
@@ -86,18 +96,9 @@ class WorkspaceState {
   /** Chain status for every certificate of the selected appliance, offering built-in roots. */
   async #computeChains(): Promise<void> {
     const appliance = this.appliance;
-    if (!appliance) return;
+    if (!appliance || !this.#store) return;
     const run = ++this.#chainRun;
-    const { roots } = await loadBuiltInRoots();
-    const pool = appliance.certificates.map((certificate) => certificate.der);
-    const out: Record<string, ChainStatus> = {};
-    for (const certificate of appliance.certificates) {
-      try {
-        out[certificate.id] = await chainStatus(certificate.der, pool, { builtInRoots: roots });
-      } catch {
-        // A certificate the validator cannot read keeps the list's quick status.
-      }
-    }
+    const out = await this.#store.chainStatuses(appliance.certificates);
     if (run === this.#chainRun) this.chains = out;
   }
 
@@ -105,21 +106,53 @@ class WorkspaceState {
     return this.appliance?.certificates.find((certificate) => certificate.id === id);
   }
 
+  /** The open store; pages only reach the UI once it is (the view comes from it). */
+  #open(): Workspace<CertdeskKey> {
+    const store = this.#store;
+    if (!store) throw new CertdeskError('not-open', 'Certdesk is still opening your workspace. Try again in a moment.');
+    return store;
+  }
+
+  /** Everything a certificate says, for the certificate viewer. */
+  describeCertificate(der: Uint8Array): Promise<CertificateDescription> {
+    return this.#open().describeCertificate(der);
+  }
+
+  /** The readiness problems of assigning `ips` now; nothing is written. */
+  checkReadiness(certId: string, ips: readonly string[], options: AssignOptions): Promise<ReadinessProblem[]> {
+    return this.#open().checkReadiness(certId, ips, options);
+  }
+
+  /** What the Export page offers for these certificates. */
+  exportSources(certIds: readonly string[]): Promise<ExportSource[]> {
+    return this.#open().exportSources(certIds);
+  }
+
+  /** Whether the browser keeps this data, and how much is used. */
+  storageStatus(): Promise<StorageStatus> {
+    return this.#open().storageStatus();
+  }
+
   /**
    * Runs one action with a progress indicator; errors become alerts and the result is
-   * undefined. A cancellable action gets an AbortSignal and a Cancel button.
+   * undefined. A cancellable action gets an AbortSignal and a Cancel button; an action that
+   * knows its steps reports them through `progress`.
    */
   async run<T>(
     label: string,
-    work: (store: Workspace<CertdeskKey>, signal: AbortSignal) => Promise<T>,
+    work: (store: Workspace<CertdeskKey>, signal: AbortSignal, progress: ReportProgress) => Promise<T>,
     options: { cancellable?: boolean } = {},
   ): Promise<T | undefined> {
-    const store = this.store;
+    const store = this.#store;
     if (!store) return undefined;
     const controller = new AbortController();
-    this.busy = options.cancellable ? { label, cancel: () => controller.abort() } : { label };
+    const busy: Busy = options.cancellable ? { label, cancel: () => controller.abort() } : { label };
+    this.busy = busy;
+    const progress: ReportProgress = (done, total) => {
+      if (this.busy) this.busy = { ...busy, done, total };
+    };
     try {
-      const result = await work(store, controller.signal);
+      const result = await work(store, controller.signal, progress);
       await this.refresh();
       return result;
     } catch (error) {

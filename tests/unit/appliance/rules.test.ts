@@ -13,6 +13,7 @@ import { planAssignment } from '../../../src/core/appliance/ip-assignment';
 import type { IpAssignment } from '../../../src/core/appliance/ip-assignment';
 import { compareFailover } from '../../../src/core/appliance/failover';
 import { atlasCoverage } from '../../../src/core/appliance/atlas';
+import { isPublicSuffix } from '../../../src/core/pki/names/public-suffix-list';
 
 const ec = (name: string) => fixture('openssl-set', 'ec', name);
 const NOW = Date.UTC(2026, 0, 15);
@@ -81,6 +82,18 @@ describe('appliance rules', () => {
         { id: 'x', now: 0, factoryRootSha256: '' },
       ),
     ).toThrow(expect.objectContaining({ code: 'ip-already-present' }));
+  });
+
+  it('keeps hostnames and IPs as the names module writes them (A-labels, RFC 5952 text)', () => {
+    const a = createAppliance(
+      { name: 'x', role: 'primary', hostname: 'Bücher.Example.', siteHostname: 'SUPPORT.example.com', ipAddresses: [{ ip: ' ::FFFF:192.0.2.1 ', dnsName: 'www.bücher.example' }] },
+      { id: 'x', now: 0, factoryRootSha256: '' },
+    );
+    expect([a.hostname, a.siteHostname, a.ipAddresses]).toEqual(['xn--bcher-kva.example', 'support.example.com', [{ ip: '::ffff:c000:201', dnsName: 'www.xn--bcher-kva.example' }]]);
+    for (const hostname of ['host.123', 'xn--abc.example', 'a_b.example', '*.example.com'])
+      expect(() => createAppliance({ name: 'x', role: 'primary', hostname, siteHostname: 'a.example' }, { id: 'x', now: 0, factoryRootSha256: '' })).toThrow(
+        expect.objectContaining({ code: 'invalid-hostname' }),
+      );
   });
 
   it('adds IP addresses once, and refuses what is not an IP', () => {
@@ -167,6 +180,21 @@ describe('readiness', () => {
       want: [['root-not-in-client-software', true]],
     },
     { name: 'IP DNS name not covered', input: () => ready({ ips: ['192.0.2.11'] }), want: [['name-not-covered', true]] },
+    {
+      name: 'an IP asked for in another spelling is the same IP (RFC 5952)',
+      input: () => ready({ ips: ['2001:DB8:0:0:0:0:0:10'], appliance: appliance({ ipAddresses: [{ ip: '2001:db8::10', dnsName: 'appliance.example.test' }], clientSoftware: { roots: [facts.root.sha256] } }) }),
+      want: [],
+    },
+    {
+      name: 'a DNS name under the wildcard SAN, with the public-suffix check',
+      input: () => ready({ isPublicSuffix, appliance: appliance({ ipAddresses: [{ ip: '192.0.2.10', dnsName: 'node7.mgmt.example.test' }], clientSoftware: { roots: [facts.root.sha256] } }) }),
+      want: [],
+    },
+    {
+      name: 'a DNS name under the wildcard SAN, without the check (fail closed)',
+      input: () => ready({ appliance: appliance({ ipAddresses: [{ ip: '192.0.2.10', dnsName: 'node7.mgmt.example.test' }], clientSoftware: { roots: [facts.root.sha256] } }) }),
+      want: [['name-not-covered', true]],
+    },
     {
       name: 'software update installed 10 h ago',
       input: () => ready({ appliance: appliance({ clientSoftware: { roots: [facts.root.sha256], updateInstalledAt: NOW - 10 * HOUR } }) }),
@@ -279,7 +307,7 @@ describe('Atlas coverage', () => {
       { name: 'Node 1', hostname: 'appliance', ipAddresses: [{ ip: '192.0.2.1', dnsName: 'x.mgmt.example.test' }] },
       { name: 'Node 2', hostname: 'node2.example.test', ipAddresses: [] },
     ];
-    const result = atlasCoverage(facts.server, 'appliance.example.test', nodes);
+    const result = atlasCoverage(facts.server, 'appliance.example.test', nodes, isPublicSuffix);
     expect(result).toEqual({
       covered: false,
       names: [
@@ -289,6 +317,8 @@ describe('Atlas coverage', () => {
         { name: 'node2.example.test', node: 'Node 2', covered: false },
       ],
     });
-    expect(atlasCoverage(facts.server, 'appliance.example.test', nodes.slice(0, 1)).covered).toBe(true);
+    expect(atlasCoverage(facts.server, 'appliance.example.test', nodes.slice(0, 1), isPublicSuffix).covered).toBe(true);
+    // Without a public-suffix check the wildcard *.mgmt.example.test covers nothing (fail closed).
+    expect(atlasCoverage(facts.server, 'appliance.example.test', nodes.slice(0, 1)).names.map((n) => n.covered)).toEqual([true, true, false]);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { RSAPrivateKey } from '@peculiar/asn1-rsa';
+import { der } from '../../../src/core/pki/asn1';
 import {
   exportPrivateKey,
   generateKey,
@@ -116,21 +115,9 @@ function syntheticRsa(bits: number, exponent: number[]): Uint8Array {
   const modulus = new Uint8Array(Math.ceil(bits / 8));
   modulus.fill(0xab);
   modulus[0] = 1 << ((bits - 1) % 8);
-  const one = Uint8Array.of(1).buffer;
-  const pkcs1 = AsnConvert.serialize(
-    new RSAPrivateKey({
-      version: 0,
-      modulus: modulus.buffer,
-      publicExponent: Uint8Array.from(exponent).buffer,
-      privateExponent: one,
-      prime1: one,
-      prime2: one,
-      exponent1: one,
-      exponent2: one,
-      coefficient: one,
-    }),
-  );
-  return pkcs1ToPkcs8(new Uint8Array(pkcs1));
+  // RSAPrivateKey (RFC 8017 appendix A.1.2): version, n, e, then d, p, q, dP, dQ, qInv (all 1 here).
+  const pkcs1 = der.sequence(der.integer(0), der.integer(modulus), der.integer(Uint8Array.from(exponent)), ...Array.from({ length: 6 }, () => der.integer(1)));
+  return pkcs1ToPkcs8(pkcs1);
 }
 
 describe('key checks', () => {

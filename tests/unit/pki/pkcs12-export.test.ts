@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { sha1 } from '@noble/hashes/legacy.js';
 import { limits } from '../../../src/core/pki/limits';
 import { exportPkcs12, importPkcs12, type Pkcs12Preset } from '../../../src/core/pki/pkcs12';
-import { childrenOf, expectSequence, integerOf, octetStringOf, oidOf, readAlgorithm, readPbeScheme, readSingle } from '../../../src/core/pki/pbe';
+import { children, readAlgorithm, readDer, readOctetString, readOid, readSmallInteger, type Tlv } from '../../../src/core/pki/asn1';
+import { readPbeScheme } from '../../../src/core/pki/pkcs12/pbes';
+
+const readSingle = (bytes: Uint8Array, _what: string): Tlv => readDer(bytes, 'ber');
+const expectSequence = (tlv: Tlv | undefined, _what: string): Tlv[] => children(tlv!);
+const childrenOf = (tlv: Tlv): Tlv[] => children(tlv);
+const oidOf = (tlv: Tlv | undefined, what: string): string => readOid(tlv, what);
+const octetStringOf = (tlv: Tlv | undefined, what: string): Uint8Array => readOctetString(tlv, what);
+const integerOf = (tlv: Tlv | undefined, what: string): number => readSmallInteger(tlv, what);
 import { fixtureText } from '../../support/fixtures';
 
 const hex = (u: Uint8Array) => Buffer.from(u).toString('hex');
@@ -57,10 +65,10 @@ describe('exportPkcs12: presets', () => {
     for (const { scheme } of d.contents) {
       expect(scheme.iterations).toBe(iterations);
       if (preset === 'modern') {
-        expect(scheme).toMatchObject({ kind: 'pbes2', cipher: { name: 'AES-CBC', keyLength: 32 } });
+        expect(scheme).toMatchObject({ kind: 'pbes2', cipher: 'AES-256-CBC' });
         if (scheme.kind === 'pbes2') expect(scheme.prf.name).toBe('SHA-256');
       } else {
-        expect(scheme).toMatchObject({ kind: 'pkcs12', cipher: '3DES' });
+        expect(scheme).toMatchObject({ kind: 'pkcs12', cipher: 'DES-EDE3-CBC' });
       }
     }
   });
@@ -164,14 +172,15 @@ describe('exportPkcs12: refuses bad input', () => {
   });
 
   it.each([
-    // modern: MAC + 2 PBKDF2 = 3 × iterations; legacy: MAC + 2 × (key + IV) = 5 × iterations.
-    ['modern', Math.floor(limits.maxKdfIterationsTotal / 3) + 1],
-    ['legacy', limits.maxKdfIterationsTotal / 5 + 1],
-  ] as const)('%s with %d iterations cannot be read back within limits.maxKdfIterationsTotal → refused before any work', async (preset, iterations) => {
+    // Reading back costs per iteration about 5 compressions (modern: the MAC's KDF, two PBKDF2
+    // at 2 each) or 7 (legacy: the MAC's KDF, two parts of key (2 blocks) and IV (1 block)).
+    ['modern', Math.ceil(limits.maxWorkPerFile / 5) + 1000],
+    ['legacy', Math.ceil(limits.maxWorkPerFile / 7) + 1000],
+  ] as const)('%s with %d iterations cannot be read back within limits.maxWorkPerFile → refused before any work', async (preset, iterations) => {
     const started = performance.now();
     await expect(exportPkcs12({ privateKey: key, certificates: certs, password: 'x', preset, iterations })).rejects.toMatchObject({
-      code: 'limit-exceeded',
-      message: expect.stringContaining('limits.maxKdfIterationsTotal'),
+      code: 'work-limit-exceeded',
+      message: expect.stringContaining('limits.maxWorkPerFile'),
     });
     expect(performance.now() - started).toBeLessThan(500);
   });

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CertdeskError } from '../../../src/core/errors';
-import { decryptPrivateKeyInfo, encryptPrivateKeyInfo } from '../../../src/core/pki/pbe';
+import { decryptPrivateKeyInfo, encryptPrivateKeyInfo } from '../../../src/core/pki/pkcs12';
 import { exportPkcs12, importPkcs12, isPkcs12 } from '../../../src/core/pki/pkcs12';
 import { fixture, fixtureText } from '../../support/fixtures';
 

@@ -2,22 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { CertdeskError } from '../../../src/core/errors';
 import { limits } from '../../../src/core/pki/limits';
 import { importPkcs12, isPkcs12, type Pkcs12Contents } from '../../../src/core/pki/pkcs12';
-import {
-  childrenOf,
-  derInteger,
-  derNull,
-  derOctetString,
-  derOid,
-  derSequence,
-  derTlv,
-  encodingOf,
-  expectSequence,
-  oidOf,
-  readAlgorithm,
-  readSingle,
-} from '../../../src/core/pki/pbe';
+import { hmacWork, pkcs12KdfWork } from '../../../src/core/pki/pkcs12/budget';
+import { hashByName } from '../../../src/core/pki/pkcs12/hashes';
+import { children, der, encodingOf, readAlgorithm, readDer, readOid, type Tlv } from '../../../src/core/pki/asn1';
 import { fixture, fixtureText } from '../../support/fixtures';
 import { codeOf } from '../../support/errors';
+
+/** Length of the authenticated safe's content octets (what the MAC covers). */
+function authSafeLength(pfx: Uint8Array): number {
+  const octets = children(children(children(readDer(pfx, 'ber'))[1]!)[1]!)[0]!;
+  return octets.contentEnd - octets.contentStart;
+}
+
+const readSingle = (bytes: Uint8Array, _what: string): Tlv => readDer(bytes, 'ber');
+const expectSequence = (tlv: Tlv | undefined, _what: string): Tlv[] => children(tlv!);
+const childrenOf = (tlv: Tlv): Tlv[] => children(tlv);
+const oidOf = (tlv: Tlv | undefined, what: string): string => readOid(tlv, what);
 
 // ---------------------------------------------------------------------------------------------
 // Helpers: PEM, public keys of PKCS#8 keys and certificates (WebCrypto), hand-built PKCS#12.
@@ -76,32 +76,32 @@ const P12 = {
   x509: '1.2.840.113549.1.9.22.1',
 };
 
-const dataInfo = (content: Uint8Array) => derSequence(derOid(P12.data), derTlv(0xa0, derOctetString(content)));
+const dataInfo = (content: Uint8Array) => der.sequence(der.oid(P12.data), der.tlv(0xa0, der.octetString(content)));
 const certBag = (cert: Uint8Array) =>
-  derSequence(derOid(P12.certBag), derTlv(0xa0, derSequence(derOid(P12.x509), derTlv(0xa0, derOctetString(cert)))));
-const keyBag = (pkcs8: Uint8Array) => derSequence(derOid(P12.keyBag), derTlv(0xa0, pkcs8));
+  der.sequence(der.oid(P12.certBag), der.tlv(0xa0, der.sequence(der.oid(P12.x509), der.tlv(0xa0, der.octetString(cert)))));
+const keyBag = (pkcs8: Uint8Array) => der.sequence(der.oid(P12.keyBag), der.tlv(0xa0, pkcs8));
 
 /** An unencrypted PFX without MAC, holding these bags in one SafeContents, plus optional MacData. */
 function plainPfx(bags: Uint8Array[], macData?: Uint8Array, extraInfos: Uint8Array[] = []): Uint8Array {
-  const authSafe = derSequence(dataInfo(derSequence(...bags)), ...extraInfos);
-  return derSequence(derInteger(3), dataInfo(authSafe), ...(macData ? [macData] : []));
+  const authSafe = der.sequence(dataInfo(der.sequence(...bags)), ...extraInfos);
+  return der.sequence(der.integer(3), dataInfo(authSafe), ...(macData ? [macData] : []));
 }
 
 /** MacData with a SHA-1 MAC (value not checked by the tests that use it) and this iteration encoding. */
 function macData(iterations: Uint8Array, digestOid = '1.3.14.3.2.26'): Uint8Array {
-  return derSequence(
-    derSequence(derSequence(derOid(digestOid), derNull()), derOctetString(new Uint8Array(20))),
-    derOctetString(new Uint8Array(8)),
+  return der.sequence(
+    der.sequence(der.sequence(der.oid(digestOid), der.nullValue()), der.octetString(new Uint8Array(20))),
+    der.octetString(new Uint8Array(8)),
     iterations,
   );
 }
 
 /** An EncryptedData ContentInfo under pbeWithSHAAnd3-KeyTripleDES-CBC (content irrelevant). */
 function encryptedInfo(iterations: number, algOid = '1.2.840.113549.1.12.1.3'): Uint8Array {
-  const alg = derSequence(derOid(algOid), derSequence(derOctetString(new Uint8Array(8)), derInteger(iterations)));
-  return derSequence(
-    derOid(P12.encryptedData),
-    derTlv(0xa0, derSequence(derInteger(0), derSequence(derOid(P12.data), alg, derTlv(0x80, new Uint8Array(16))))),
+  const alg = der.sequence(der.oid(algOid), der.sequence(der.octetString(new Uint8Array(8)), der.integer(iterations)));
+  return der.sequence(
+    der.oid(P12.encryptedData),
+    der.tlv(0xa0, der.sequence(der.integer(0), der.sequence(der.oid(P12.data), alg, der.tlv(0x80, new Uint8Array(16))))),
   );
 }
 
@@ -309,7 +309,7 @@ describe('importPkcs12: wrong passwords', () => {
 describe('importPkcs12: limits (limits.ts) at the limit and just past it', () => {
   it(`accepts a file of exactly limits.maxFileBytes and refuses one byte more`, async () => {
     const build = (padding: number) =>
-      plainPfx([certBag(serverCert), derSequence(derOid(P12.secretBag), derTlv(0xa0, derOctetString(new Uint8Array(padding))))]);
+      plainPfx([certBag(serverCert), der.sequence(der.oid(P12.secretBag), der.tlv(0xa0, der.octetString(new Uint8Array(padding))))]);
     let padding = limits.maxFileBytes - 4096;
     for (let i = 0; i < 5 && build(padding).length !== limits.maxFileBytes; i++) {
       padding += limits.maxFileBytes - build(padding).length;
@@ -333,6 +333,14 @@ describe('importPkcs12: limits (limits.ts) at the limit and just past it', () =>
     });
   });
 
+  it('accepts limits.maxPkcs12Bags bags of any kind and refuses one more', async () => {
+    const secret = der.sequence(der.oid(P12.secretBag), der.tlv(0xa0, der.sequence(der.oid('1.2.3'), der.tlv(0xa0, der.octetString(Uint8Array.of(2))))));
+    const at = plainPfx([certBag(serverCert), ...Array.from({ length: limits.maxPkcs12Bags - 1 }, () => secret)]);
+    expect((await importPkcs12(at, null)).certificates).toHaveLength(1);
+    const past = plainPfx([certBag(serverCert), ...Array.from({ length: limits.maxPkcs12Bags }, () => secret)]);
+    await expect(importPkcs12(past, null)).rejects.toMatchObject({ code: 'limit-exceeded', message: expect.stringContaining('limits.maxPkcs12Bags') });
+  });
+
   it('accepts limits.maxPkcs12Keys keys and refuses one more', async () => {
     const at = plainPfx(Array.from({ length: limits.maxPkcs12Keys }, () => keyBag(serverKey)));
     expect((await importPkcs12(at, null)).keys).toHaveLength(limits.maxPkcs12Keys);
@@ -340,13 +348,29 @@ describe('importPkcs12: limits (limits.ts) at the limit and just past it', () =>
     await expect(importPkcs12(past, null)).rejects.toMatchObject({ code: 'limit-exceeded', message: expect.stringContaining('limits.maxPkcs12Keys') });
   });
 
-  it('starts the work for a MAC of exactly limits.maxKdfIterations (then cancelled)', async () => {
-    const file = plainPfx([certBag(serverCert)], macData(derInteger(limits.maxKdfIterations)));
+  // A SHA-1 MAC over the authenticated safe with password "x" (one candidate): the KDF for one
+  // 20-byte block plus the HMAC. The work functions are checked on their own in pkcs12/budget.test.ts.
+  const sha1 = hashByName('SHA-1');
+  const macWorkOf = (file: Uint8Array, iterations: number) => pkcs12KdfWork(sha1, 8, 4, iterations, 20) + hmacWork(sha1, authSafeLength(file));
+  const macIterationsFor = (work: number, extraInfos: Uint8Array[] = [], bagWork = 0) => {
+    const probe = plainPfx([certBag(serverCert)], macData(der.integer(1)), extraInfos);
+    return work - bagWork - macWorkOf(probe, 1) + 1;
+  };
+
+  it('starts the work for a MAC of exactly limits.maxWorkPerFile (then cancelled)', async () => {
+    const iterations = macIterationsFor(limits.maxWorkPerFile);
+    const file = plainPfx([certBag(serverCert)], macData(der.integer(iterations)));
+    expect(macWorkOf(file, iterations)).toBe(limits.maxWorkPerFile);
     const controller = new AbortController();
-    const started = performance.now();
-    setTimeout(() => controller.abort(), 300);
+    setTimeout(() => controller.abort(), 100);
     expect(await codeOf(importPkcs12(file, 'x', { signal: controller.signal }))).toBe('AbortError');
-    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('refuses a MAC one hash compression past limits.maxWorkPerFile before any work', async () => {
+    const iterations = macIterationsFor(limits.maxWorkPerFile) + 1;
+    const promise = importPkcs12(plainPfx([certBag(serverCert)], macData(der.integer(iterations))), 'x');
+    await expect(promise).rejects.toMatchObject({ code: 'work-limit-exceeded', message: expect.stringContaining('limits.maxWorkPerFile') });
+    await expect(promise).rejects.toThrow(/asks for about 5 seconds of key derivation.*Certdesk stops at 5 seconds/);
   });
 
   it.each([
@@ -354,7 +378,7 @@ describe('importPkcs12: limits (limits.ts) at the limit and just past it', () =>
     ['2^31 - 1', 2 ** 31 - 1],
     ['2^64', 2 ** 64],
   ])('refuses a MAC of %s iterations before any work', async (_name, iterations) => {
-    const enc = iterations === 2 ** 64 ? derTlv(0x02, Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0, 0)) : derInteger(iterations);
+    const enc = iterations === 2 ** 64 ? der.tlv(0x02, Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0, 0)) : der.integer(iterations);
     const started = performance.now();
     await expect(importPkcs12(plainPfx([certBag(serverCert)], macData(enc)), 'x')).rejects.toMatchObject({
       code: 'limit-exceeded',
@@ -368,31 +392,26 @@ describe('importPkcs12: limits (limits.ts) at the limit and just past it', () =>
     await expect(importPkcs12(file, 'x')).rejects.toMatchObject({ code: 'limit-exceeded' });
   });
 
-  // MAC 100,000,000 + a 3DES bag (key and IV derivations: 2 × 50,000,000) = 200,000,000.
-  it('starts the work at exactly limits.maxKdfIterationsTotal (then cancelled)', async () => {
-    const half = limits.maxKdfIterationsTotal / 4;
-    const file = plainPfx([certBag(serverCert)], macData(derInteger(limits.maxKdfIterationsTotal / 2)), [encryptedInfo(half)]);
+  // A 3DES bag costs its key (two 20-byte blocks) and IV (one): three KDF blocks of (iterations + 3).
+  const bagIterations = 400_000;
+  const bagWork = pkcs12KdfWork(sha1, 8, 4, bagIterations, 24) + pkcs12KdfWork(sha1, 8, 4, bagIterations, 8);
+
+  it('starts the work when MAC and an encrypted bag add up to exactly limits.maxWorkPerFile (then cancelled)', async () => {
+    const file = plainPfx([certBag(serverCert)], macData(der.integer(macIterationsFor(limits.maxWorkPerFile, [encryptedInfo(bagIterations)], bagWork))), [encryptedInfo(bagIterations)]);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 300);
+    setTimeout(() => controller.abort(), 100);
     expect(await codeOf(importPkcs12(file, 'x', { signal: controller.signal }))).toBe('AbortError');
   });
 
-  // MAC 99,999,999 + a 3DES bag of 2 × 50,000,001 = 200,000,001.
-  it('refuses one iteration past limits.maxKdfIterationsTotal before any work', async () => {
-    const half = limits.maxKdfIterationsTotal / 4;
-    const file = plainPfx([certBag(serverCert)], macData(derInteger(limits.maxKdfIterationsTotal / 2 - 1)), [encryptedInfo(half + 1)]);
-    const started = performance.now();
-    await expect(importPkcs12(file, 'x')).rejects.toMatchObject({
-      code: 'limit-exceeded',
-      message: expect.stringContaining('limits.maxKdfIterationsTotal'),
-    });
-    expect(performance.now() - started).toBeLessThan(1000);
+  it('refuses MAC and an encrypted bag one hash compression past limits.maxWorkPerFile before any work', async () => {
+    const file = plainPfx([certBag(serverCert)], macData(der.integer(macIterationsFor(limits.maxWorkPerFile, [encryptedInfo(bagIterations)], bagWork) + 1)), [encryptedInfo(bagIterations)]);
+    expect(await codeOf(importPkcs12(file, 'x'))).toBe('work-limit-exceeded');
   });
 
   it('reads safeContents bags nested 4 deep and refuses 5', async () => {
     const nest = (levels: number): Uint8Array => {
       let bags = [certBag(serverCert)];
-      for (let i = 0; i < levels; i++) bags = [derSequence(derOid('1.2.840.113549.1.12.10.1.6'), derTlv(0xa0, derSequence(...bags)))];
+      for (let i = 0; i < levels; i++) bags = [der.sequence(der.oid('1.2.840.113549.1.12.10.1.6'), der.tlv(0xa0, der.sequence(...bags)))];
       return plainPfx(bags);
     };
     expect((await importPkcs12(nest(4), null)).certificates).toHaveLength(1);
@@ -409,10 +428,10 @@ describe('importPkcs12: hostile and malformed input → typed error, fast', () =
     for (let i = 0; i < n; i++) out.set([0x30, 0x80], i * 2);
     return out;
   };
-  const hugeOid = derSequence(derInteger(3), derSequence(derTlv(0x06, new Uint8Array(254_000).fill(0x81))));
-  const emptyElements = derSequence(
-    derInteger(3),
-    dataInfo(derSequence(dataInfo(derTlv(0x30, new Uint8Array(200_000).map((_, i) => (i % 2 ? 0 : 0x30)))))),
+  const hugeOid = der.sequence(der.integer(3), der.sequence(der.tlv(0x06, new Uint8Array(254_000).fill(0x81))));
+  const emptyElements = der.sequence(
+    der.integer(3),
+    dataInfo(der.sequence(dataInfo(der.tlv(0x30, new Uint8Array(200_000).map((_, i) => (i % 2 ? 0 : 0x30)))))),
   );
   const cases: { name: string; bytes: Uint8Array; code: string }[] = [
     { name: 'empty file', bytes: new Uint8Array(0), code: 'pkcs12-malformed' },
@@ -430,26 +449,26 @@ describe('importPkcs12: hostile and malformed input → typed error, fast', () =
     { name: 'junk', bytes: new Uint8Array(4096).map((_, i) => (i * 7919) & 0xff), code: 'pkcs12-malformed' },
     { name: 'a certificate instead', bytes: serverCert, code: 'pkcs12-malformed' },
     { name: 'PEM text', bytes: new TextEncoder().encode(serverPem), code: 'pkcs12-malformed' },
-    { name: 'version 2', bytes: derSequence(derInteger(2), dataInfo(derSequence())), code: 'pkcs12-malformed' },
-    { name: 'MAC iteration count 0', bytes: plainPfx([certBag(serverCert)], macData(derInteger(0))), code: 'pkcs12-malformed' },
-    { name: 'negative MAC iteration count', bytes: plainPfx([certBag(serverCert)], macData(derTlv(0x02, Uint8Array.of(0xff)))), code: 'pkcs12-malformed' },
+    { name: 'version 2', bytes: der.sequence(der.integer(2), dataInfo(der.sequence())), code: 'pkcs12-malformed' },
+    { name: 'MAC iteration count 0', bytes: plainPfx([certBag(serverCert)], macData(der.integer(0))), code: 'pkcs12-malformed' },
+    { name: 'negative MAC iteration count', bytes: plainPfx([certBag(serverCert)], macData(der.tlv(0x02, Uint8Array.of(0xff)))), code: 'pkcs12-malformed' },
     { name: 'bag iteration count 0', bytes: plainPfx([certBag(serverCert)], undefined, [encryptedInfo(0)]), code: 'pkcs12-malformed' },
-    { name: 'unknown MAC digest', bytes: plainPfx([certBag(serverCert)], macData(derInteger(1), '1.2.3.4')), code: 'unsupported-algorithm' },
+    { name: 'unknown MAC digest', bytes: plainPfx([certBag(serverCert)], macData(der.integer(1), '1.2.3.4')), code: 'unsupported-algorithm' },
     { name: 'RC4-encrypted bag', bytes: plainPfx([certBag(serverCert)], undefined, [encryptedInfo(1, '1.2.840.113549.1.12.1.1')]), code: 'unsupported-algorithm' },
     {
       name: 'signed (public-key integrity) PFX',
-      bytes: derSequence(derInteger(3), derSequence(derOid(P12.signedData), derTlv(0xa0, derSequence()))),
+      bytes: der.sequence(der.integer(3), der.sequence(der.oid(P12.signedData), der.tlv(0xa0, der.sequence()))),
       code: 'unsupported-algorithm',
     },
-    { name: 'a key bag holding junk', bytes: plainPfx([keyBag(derSequence(derInteger(5)))]), code: 'pkcs12-malformed' },
+    { name: 'a key bag holding junk', bytes: plainPfx([keyBag(der.sequence(der.integer(5)))]), code: 'pkcs12-malformed' },
     { name: 'a certificate bag holding junk', bytes: plainPfx([certBag(Uint8Array.of(1, 2, 3))]), code: 'pkcs12-malformed' },
     {
       name: 'odd-length BMPString friendlyName',
       bytes: plainPfx([
-        derSequence(
-          derOid(P12.certBag),
-          derTlv(0xa0, derSequence(derOid(P12.x509), derTlv(0xa0, derOctetString(serverCert)))),
-          derTlv(0x31, derSequence(derOid('1.2.840.113549.1.9.20'), derTlv(0x31, derTlv(0x1e, Uint8Array.of(0, 0x41, 0))))),
+        der.sequence(
+          der.oid(P12.certBag),
+          der.tlv(0xa0, der.sequence(der.oid(P12.x509), der.tlv(0xa0, der.octetString(serverCert)))),
+          der.tlv(0x31, der.sequence(der.oid('1.2.840.113549.1.9.20'), der.tlv(0x31, der.tlv(0x1e, Uint8Array.of(0, 0x41, 0))))),
         ),
       ]),
       code: 'pkcs12-malformed',
@@ -471,7 +490,7 @@ describe('importPkcs12: hostile and malformed input → typed error, fast', () =
     const octets = authSafe[0]!;
     const content = good.subarray(octets.contentStart, octets.contentEnd);
     const segments: number[] = [];
-    for (let i = 0; i < content.length; i += 1000) segments.push(...derOctetString(content.subarray(i, i + 1000)));
+    for (let i = 0; i < content.length; i += 1000) segments.push(...der.octetString(content.subarray(i, i + 1000)));
     const indefinite = (tag: number, ...parts: Uint8Array[]) => Uint8Array.from([tag, 0x80, ...parts.flatMap((p) => [...p]), 0, 0]);
     const ber = indefinite(
       0x30,
@@ -486,9 +505,9 @@ describe('importPkcs12: hostile and malformed input → typed error, fast', () =
   });
 
   it('ignores CRL, secret and unknown bags without failing', async () => {
-    const crlBag = derSequence(derOid('1.2.840.113549.1.12.10.1.4'), derTlv(0xa0, derSequence(derOid('1.2.840.113549.1.9.23.1'), derTlv(0xa0, derOctetString(Uint8Array.of(1))))));
-    const secret = derSequence(derOid(P12.secretBag), derTlv(0xa0, derSequence(derOid('1.2.3'), derTlv(0xa0, derOctetString(Uint8Array.of(2))))));
-    const unknown = derSequence(derOid('1.2.840.113549.1.12.10.1.99'), derTlv(0xa0, derNull()));
+    const crlBag = der.sequence(der.oid('1.2.840.113549.1.12.10.1.4'), der.tlv(0xa0, der.sequence(der.oid('1.2.840.113549.1.9.23.1'), der.tlv(0xa0, der.octetString(Uint8Array.of(1))))));
+    const secret = der.sequence(der.oid(P12.secretBag), der.tlv(0xa0, der.sequence(der.oid('1.2.3'), der.tlv(0xa0, der.octetString(Uint8Array.of(2))))));
+    const unknown = der.sequence(der.oid('1.2.840.113549.1.12.10.1.99'), der.tlv(0xa0, der.nullValue()));
     const contents = await importPkcs12(plainPfx([crlBag, certBag(serverCert), secret, unknown, keyBag(serverKey)]), null);
     expect(contents.certificates.map((c) => hex(c.value))).toEqual([hex(serverCert)]);
     expect(contents.keys.map((k) => hex(k.value))).toEqual([hex(serverKey)]);

@@ -3,11 +3,12 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import type { CertdeskKey } from '../../../src/core/pki/keys';
 import { pkiServices } from '../../../src/store/pki';
+import { runPkiJob } from '../../../src/worker/pki-jobs';
 import type { PkiServices } from '../../../src/store/pki-services';
 import { Workspace } from '../../../src/store/workspace';
 import type { WorkspaceOptions } from '../../../src/store/workspace';
 
-export const pki: PkiServices<CertdeskKey> = pkiServices();
+export const pki: PkiServices<CertdeskKey> = pkiServices({ runJob: runPkiJob });
 
 let counter = 0;
 

@@ -254,6 +254,9 @@ function walkContents(bytes: Uint8Array, start: number, end: number, depth: numb
   let pos = start;
   while (pos < end) {
     const tag = bytes[pos]!;
+    // Tag 0 is the end-of-contents marker, never a DER element: opaque contents holding it are
+    // not ASN.1 (a zero-filled salt would otherwise count as millions of elements).
+    if (tag === 0 && !strict) return;
     const first = bytes[pos + 1];
     let contentStart = pos + 2;
     let length = first ?? 0;

@@ -261,3 +261,18 @@ export function checkAnyValue(tlv: Tlv | undefined, what: string): Tlv {
   }
   return tlv;
 }
+
+/** An AlgorithmIdentifier (RFC 5280 §4.1.1.2): its OID and its parameters element, if any. */
+export interface AlgorithmIdentifier {
+  oid: string;
+  params?: Tlv;
+}
+
+/** Reads an AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL }. */
+export function readAlgorithm(tlv: Tlv | undefined, what: string): AlgorithmIdentifier {
+  if (!tlv || tlv.tag !== TAG.SEQUENCE) throw new Asn1Error('invalid-encoding', `${what} is not an AlgorithmIdentifier`);
+  const parts = children(tlv);
+  if (parts.length < 1 || parts.length > 2) throw new Asn1Error('invalid-encoding', `${what} is not an AlgorithmIdentifier`);
+  const oid = readOid(parts[0], what);
+  return parts[1] ? { oid, params: parts[1] } : { oid };
+}

@@ -4,13 +4,7 @@
  * §5), ECDSA keys with SHA-256 on P-256 and SHA-384 on P-384 (no parameters, RFC 5758 §3.2).
  */
 import { der, OID, toArrayBuffer } from '../asn1';
-import type { CertdeskKey } from '../keys';
-
-/** Parameters for `crypto.subtle.sign` with a key of this kind. */
-function signatureParams(key: CertdeskKey): Algorithm | EcdsaParams {
-  if (key.algorithm.startsWith('RSA-')) return { name: 'RSASSA-PKCS1-v1_5' };
-  return { name: 'ECDSA', hash: key.algorithm === 'ECDSA-P384' ? 'SHA-384' : 'SHA-256' };
-}
+import { signatureParams, type CertdeskKey } from '../keys/generate';
 
 /** The DER AlgorithmIdentifier a CertdeskKey signs with. */
 export function signatureAlgorithmIdentifier(key: CertdeskKey): Uint8Array {

@@ -3,7 +3,7 @@
  * problems their encodings have, and the problem values validation collects.
  */
 import { OID } from '../asn1';
-import { nameConstraintsFrom, NameConstraintsError, type NameConstraints } from '../name-constraints';
+import { nameConstraintsFrom, NameConstraintsError, type NameConstraints } from '../names/constraints';
 import type { GeneralName } from '../names/general-name';
 import { nameToString, type Certificate, type DistinguishedName } from '../x509';
 

@@ -21,7 +21,8 @@
  * - A valid chain whose leaf does not cover `hostname` is `does-not-cover`.
  */
 import { equalBytes, OID } from '../asn1';
-import { sanCoversName } from '../hostname';
+import { coversName, presentedNames } from '../names/match';
+import { publicSuffixCheckFor } from '../names/public-suffix';
 import { isSelfSigned } from '../signatures';
 import { certificateExtension, isCaCertificate, MalformedCertificateError, parseCertificate, type Certificate } from '../x509';
 import { caIssuersUrls, shortName } from './certificate-view';
@@ -45,7 +46,7 @@ export interface ChainStatusOptions {
   /** Roots to offer when missing (e.g. `(await loadBuiltInRoots()).roots`); never trusted. */
   builtInRoots?: readonly Uint8Array[];
   purpose?: ValidationOptions['purpose'];
-  /** Public-suffix check for wildcard names (default: the Public Suffix List, see path-validation.ts). */
+  /** Public-suffix check for wildcard names (default: the Public Suffix List, names/public-suffix.ts). */
   isPublicSuffix?: ValidationOptions['isPublicSuffix'];
   signal?: AbortSignal;
 }
@@ -133,8 +134,8 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
   if (result.ok && result.path) {
     if (options.hostname !== undefined && role === 'leaf') {
       // A malformed SAN was already refused by validation.
-      const sans = certificateExtension(cert, 'subjectAltName')?.names ?? [];
-      if (!sanCoversName(sans, options.hostname)) return { kind: 'does-not-cover', name: options.hostname };
+      const names = presentedNames(certificateExtension(cert, 'subjectAltName')?.names ?? []);
+      if (!coversName(names, options.hostname, options.isPublicSuffix ?? (await publicSuffixCheckFor(names)))) return { kind: 'does-not-cover', name: options.hostname };
     }
     return { kind: 'complete', path: result.path.map((c) => c.der) };
   }

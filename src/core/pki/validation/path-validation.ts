@@ -6,10 +6,11 @@
  */
 import { CertdeskError, throwIfAborted } from '../../errors';
 import { equalBytes, OID, sha256Hex, toHex } from '../asn1';
-import { formatIpAddress, isValidPresentedDnsName, sanCoversName, type PublicSuffixCheck } from '../hostname';
-// Only the type: the module itself (with tldts and the whole list) is imported on first need.
-import type * as PublicSuffixModule from '../public-suffix';
-import { checkNameConstraints, constrainedNames } from '../name-constraints';
+import { isValidPresentedDnsName, type PublicSuffixCheck } from '../names/hostname';
+import { formatIpAddress } from '../names/ip';
+import { coversName, hasWildcard, presentedNames } from '../names/match';
+import { loadPublicSuffixCheck } from '../names/public-suffix';
+import { checkNameConstraints, constrainedNames } from '../names/constraints';
 import { limits } from '../limits';
 import { isUsableRsaExponent, keyUsageBits, MalformedCertificateError, nameToString, parseCertificate, type Certificate } from '../x509';
 import { WEBCRYPTO_CURVES } from '../signatures';
@@ -32,7 +33,7 @@ export interface ValidationOptions {
   /**
    * Tells public suffixes, so that a wildcard directly over one (`*.co.uk`) is rejected
    * (CABF BR §3.2.2.6). Default: the Public Suffix List with both sections, from tldts
-   * (public-suffix.ts), loaded only when a leaf has a wildcard name.
+   * (names/public-suffix-list.ts), loaded only when a leaf has a wildcard name.
    */
   isPublicSuffix?: PublicSuffixCheck;
   /**
@@ -147,7 +148,7 @@ export function certificateProblems(cert: Certificate, role: Role | 'ca-subject'
     for (const name of sans ?? []) {
       if (name.kind === 'dns' && !isValidPresentedDnsName(name.value))
         out.push(p('malformed-dns-name', cert, `${who(cert)} names “${name.value}”, which is not a valid host name or allowed wildcard (RFC 5280 §4.2.1.6, CABF BR §3.2.2.6).`));
-      else if (name.kind === 'dns' && name.value.startsWith('*.') && s.isPublicSuffix?.(name.value.slice(2).toLowerCase()))
+      else if (name.kind === 'dns' && !isValidPresentedDnsName(name.value, s.isPublicSuffix))
         out.push(p('wildcard-over-public-suffix', cert, `${who(cert)} names “${name.value}”, a wildcard directly over the public suffix “${name.value.slice(2)}”, which would cover every domain registered under it; CAs must not issue that (CABF BR §3.2.2.6) and strict clients refuse it. Request the wildcard for your own domain, e.g. “*.example.${name.value.slice(2)}”.`));
       if (name.kind === 'ip' && name.bytes.length !== 4 && name.bytes.length !== 16)
         out.push(p('malformed-ip-address', cert, `${who(cert)} has an IP address entry of ${name.bytes.length} bytes; it must be 4 (IPv4) or 16 (IPv6).`));
@@ -229,7 +230,7 @@ function pathProblems(path: Certificate[], s: Settings, role: Role | 'ca-subject
   if (s.hostname !== undefined && role === 'leaf') {
     const leaf = path[0]!;
     const sans = decodeExtensions(leaf).sans ?? [];
-    if (!sanCoversName(sans, s.hostname))
+    if (!coversName(presentedNames(sans), s.hostname, s.isPublicSuffix))
       out.push(p('hostname-mismatch', leaf, `${who(leaf)} does not cover “${s.hostname}”: no subjectAltName matches it (RFC 6125 §6.4). Add the name to the certificate request.`));
   }
   return out;
@@ -258,27 +259,9 @@ export async function vettedRootsFor(problems: readonly RawProblem[], given: rea
   return (await loadBuiltInRoots()).roots;
 }
 
-let publicSuffixModule: Promise<typeof PublicSuffixModule> | undefined;
-
-/**
- * The default public-suffix check (public-suffix.ts). tldts and its list are ~48 KB gzipped,
- * more than the rest of path validation, so the browser fetches that chunk only the first
- * time it is needed, and it is then kept. A chunk that fails to load (e.g. a tab left open
- * across an update) is retried next time.
- */
-export async function loadPublicSuffixCheck(): Promise<PublicSuffixCheck> {
-  publicSuffixModule ??= import('../public-suffix');
-  try {
-    return (await publicSuffixModule).isPublicSuffix;
-  } catch (error) {
-    publicSuffixModule = undefined;
-    throw new CertdeskError('public-suffix-list-unavailable', 'The Public Suffix List needed to check wildcard names could not be loaded. Reload Certdesk and try again.', { cause: error });
-  }
-}
-
 /** Whether the leaf names a wildcard, the only case that needs the public-suffix check. */
 function hasWildcardName(cert: Certificate): boolean {
-  return (decodeExtensions(cert).sans ?? []).some((n) => n.kind === 'dns' && n.value.startsWith('*.'));
+  return hasWildcard(presentedNames(decodeExtensions(cert).sans ?? []));
 }
 
 /** Builds and validates from already-parsed certificates (used by chain-status.ts too). */

@@ -1,0 +1,291 @@
+/**
+ * The certificate actions of Security > Certificates: the guide's two Create buttons (a new key
+ * with a self-signed certificate, or with a certificate request), Import, and delete.
+ */
+import { CertdeskError, isAbortError } from '../core/errors';
+import type { Appliance } from '../core/appliance/appliance';
+import type { CertificateEntry, RequestEntry, SubjectInput } from '../core/appliance/certificate-entry';
+import { certificateId } from '../core/appliance/certificate-entry';
+import { readCertificateFacts } from '../core/appliance/certificate-facts';
+import type { EventKind } from '../core/appliance/event-log';
+import type { ImportSummary, IncomingFile } from '../core/appliance/import-plan';
+import { planImport } from '../core/appliance/import-plan';
+import type { KeyEntry, KeyMaterial } from '../core/appliance/key-entry';
+import type { KeyAlgorithmName } from '../core/pki/keys';
+import type { WorkspaceContext } from './context';
+import { getAppliance, unknownCertificate } from './context';
+import type { WriteTx } from './database';
+import { read, tx, writeAll } from './database';
+import { STORE } from './schema';
+
+export interface CreateCertificateInput {
+  friendlyName: string;
+  algorithm: KeyAlgorithmName;
+  /** An exportable key can go into a .p12 (failover/Atlas); a non-exportable one never leaves. */
+  exportable: boolean;
+  subject: SubjectInput;
+  subjectAltNames: string[];
+  validityDays?: number;
+  signal?: AbortSignal;
+}
+
+export interface ImportFileInput {
+  name: string;
+  bytes: Uint8Array;
+  password?: string;
+}
+
+export interface ImportOptions {
+  signal?: AbortSignal;
+  /** Keys read from files (a .p12 from another server) stay exportable unless false. */
+  keysExportable?: boolean;
+  /** Called after each file is decoded: (files done, files in all). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+type CreateTx = WriteTx<('appliances' | 'keys' | 'certificates' | 'requests' | 'events')[]>;
+
+/** What one Create button makes with the new key, and how it is written and logged. */
+interface Made<T> {
+  record: T;
+  write(t: CreateTx): Promise<unknown>;
+  event: { kind: EventKind; message: string };
+}
+
+/**
+ * The part both Create buttons share: check the friendly name, generate the key, let `make` do
+ * its crypto with it, then write the key, what was made and its event in one transaction.
+ */
+async function createWithNewKey<K extends KeyMaterial, T>(
+  ctx: WorkspaceContext<K>,
+  applianceId: string,
+  input: Omit<CreateCertificateInput, 'validityDays'>,
+  make: (made: { key: K; appliance: Appliance; keyId: string; friendlyName: string; now: number }) => Promise<Made<T>>,
+): Promise<T> {
+  const friendlyName = checkedFriendlyName(input.friendlyName);
+  // Unknown appliance: refuse before spending a key generation.
+  const appliance = await read(ctx.db, [STORE.appliances], (t) => getAppliance(t, applianceId));
+  const key = await ctx.pki.generateKey(input.algorithm, { exportable: input.exportable, ...signalOf(input) });
+  const now = ctx.clock();
+  const keyId = ctx.newId();
+  const made = await make({ key, appliance, keyId, friendlyName, now });
+  await tx(
+    ctx.db,
+    [STORE.appliances, STORE.keys, STORE.certificates, STORE.requests, STORE.events],
+    async (t) => {
+      await getAppliance(t, applianceId);
+      await t.objectStore(STORE.keys).add({ id: keyId, applianceId, friendlyName: `${friendlyName} key`, createdAt: now, key });
+      await made.write(t);
+      await t.objectStore(STORE.events).add(ctx.event(made.event.kind, made.event.message, applianceId));
+    },
+    input.signal,
+  );
+  return made.record;
+}
+
+/** The guide's "Create Self-Signed Certificate": a new key and a self-signed certificate. */
+export function createSelfSigned<K extends KeyMaterial>(ctx: WorkspaceContext<K>, applianceId: string, input: CreateCertificateInput): Promise<CertificateEntry> {
+  return ctx.action('createSelfSigned', () => [applianceId], () =>
+    createWithNewKey(ctx, applianceId, input, async ({ key, keyId, friendlyName, now }) => {
+      const options: Parameters<typeof ctx.pki.createSelfSignedCertificate>[0] = { key, subject: input.subject, subjectAltNames: input.subjectAltNames };
+      if (input.validityDays !== undefined) options.validityDays = input.validityDays;
+      const der = await ctx.pki.createSelfSignedCertificate(options);
+      const facts = await readCertificateFacts(der);
+      const cert: CertificateEntry = {
+        id: certificateId(applianceId, facts.sha256),
+        applianceId,
+        sha256: facts.sha256,
+        friendlyName,
+        der,
+        facts,
+        keyId,
+        factoryDefault: false,
+        source: 'self-signed',
+        importedAt: now,
+      };
+      return {
+        record: cert,
+        write: (t) => t.objectStore(STORE.certificates).add(cert),
+        event: { kind: 'certificate-created', message: `Created self-signed certificate "${friendlyName}".` },
+      };
+    }),
+  );
+}
+
+/** The guide's "Create Certificate Request": a new key and a CSR signed with it. */
+export function createRequest<K extends KeyMaterial>(
+  ctx: WorkspaceContext<K>,
+  applianceId: string,
+  input: Omit<CreateCertificateInput, 'validityDays'>,
+): Promise<RequestEntry> {
+  return ctx.action('createRequest', () => [applianceId], () =>
+    createWithNewKey(ctx, applianceId, input, async ({ key, appliance, keyId, friendlyName, now }) => {
+      const csr = await ctx.pki.createCsr({ key, subject: input.subject, subjectAltNames: input.subjectAltNames, siteHostname: appliance.siteHostname });
+      const request: RequestEntry = {
+        id: ctx.newId(),
+        applianceId,
+        keyId,
+        friendlyName,
+        subject: input.subject,
+        subjectAltNames: input.subjectAltNames,
+        der: csr.der,
+        createdAt: now,
+      };
+      return {
+        record: request,
+        write: (t) => t.objectStore(STORE.requests).add(request),
+        event: { kind: 'request-created', message: `Created certificate request "${friendlyName}".` },
+      };
+    }),
+  );
+}
+
+/**
+ * Imports files (certificates, chains, .p7b, .p12 with keys). Every file is decoded first; a
+ * file that cannot be read is reported as rejected with the reason and the others still import.
+ * All accepted records are written in one transaction.
+ */
+export function importFiles<K extends KeyMaterial>(
+  ctx: WorkspaceContext<K>,
+  applianceId: string,
+  files: readonly ImportFileInput[],
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
+  return ctx.action('importFiles', () => [applianceId], async () => {
+    const incoming: IncomingFile<K>[] = [];
+    const work = { spent: 0 }; // the import's shared key-derivation budget (limits.maxWorkPerImport)
+    for (const file of files) {
+      incoming.push(await decodeFile(ctx, file, options, work));
+      options.onProgress?.(incoming.length, files.length);
+    }
+    return writeImport(ctx, applianceId, incoming, options.signal);
+  });
+}
+
+/**
+ * Plans an import of what was read or made (linking keys, certificates and requests, see
+ * core/appliance/import-plan.ts) and writes it in one transaction. Callers hold the action lock.
+ */
+export function writeImport<K extends KeyMaterial>(
+  ctx: WorkspaceContext<K>,
+  applianceId: string,
+  incoming: IncomingFile<K>[],
+  signal?: AbortSignal,
+): Promise<ImportSummary> {
+  return tx(
+    ctx.db,
+    [STORE.appliances, STORE.keys, STORE.certificates, STORE.requests, STORE.events],
+    async (t) => {
+      await getAppliance(t, applianceId);
+      const plan = planImport(
+        {
+          applianceId,
+          now: ctx.clock(),
+          certificates: await t.objectStore(STORE.certificates).index('byAppliance').getAll(applianceId),
+          keys: (await t.objectStore(STORE.keys).index('byAppliance').getAll(applianceId)) as KeyEntry<K>[],
+          requests: await t.objectStore(STORE.requests).index('byAppliance').getAll(applianceId),
+          newId: () => ctx.newId(),
+        },
+        incoming,
+      );
+      await writeAll([
+        ...plan.keys.map((k) => () => t.objectStore(STORE.keys).add(k)),
+        ...plan.certificates.map((c) => () => t.objectStore(STORE.certificates).put(c)),
+        ...plan.requests.map((r) => () => t.objectStore(STORE.requests).put(r)),
+        ...plan.events.map((e) => () => t.objectStore(STORE.events).add(e)),
+      ]);
+      return plan.summary;
+    },
+    signal,
+  );
+}
+
+async function decodeFile<K extends KeyMaterial>(
+  ctx: WorkspaceContext<K>,
+  file: ImportFileInput,
+  options: { signal?: AbortSignal; keysExportable?: boolean },
+  work: { spent: number },
+): Promise<IncomingFile<K>> {
+  const out: IncomingFile<K> = { file: file.name, certificates: [], keys: [] };
+  try {
+    const decodeOptions: { password?: string; signal?: AbortSignal; importWorkSpent?: number } = { importWorkSpent: work.spent };
+    if (file.password !== undefined) decodeOptions.password = file.password;
+    if (options.signal) decodeOptions.signal = options.signal;
+    const decoded = await ctx.pki.decodeInput(file.bytes, decodeOptions);
+    work.spent += decoded.workSpent ?? 0;
+    for (const c of decoded.certificates) {
+      const cert: IncomingFile<K>['certificates'][number] = { der: c.der, facts: await readCertificateFacts(c.der) };
+      if (c.friendlyName) cert.friendlyName = c.friendlyName;
+      out.certificates.push(cert);
+    }
+    for (const k of decoded.privateKeys) {
+      const key = await ctx.pki.importPrivateKey(k.pkcs8, { exportable: options.keysExportable ?? true });
+      out.keys.push(k.friendlyName ? { key, friendlyName: k.friendlyName } : { key });
+    }
+    if (out.certificates.length === 0 && out.keys.length === 0) {
+      out.rejected = {
+        code: 'nothing-to-import',
+        message: `${file.name} holds no certificate and no private key. Choose the certificate files your CA sent.`,
+      };
+    }
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    out.certificates = [];
+    out.keys = [];
+    out.rejected =
+      error instanceof CertdeskError
+        ? { code: error.code, message: error.message }
+        : { code: 'unreadable-file', message: `${file.name} could not be read as a certificate, chain or key file.` };
+  }
+  return out;
+}
+
+/**
+ * Deletes a certificate. Refused for the factory default and for a certificate still serving
+ * an IP ("the old certificate may be removed" once its IPs moved). Its key stays: a renewal
+ * may still arrive for it.
+ */
+export function deleteCertificate(ctx: WorkspaceContext, certId: string): Promise<void> {
+  let applianceId = '';
+  return ctx.action('deleteCertificate', () => [applianceId], () =>
+    tx(ctx.db, [STORE.certificates, STORE.ipAssignments, STORE.requests, STORE.events], async (t) => {
+      const cert = await t.objectStore(STORE.certificates).get(certId);
+      if (!cert) throw unknownCertificate();
+      applianceId = cert.applianceId;
+      if (cert.factoryDefault) {
+        throw new CertdeskError('factory-default', 'The factory default certificate ships with the appliance and cannot be deleted.');
+      }
+      const serving = await t.objectStore(STORE.ipAssignments).index('byCertificate').getAll(certId);
+      if (serving.length > 0) {
+        throw new CertdeskError(
+          'certificate-in-use',
+          `"${cert.friendlyName}" still serves ${serving.map((a) => a.ip).join(', ')}. Assign those addresses to another certificate first.`,
+        );
+      }
+      await t.objectStore(STORE.certificates).delete(certId);
+      // A request fulfilled by this certificate points to another one with the same key, if any.
+      const requests = await t.objectStore(STORE.requests).index('byAppliance').getAll(cert.applianceId);
+      const sameKey = cert.keyId ? await t.objectStore(STORE.certificates).index('byKey').getAll(cert.keyId) : [];
+      for (const req of requests.filter((r) => r.fulfilledBy === certId)) {
+        const next: RequestEntry = { ...req };
+        const other = sameKey.find((c) => c.id !== certId);
+        if (other) next.fulfilledBy = other.id;
+        else delete next.fulfilledBy;
+        await t.objectStore(STORE.requests).put(next);
+      }
+      await t.objectStore(STORE.events).add(ctx.event('certificate-deleted', `Deleted certificate "${cert.friendlyName}".`, cert.applianceId));
+    }),
+  );
+}
+
+function signalOf(input: { signal?: AbortSignal }): { signal?: AbortSignal } {
+  return input.signal ? { signal: input.signal } : {};
+}
+
+function checkedFriendlyName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed === '') {
+    throw new CertdeskError('invalid-friendly-name', 'Give the certificate a friendly name, e.g. your DNS name or the month and year.');
+  }
+  return trimmed;
+}

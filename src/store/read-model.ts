@@ -1,0 +1,214 @@
+/**
+ * The read model: the workspace as the UI shows it. It holds the stored facts plus what is
+ * derived from them at `now` — kind, validity, chain shape, private-key availability, assigned
+ * IPs, request fulfilment — and is never stored itself.
+ */
+import type { Appliance, IpAddress } from '../core/appliance/appliance';
+import type {
+  CertificateEntry,
+  CertificateKind,
+  ChainShape,
+  RequestEntry,
+  ValidityNow,
+} from '../core/appliance/certificate-entry';
+import { certificateKind, chainShape, groupBy, indexBySubject, validityAt } from '../core/appliance/certificate-entry';
+import type { CertificateFacts } from '../core/appliance/certificate-facts';
+import type { EventEntry } from '../core/appliance/event-log';
+import type { IpAssignment } from '../core/appliance/ip-assignment';
+import type { KeyEntry, KeyMaterial } from '../core/appliance/key-entry';
+import type { WorkspaceContext } from './context';
+import { chainOf, unknownCertificate } from './context';
+import { read } from './database';
+import { ALL_STORES, STORE } from './schema';
+
+export interface CertificateView {
+  id: string;
+  applianceId: string;
+  sha256: string;
+  friendlyName: string;
+  der: Uint8Array;
+  facts: CertificateFacts;
+  factoryDefault: boolean;
+  source: CertificateEntry['source'];
+  importedAt: number;
+  kind: CertificateKind;
+  validity: ValidityNow;
+  chain: ChainShape;
+  /** The guide's "Private Key: Available". */
+  privateKey: 'available' | 'missing';
+  keyId?: string;
+  /** Whether the linked key can be exported (to a .p12 for replication). */
+  keyExportable?: boolean;
+  /**
+   * The certificate this one renews: same key, the latest earlier expiry. The guide: a renewal
+   * takes over "the IP addresses which are currently assigned to the old certificate".
+   */
+  renews?: string;
+  assignedIps: string[];
+}
+
+export interface RequestView extends RequestEntry {
+  fulfilled: boolean;
+  /** The guide's "Request Data": the CSR as PEM, what the admin submits to the CA. */
+  pem: string;
+}
+
+export interface KeyView {
+  id: string;
+  friendlyName: string;
+  algorithm: string;
+  exportable: boolean;
+  publicKeySha256: string;
+  createdAt: number;
+  certificateIds: string[];
+}
+
+export interface IpView extends IpAddress {
+  certificateId: string | undefined;
+  certificateName: string | undefined;
+}
+
+export interface ApplianceView {
+  appliance: Appliance;
+  certificates: CertificateView[];
+  requests: RequestView[];
+  keys: KeyView[];
+  ips: IpView[];
+}
+
+export interface WorkspaceView {
+  appliances: ApplianceView[];
+  /** Newest first, at most EVENTS_IN_VIEW. */
+  events: EventEntry[];
+  now: number;
+}
+
+export const EVENTS_IN_VIEW = 200;
+
+/** A certificate with its key and the chain found on its appliance (for export and replication). */
+export interface CertificateMaterial<K extends KeyMaterial = KeyMaterial> {
+  certificate: CertificateEntry;
+  key: KeyEntry<K> | undefined;
+  /** Issuers up to the root, as far as the appliance holds them; the certificate itself is not in it. */
+  chain: CertificateEntry[];
+}
+
+/** The whole workspace as the UI shows it, derived at `now`. */
+export async function listWorkspace(ctx: WorkspaceContext, now: number): Promise<WorkspaceView> {
+  ctx.assertOpen();
+  const data = await read(ctx.db, ALL_STORES, async (t) => {
+    const events: EventEntry[] = [];
+    let cursor = await t.objectStore(STORE.events).index('byAt').openCursor(null, 'prev');
+    while (cursor && events.length < EVENTS_IN_VIEW) {
+      events.push(cursor.value);
+      cursor = await cursor.continue();
+    }
+    return {
+      appliances: await t.objectStore(STORE.appliances).getAll(),
+      certificates: await t.objectStore(STORE.certificates).getAll(),
+      keys: await t.objectStore(STORE.keys).getAll(),
+      requests: await t.objectStore(STORE.requests).getAll(),
+      ips: await t.objectStore(STORE.ipAssignments).getAll(),
+      events,
+    };
+  });
+  const group = <T extends { applianceId: string }>(list: T[]) => groupBy(list, (item) => item.applianceId);
+  const certsBy = group(data.certificates);
+  const keysBy = group(data.keys);
+  const requestsBy = group(data.requests);
+  const ipsBy = group(data.ips);
+  const requestPem = (der: Uint8Array) => ctx.pki.encodePem('CERTIFICATE REQUEST', der);
+  const appliances = data.appliances
+    .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+    .map((appliance) =>
+      applianceView(
+        { appliance, certificates: certsBy.get(appliance.id) ?? [], keys: keysBy.get(appliance.id) ?? [], requests: requestsBy.get(appliance.id) ?? [], ips: ipsBy.get(appliance.id) ?? [] },
+        now,
+        requestPem,
+      ),
+    );
+  return { appliances, events: data.events, now };
+}
+
+/** A certificate with its key and the chain found on its appliance. */
+export async function certificateMaterial<K extends KeyMaterial>(ctx: WorkspaceContext<K>, certId: string): Promise<CertificateMaterial<K>> {
+  ctx.assertOpen();
+  return read(ctx.db, [STORE.certificates, STORE.keys], async (t) => {
+    const certificate = await t.objectStore(STORE.certificates).get(certId);
+    if (!certificate) throw unknownCertificate();
+    const pool = await t.objectStore(STORE.certificates).index('byAppliance').getAll(certificate.applianceId);
+    const key = certificate.keyId ? ((await t.objectStore(STORE.keys).get(certificate.keyId)) as KeyEntry<K> | undefined) : undefined;
+    return { certificate, key, chain: chainOf(certificate, pool).slice(1) };
+  });
+}
+
+interface ApplianceRecords {
+  appliance: Appliance;
+  certificates: CertificateEntry[];
+  keys: KeyEntry[];
+  requests: RequestEntry[];
+  ips: IpAssignment[];
+}
+
+function applianceView(records: ApplianceRecords, now: number, requestPem: (der: Uint8Array) => string): ApplianceView {
+  const { appliance, certificates, keys, requests, ips } = records;
+  certificates.sort((a, b) => a.importedAt - b.importedAt || a.id.localeCompare(b.id));
+  const index = indexBySubject(certificates.map((c) => c.facts));
+  const keysById = new Map(keys.map((k) => [k.id, k] as const));
+  const certNames = new Map(certificates.map((c) => [c.id, c.friendlyName] as const));
+  const served = new Map<string, string[]>();
+  for (const a of ips) served.set(a.certificateId, [...(served.get(a.certificateId) ?? []), a.ip]);
+  const byKey = groupBy(
+    certificates.filter((c) => c.keyId !== undefined),
+    (c) => c.keyId!,
+  );
+  const certViews = certificates.map((c): CertificateView => {
+    const key = c.keyId ? keysById.get(c.keyId) : undefined;
+    const view: CertificateView = {
+      id: c.id,
+      applianceId: c.applianceId,
+      sha256: c.sha256,
+      friendlyName: c.friendlyName,
+      der: c.der,
+      facts: c.facts,
+      factoryDefault: c.factoryDefault,
+      source: c.source,
+      importedAt: c.importedAt,
+      kind: certificateKind(c.facts),
+      validity: validityAt(c.facts, now),
+      chain: chainShape(c.facts, index).shape,
+      privateKey: key ? 'available' : 'missing',
+      assignedIps: served.get(c.id) ?? [],
+    };
+    if (key) {
+      view.keyId = key.id;
+      view.keyExportable = key.key.exportable;
+      const previous = (byKey.get(key.id) ?? [])
+        .filter((o) => o.id !== c.id && o.facts.notAfter < c.facts.notAfter)
+        .sort((a, b) => b.facts.notAfter - a.facts.notAfter)[0];
+      if (previous) view.renews = previous.id;
+    }
+    return view;
+  });
+  const assignment = new Map(ips.map((a) => [a.ip, a.certificateId] as const));
+  return {
+    appliance,
+    certificates: certViews,
+    requests: requests
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((r) => ({ ...r, fulfilled: r.fulfilledBy !== undefined, pem: requestPem(r.der) })),
+    keys: keys.map((k) => ({
+      id: k.id,
+      friendlyName: k.friendlyName,
+      algorithm: k.key.algorithm,
+      exportable: k.key.exportable,
+      publicKeySha256: k.key.publicKeySha256,
+      createdAt: k.createdAt,
+      certificateIds: (byKey.get(k.id) ?? []).map((c) => c.id),
+    })),
+    ips: appliance.ipAddresses.map((e) => {
+      const id = assignment.get(e.ip);
+      return { ...e, certificateId: id, certificateName: id ? certNames.get(id) : undefined };
+    }),
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * The support package: the .zip the guide has the admin send to the vendor's technical support
+ * with every certificate of the chain and a picture of Status > Basics ("Update the Bomgar
+ * Appliance", steps 1–2), and NEVER a private key: "Do NOT include any private key files (e.g.,
+ * .p12, .pfx, or .key files)".
+ *
+ * The rule is enforced on content, not trust: before anything is zipped, every file's bytes go
+ * through the PKI decoder (`decodeInput`, no password; the PKI worker in the app). A PKCS#12, any
+ * private key (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, or one the decoder cannot open without a
+ * password), or any certificate-like file that cannot be read is refused, and so are the file
+ * names the guide names.
+ */
+import { CertdeskError, throwIfAborted } from '../core/errors';
+import type { CertificateEntry } from '../core/appliance/certificate-entry';
+import type { WorkspaceContext } from './context';
+import { getAppliance } from './context';
+import { read } from './database';
+import { fileNameBase } from './file-names';
+import type { PkiServices } from './pki-services';
+import { certificateMaterial } from './read-model';
+import { STORE } from './schema';
+
+/** One file for the package. */
+export interface SupportFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** The package, ready to download, and what is in it. */
+export interface SupportPackage {
+  name: string;
+  bytes: Uint8Array;
+  files: string[];
+}
+
+type Decoder = Pick<PkiServices, 'decodeInput'>;
+
+/** The guide's private-key file endings, refused by name whatever they hold. */
+const KEY_FILE_ENDINGS = ['.p12', '.pfx', '.key'];
+
+/**
+ * Decoder answers that mean "this is not certificate or key material at all" (a picture, plain
+ * text): such a file can go in, after the PEM-label check below.
+ */
+const NOT_PKI_CONTENT = new Set(['unrecognised-content', 'html-not-certificate', 'json-not-certificate']);
+
+/** Decoder answers that mean "an encrypted or unusable private key is in here". */
+const KEY_CONTENT = new Set(['password-required', 'wrong-password', 'unsupported-key-type']);
+
+const PRIVATE_KEY_LABEL = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
+function refuseKey(name: string, what: string): CertdeskError {
+  return new CertdeskError(
+    'private-key-in-support-package',
+    `"${name}" ${what}. A private key must never be sent to technical support (the guide: "Do NOT send your private key file"); the support package was not created.`,
+  );
+}
+
+/**
+ * Throws CertdeskError 'private-key-in-support-package' when the file holds (or may hold) a
+ * private key or is a PKCS#12; 'support-file-unreadable' when it looks like certificate data
+ * that cannot be read, so what it holds cannot be checked. Resolves when the file is safe.
+ */
+export async function inspectSupportFile(pki: Decoder, file: SupportFile, options: { signal?: AbortSignal } = {}): Promise<void> {
+  const lower = file.name.toLowerCase();
+  const ending = KEY_FILE_ENDINGS.find((end) => lower.endsWith(end));
+  if (ending) throw refuseKey(file.name, `is named like a private key file (${ending})`);
+  let decoded;
+  try {
+    // null: never try a password. An encrypted key then fails with 'wrong-password', which
+    // is itself the proof that a key is in the file.
+    decoded = await pki.decodeInput(file.bytes, { password: null, ...(options.signal ? { signal: options.signal } : {}) });
+  } catch (error) {
+    if (!(error instanceof CertdeskError)) throw error;
+    if (KEY_CONTENT.has(error.code)) throw refuseKey(file.name, 'holds a private key or a password-protected key archive');
+    if (!NOT_PKI_CONTENT.has(error.code)) {
+      throw new CertdeskError(
+        'support-file-unreadable',
+        `"${file.name}" looks like certificate data but cannot be read (${error.message}), so Certdesk cannot check that it holds no private key. Leave it out of the support package.`,
+      );
+    }
+    // Not certificate data; still refuse a PEM private-key block the decoder did not reach.
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(file.bytes);
+    if (PRIVATE_KEY_LABEL.test(text)) throw refuseKey(file.name, 'contains a PEM private key block');
+    return;
+  }
+  if (decoded.container === 'pkcs12') throw refuseKey(file.name, 'is a PKCS#12 archive (.p12/.pfx), the private key file format');
+  if (decoded.privateKeys.length > 0) throw refuseKey(file.name, 'holds a private key');
+}
+
+/**
+ * Zips the files after inspecting every one of them (see inspectSupportFile); nothing is zipped
+ * unless all pass. File names must be unique and plain (no folders).
+ */
+export async function buildSupportPackage(
+  pki: Decoder,
+  files: readonly SupportFile[],
+  options: { signal?: AbortSignal; date?: Date } = {},
+): Promise<Uint8Array> {
+  if (files.length === 0) {
+    throw new CertdeskError('empty-support-package', 'There is nothing to put in the support package. Choose a certificate first.');
+  }
+  const names = new Set<string>();
+  for (const file of files) {
+    if (!/^[\w][\w .()-]*$/.test(file.name) || file.name.length > 120) {
+      throw new CertdeskError('invalid-support-file-name', `"${file.name}" is not a plain file name for the support package.`);
+    }
+    if (names.has(file.name.toLowerCase())) {
+      throw new CertdeskError('duplicate-support-file', `Two files in the support package would both be named "${file.name}".`);
+    }
+    names.add(file.name.toLowerCase());
+  }
+  for (const file of files) {
+    throwIfAborted(options.signal);
+    await inspectSupportFile(pki, file, options.signal ? { signal: options.signal } : {});
+  }
+  throwIfAborted(options.signal);
+  // jszip is 28 KB gzipped and only needed here: loaded on first use.
+  const { default: JSZip } = await import('jszip');
+  const zip = new JSZip();
+  const date = options.date ?? new Date();
+  for (const file of files) zip.file(file.name, file.bytes, { binary: true, date });
+  const bytes = await zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', compressionOptions: { level: 6 } });
+  throwIfAborted(options.signal);
+  return bytes;
+}
+
+/**
+ * The chain as PEM files, leaf first: "01-<name>.crt", "02-<name>.crt"… (.crt is what the
+ * vendor's guide calls certificate files; the content is PEM so any tool reads it).
+ */
+export function chainFiles(pki: Pick<PkiServices, 'encodePem'>, chain: readonly Pick<CertificateEntry, 'friendlyName' | 'der'>[]): SupportFile[] {
+  const encoder = new TextEncoder();
+  return chain.map((certificate, index) => ({
+    name: `${String(index + 1).padStart(2, '0')}-${fileNameBase(certificate.friendlyName, 60)}.crt`,
+    bytes: encoder.encode(pki.encodePem('CERTIFICATE', certificate.der)),
+  }));
+}
+
+/** "certdesk-support-<appliance>-<yyyy-mm-dd>.zip". */
+export function supportPackageName(applianceName: string, now: Date): string {
+  return `certdesk-support-${fileNameBase(applianceName, 60)}-${now.toISOString().slice(0, 10)}.zip`;
+}
+
+/**
+ * The support package for a certificate: its chain as found on its appliance, and `picture` (the
+ * Status > Basics PNG the page drew at `now`), every file inspected before it is zipped.
+ */
+export async function supportPackage(
+  ctx: WorkspaceContext,
+  certId: string,
+  input: { picture: Uint8Array; now?: number; signal?: AbortSignal },
+): Promise<SupportPackage> {
+  const material = await certificateMaterial(ctx, certId);
+  const appliance = await read(ctx.db, [STORE.appliances], (t) => getAppliance(t, material.certificate.applianceId));
+  const now = new Date(input.now ?? ctx.clock());
+  const files = [...chainFiles(ctx.pki, [material.certificate, ...material.chain]), { name: 'status-basics.png', bytes: input.picture }];
+  const bytes = await buildSupportPackage(ctx.pki, files, { date: now, ...(input.signal ? { signal: input.signal } : {}) });
+  return { name: supportPackageName(appliance.name, now), bytes, files: files.map((file) => file.name) };
+}

@@ -1,0 +1,109 @@
+/**
+ * Files that reach Certdesk from outside its Import form: opened from the operating system
+ * (launch queue), shared to it (share target), pasted or dropped anywhere on the Certificates
+ * page. Each arrival is queued here; the Certificates page imports the queue through the same
+ * import action as the Import form (same worker decode, same summary, same errors).
+ */
+import { isBase64, looksLikePem } from '../../core/pki/pem';
+import type { ChosenFile } from './files';
+import { alerts } from './alerts.svelte';
+
+/** How files reached Certdesk; the import summary says it in words. */
+export type IncomingSource = 'opened' | 'shared' | 'pasted' | 'dropped';
+
+/** Files that arrived together (one launch, one share, one paste or drop), imported as one. */
+export interface IncomingBatch {
+  source: IncomingSource;
+  files: ChosenFile[];
+}
+
+/** One line above the import summary: where these files came from. */
+export const sourceWords: Record<IncomingSource, string> = {
+  opened: 'Opened with Certdesk from your files.',
+  shared: 'Shared to Certdesk from another app.',
+  pasted: 'Pasted onto the Certificates page.',
+  dropped: 'Dropped onto the Certificates page.',
+};
+
+class IncomingFiles {
+  /** Batches waiting for the Certificates page, oldest first. */
+  pending = $state.raw<IncomingBatch[]>([]);
+
+  deliver(batch: IncomingBatch): void {
+    if (batch.files.length > 0) this.pending = [...this.pending, batch];
+  }
+
+  /** The oldest waiting batch, removed from the queue. */
+  take(): IncomingBatch | undefined {
+    const [first, ...rest] = this.pending;
+    this.pending = rest;
+    return first;
+  }
+}
+
+export const incoming = new IncomingFiles();
+
+/**
+ * Reads browser File objects (dropped, pasted or launched) into memory. A file that cannot be
+ * read (a dropped folder, a file deleted meanwhile) is left out and explained.
+ */
+export async function readFiles(files: Iterable<File>): Promise<ChosenFile[]> {
+  const out: ChosenFile[] = [];
+  for (const file of files) {
+    try {
+      out.push({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+    } catch {
+      alerts.show(`Certdesk could not read ${file.name}. If it is a folder, choose the files in it; otherwise use Import.`);
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether pasted text is worth importing: PEM armour (RFC 7468), or bare base64 of a DER
+ * SEQUENCE (0x30, which base64 writes as a leading "M"). Decoding decides the rest.
+ */
+export function looksLikeCertificateText(text: string): boolean {
+  if (looksLikePem(text)) return true;
+  const bare = text.replace(/\s+/g, '');
+  return bare.length >= 64 && bare.startsWith('M') && isBase64(bare);
+}
+
+/**
+ * What a paste or a drop carries, read while the event runs (a DataTransfer is emptied as soon
+ * as its event is over): the files, or else the text.
+ */
+export function transferContent(data: DataTransfer | null): { files: File[] } | { text: string } | undefined {
+  if (!data) return undefined;
+  if (data.files.length > 0) return { files: Array.from(data.files) };
+  const text = data.getData('text/plain');
+  return text.trim() === '' ? undefined : { text };
+}
+
+/** True when the event's target is where typed or pasted text belongs. */
+export function isTextEntry(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
+  return target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit', 'reset', 'file', 'range', 'color'].includes(target.type);
+}
+
+/** True when a drag carries files (not text or a link dragged within the page). */
+export function carriesFiles(event: DragEvent): boolean {
+  return event.dataTransfer?.types.includes('Files') ?? false;
+}
+
+/**
+ * Queues what was pasted or dropped onto the page. Text is imported only when it looks like a
+ * certificate; other text is explained rather than silently ignored.
+ */
+export async function receiveTransfer(source: 'pasted' | 'dropped', content: { files: File[] } | { text: string }): Promise<void> {
+  if ('files' in content) {
+    incoming.deliver({ source, files: await readFiles(content.files) });
+  } else if (looksLikeCertificateText(content.text)) {
+    incoming.deliver({ source, files: [{ name: 'Pasted text', bytes: new TextEncoder().encode(content.text) }] });
+  } else {
+    alerts.show(
+      'The pasted text is not a certificate: paste PEM text (from -----BEGIN to -----END) or base64, or paste the files themselves.',
+    );
+  }
+}
