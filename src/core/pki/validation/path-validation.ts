@@ -1,7 +1,7 @@
 /**
  * Certification path validation as the strictest TLS clients do it: RFC 5280 §6.1 plus the
  * Web PKI profile (CA/Browser Forum Baseline Requirements) that browsers and rustls-webpki
- * enforce. `buildAndValidate` builds candidate paths (chain.ts) and returns the first one that
+ * enforce. `buildAndValidate` builds candidate paths (path-builder.ts) and returns the first one that
  * passes every rule, or every problem found, each naming its certificate and rule.
  */
 import { CertdeskError, throwIfAborted } from '../../errors';
