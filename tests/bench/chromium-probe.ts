@@ -1,0 +1,162 @@
+/**
+ * What the Chromium benchmark measures inside the page, installed before any of the app's
+ * scripts (an init script runs outside the page's Content-Security-Policy):
+ *   - every main-thread long task (PerformanceObserver 'longtask': tasks over 50 ms);
+ *   - every click as the page handled it: when the input event was created (`timeStamp`) and
+ *     when the first capturing listener ran;
+ *   - `waitForPaint(selector)`: the time of the first animation frame after `selector` is in
+ *     the document, plus one more frame, i.e. when it was painted.
+ * Times are `performance.now()`: milliseconds since the navigation started.
+ */
+import type { CDPSession, Page } from 'playwright-core';
+
+export interface LongTask {
+  start: number;
+  duration: number;
+}
+
+export interface ClickSeen {
+  /** When the browser created the input event. */
+  sent: number;
+  /** When the page's first capturing listener ran. */
+  handled: number;
+}
+
+interface BenchGlobals {
+  __bench: {
+    longTasks: LongTask[];
+    clicks: ClickSeen[];
+    waitForPaint(selector: string, text?: string, absent?: string): Promise<number>;
+    pending?: Promise<number>;
+    /** When `firstPaintOf` was first painted. */
+    firstPaint?: number;
+  };
+}
+
+/** The init script (a function run in the page before its own scripts). */
+export function installProbe({ firstPaintOf }: { firstPaintOf: string }): void {
+  const bench: BenchGlobals['__bench'] = {
+    longTasks: [],
+    clicks: [],
+    waitForPaint(selector, text, absent) {
+      const present = () => {
+        if (absent && document.querySelector(absent)) return false;
+        const found = document.querySelectorAll(selector);
+        if (text === undefined) return found.length > 0;
+        return [...found].some((element) => element.textContent?.includes(text));
+      };
+      return new Promise((resolve) => {
+        const frame = () => {
+          if (present()) requestAnimationFrame(() => resolve(performance.now()));
+          else requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      });
+    },
+  };
+  (globalThis as unknown as BenchGlobals).__bench = bench;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) bench.longTasks.push({ start: entry.startTime, duration: entry.duration });
+  }).observe({ type: 'longtask', buffered: true });
+  document.addEventListener('click', (event) => bench.clicks.push({ sent: event.timeStamp, handled: performance.now() }), true);
+  void bench.waitForPaint(firstPaintOf).then((at) => (bench.firstPaint = at));
+}
+
+/** When the init script's `firstPaintOf` was first painted (waits for it). */
+export function firstPaint(page: Page, timeoutMs: number): Promise<number> {
+  return withDeadline(
+    page.waitForFunction(() => (globalThis as unknown as BenchGlobals).__bench.firstPaint, undefined, { timeout: 0, polling: 20 }).then((handle) => handle.jsonValue() as Promise<number>),
+    timeoutMs,
+  );
+}
+
+/** The page's clock now (ms since its navigation started). */
+export function pageNow(page: Page): Promise<number> {
+  return page.evaluate(() => performance.now());
+}
+
+export function longTasks(page: Page): Promise<LongTask[]> {
+  return page.evaluate(() => (globalThis as unknown as BenchGlobals).__bench.longTasks);
+}
+
+/** The longest main-thread task that started in [from, to] (0 when none passed 50 ms). */
+export async function longestTask(page: Page, from: number, to = Infinity): Promise<number> {
+  const tasks = await longTasks(page);
+  return Math.max(0, ...tasks.filter((t) => t.start + t.duration >= from && t.start <= to).map((t) => t.duration));
+}
+
+export function clicks(page: Page): Promise<ClickSeen[]> {
+  return page.evaluate(() => (globalThis as unknown as BenchGlobals).__bench.clicks);
+}
+
+/** What to wait for: `selector` present (holding `text`, when given) while `absent` is not. */
+export interface PaintCondition {
+  selector: string;
+  text?: string;
+  absent?: string;
+}
+
+/**
+ * Starts watching, in the page, for the condition to be painted; the returned function resolves
+ * with the page time of that paint. Watching starts before the caller's next input is sent.
+ */
+export async function watchPaint(page: Page, condition: PaintCondition): Promise<(timeoutMs: number) => Promise<number>> {
+  await page.evaluate(({ selector, text, absent }) => {
+    const bench = (globalThis as unknown as BenchGlobals).__bench;
+    bench.pending = bench.waitForPaint(selector, text, absent);
+  }, condition);
+  return (timeoutMs) => withDeadline(page.evaluate(() => (globalThis as unknown as BenchGlobals).__bench.pending!), timeoutMs);
+}
+
+/** Thrown when a step did not finish within the benchmark's deadline. */
+export class DeadlineExceeded extends Error {
+  constructor(readonly ms: number) {
+    super(`not done within ${ms} ms`);
+  }
+}
+
+/** `work`, or DeadlineExceeded after `ms` (measured in Node: a blocked page cannot delay it). */
+export function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceeded(ms)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * A real mouse click at the centre of the first element matching `selector`, sent through the
+ * DevTools protocol as input (it queues behind whatever the main thread is doing, as a person's
+ * click would). Returns once the browser accepted it, not once the page handled it.
+ */
+export async function clickAt(page: Page, cdp: CDPSession, selector: string): Promise<void> {
+  const target = page.locator(selector).first();
+  await target.scrollIntoViewIfNeeded();
+  const box = await target.boundingBox();
+  if (!box) throw new Error(`Nothing to click at ${selector}`);
+  const x = box.x + box.width / 2;
+  const y = box.y + box.height / 2;
+  await cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x, y });
+  await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', x, y, button: 'left', clickCount: 1 });
+  await cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', x, y, button: 'left', clickCount: 1 });
+}
+
+/** Waits until the page has handled `count` clicks; returns the last. */
+export async function clickHandled(page: Page, count: number, timeoutMs: number): Promise<ClickSeen> {
+  await withDeadline(page.waitForFunction((n) => (globalThis as unknown as BenchGlobals).__bench.clicks.length >= n, count, { timeout: 0, polling: 20 }), timeoutMs);
+  const seen = await clicks(page);
+  return seen[count - 1]!;
+}
+
+/** Elements in the document. */
+export function domElements(page: Page): Promise<number> {
+  return page.evaluate(() => document.getElementsByTagName('*').length);
+}
+
+/** The page's JS heap after a full garbage collection, in MB. */
+export async function heapAfterGc(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  return usedSize / 1024 / 1024;
+}
