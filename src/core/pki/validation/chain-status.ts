@@ -86,6 +86,35 @@ function entryFor(der: Uint8Array): PoolEntry {
 export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8Array[], options: ChainStatusOptions = {}): Promise<ChainStatus> {
   const cert = entryFor(certificate);
   if (cert instanceof MalformedCertificateError) return { kind: 'untrusted', problems: [malformedCertificateProblem(cert)] };
+  const issuers = async (): Promise<ChainIssuers> => {
+    const anchors = new CertificatePool();
+    const intermediates = new CertificatePool();
+    for (const der of pool) {
+      const c = entryFor(der);
+      if (c instanceof MalformedCertificateError || equalBytes(c.der, cert.der)) continue;
+      if (await isSelfSigned(c)) anchors.add(c);
+      else intermediates.add(c);
+    }
+    return { anchors, intermediates };
+  };
+  return chainStatusOf(cert, issuers, options);
+}
+
+/**
+ * The candidate issuers of one certificate: the self-signed certificates the appliance holds
+ * (trust anchors) and the others, neither holding the certificate itself.
+ */
+export interface ChainIssuers {
+  anchors: CertificatePool;
+  intermediates: CertificatePool;
+}
+
+/**
+ * `chainStatus` for a certificate already parsed, with its candidate issuers given (or made
+ * on demand: a self-signed certificate needs none): what chain-pool.ts calls with the pools it
+ * keeps up to date, so judging every certificate of an appliance builds no pool per certificate.
+ */
+export async function chainStatusOf(cert: Certificate, issuers: ChainIssuers | (() => Promise<ChainIssuers>), options: ChainStatusOptions = {}): Promise<ChainStatus> {
   const time = options.time ?? new Date();
   const now = Math.floor(time.getTime() / 1000);
   if (now > cert.notAfter.seconds) return { kind: 'expired', notBefore: iso(cert.notBefore.seconds), notAfter: iso(cert.notAfter.seconds) };
@@ -121,14 +150,7 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
     };
   }
 
-  const anchors = new CertificatePool();
-  const intermediates = new CertificatePool();
-  for (const der of pool) {
-    const c = entryFor(der);
-    if (c instanceof MalformedCertificateError || equalBytes(c.der, cert.der)) continue;
-    if (await isSelfSigned(c)) anchors.add(c);
-    else intermediates.add(c);
-  }
+  const { anchors, intermediates } = typeof issuers === 'function' ? await issuers() : issuers;
   const role = isCaCertificate(cert) ? 'ca-subject' : 'leaf';
   const result = await evaluate(cert, anchors, intermediates, validation, role);
   if (result.ok && result.path) {

@@ -1,9 +1,17 @@
 /**
  * A pool of candidate issuers, indexed by subject name (RFC 5280 §7.1 comparison), holding each
- * certificate once whatever the number of times it was offered.
+ * certificate once whatever the number of times it was offered. Pools can change (chain-pool.ts
+ * keeps an appliance's pools up to date as certificates arrive and leave) and can be seen
+ * without one certificate, so a certificate is never offered as its own issuer.
  */
 import { equalBytes } from '../asn1';
 import type { Certificate } from '../x509';
+
+/** The bucket a certificate's bytes fall in: length and the signature's first octets. */
+function bucketId(cert: Certificate): number {
+  const sig = cert.signature;
+  return cert.der.length * 0x1000000 + (((sig[0] ?? 0) << 16) | ((sig[1] ?? 0) << 8) | (sig[2] ?? 0));
+}
 
 export class CertificatePool {
   private readonly bySubject = new Map<string, Certificate[]>();
@@ -16,8 +24,7 @@ export class CertificatePool {
 
   /** Adds a certificate unless the same DER is already present. Returns whether it was added. */
   add(cert: Certificate): boolean {
-    const sig = cert.signature;
-    const id = cert.der.length * 0x1000000 + (((sig[0] ?? 0) << 16) | ((sig[1] ?? 0) << 8) | (sig[2] ?? 0));
+    const id = bucketId(cert);
     const bucket = this.seen.get(id);
     if (bucket?.some((c) => equalBytes(c.der, cert.der))) return false;
     if (bucket) bucket.push(cert);
@@ -25,6 +32,20 @@ export class CertificatePool {
     const list = this.bySubject.get(cert.subjectKey);
     if (list) list.push(cert);
     else this.bySubject.set(cert.subjectKey, [cert]);
+    return true;
+  }
+
+  /** Removes the certificate with the same DER, if present. Returns whether one was removed. */
+  remove(cert: Certificate): boolean {
+    const id = bucketId(cert);
+    const bucket = this.seen.get(id);
+    const held = bucket?.find((c) => equalBytes(c.der, cert.der));
+    if (!bucket || !held) return false;
+    if (bucket.length === 1) this.seen.delete(id);
+    else bucket.splice(bucket.indexOf(held), 1);
+    const list = this.bySubject.get(held.subjectKey)!;
+    if (list.length === 1) this.bySubject.delete(held.subjectKey);
+    else list.splice(list.indexOf(held), 1);
     return true;
   }
 
@@ -36,7 +57,56 @@ export class CertificatePool {
     return this.bySubject.get(cert.issuerKey) ?? [];
   }
 
+  /** The certificates whose subject name compares equal to `subjectKey`. */
+  withSubject(subjectKey: string): readonly Certificate[] {
+    return this.bySubject.get(subjectKey) ?? [];
+  }
+
   all(): Certificate[] {
     return [...this.bySubject.values()].flat();
+  }
+
+  /** This pool as seen without `excluded` (same DER), sharing its indexes: nothing is copied. */
+  without(excluded: Certificate): CertificatePool {
+    return new PoolWithout(this, excluded);
+  }
+}
+
+/** A pool minus one certificate; reads go to the underlying pool, which may go on changing. */
+class PoolWithout extends CertificatePool {
+  constructor(
+    private readonly base: CertificatePool,
+    private readonly excluded: Certificate,
+  ) {
+    super();
+  }
+
+  private isExcluded(cert: Certificate): boolean {
+    return cert === this.excluded || equalBytes(cert.der, this.excluded.der);
+  }
+
+  override add(): boolean {
+    throw new TypeError('A pool seen without a certificate cannot be added to.');
+  }
+
+  override remove(): boolean {
+    throw new TypeError('A pool seen without a certificate cannot be removed from.');
+  }
+
+  override has(cert: Certificate): boolean {
+    return !this.isExcluded(cert) && this.base.has(cert);
+  }
+
+  override issuersOf(cert: Certificate): Certificate[] {
+    const list = this.base.issuersOf(cert);
+    return list.some((c) => this.isExcluded(c)) ? list.filter((c) => !this.isExcluded(c)) : list;
+  }
+
+  override withSubject(subjectKey: string): readonly Certificate[] {
+    return this.base.withSubject(subjectKey).filter((c) => !this.isExcluded(c));
+  }
+
+  override all(): Certificate[] {
+    return this.base.all().filter((c) => !this.isExcluded(c));
   }
 }
