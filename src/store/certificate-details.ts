@@ -1,30 +1,16 @@
 /**
- * What the certificate list and viewer show beyond the read model, derived on request and never
- * stored: the full chain status of each certificate (as a strict client judges it, offering a
- * built-in root when the appliance lacks it) and everything a certificate says.
+ * What the certificate viewer shows beyond the read model, derived on request and never stored:
+ * everything a certificate says; and the built-in root a chain status offers. (Chain statuses
+ * themselves are kept with the data: chain-statuses.ts.)
  */
+import { sha256Hex } from '../core/pki/asn1';
 import type { WorkspaceContext } from './context';
-import type { CertificateDescription, ChainStatus } from './pki-services';
+import type { CertificateDescription } from './pki-services';
 
-/**
- * The chain status of each certificate against all of them (an appliance's certificates), by id.
- * A certificate the validator cannot read is left out: the list keeps its quick status.
- */
-export async function chainStatuses(
-  ctx: WorkspaceContext,
-  certificates: readonly { id: string; der: Uint8Array }[],
-): Promise<Record<string, ChainStatus>> {
-  const builtInRoots = await ctx.pki.builtInRoots();
-  const pool = certificates.map((certificate) => certificate.der);
-  const out: Record<string, ChainStatus> = {};
-  for (const certificate of certificates) {
-    try {
-      out[certificate.id] = await ctx.pki.chainStatus(certificate.der, pool, { builtInRoots });
-    } catch {
-      // Unreadable here: no full status for it.
-    }
-  }
-  return out;
+/** The built-in root with this SHA-256 (loading the root store, on the admin's request). */
+export async function builtInRoot(ctx: WorkspaceContext, sha256: string): Promise<Uint8Array | undefined> {
+  for (const root of await ctx.pki.builtInRoots()) if ((await sha256Hex(root)) === sha256) return root;
+  return undefined;
 }
 
 /** Everything the certificate says, for the certificate details. */

@@ -7,6 +7,9 @@
  *   1 — first release: appliances, keys, requests, certificates, IP assignments, events.
  *   2 — index certificates by key id (`byKey`), so linking, deleting and replicating find a
  *       key's certificates without reading every certificate of the appliance.
+ *   3 — `chainStatuses`: each certificate's chain status as last computed, with what it depends
+ *       on (chain-statuses.ts), so a start reads them instead of recomputing. Derived state: a
+ *       record that is missing, stale or from other rules is only recomputed, never trusted.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Appliance } from '../core/appliance/appliance';
@@ -14,12 +17,13 @@ import type { CertificateEntry, RequestEntry } from '../core/appliance/certifica
 import type { EventEntry } from '../core/appliance/event-log';
 import type { IpAssignment } from '../core/appliance/ip-assignment';
 import type { KeyEntry } from '../core/appliance/key-entry';
+import type { KeptChainStatus } from './chain-statuses';
 
 /** The database's name in the origin. Changing this loses data: old databases are not found. */
 export const DATABASE_NAME = 'certdesk';
 
 /** The current schema version. Raise it only together with a new step in `upgrade`. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * Object store names. Changing any of these loses data: existing records stay under the old name
@@ -32,6 +36,7 @@ export const STORE = {
   certificates: 'certificates',
   ipAssignments: 'ipAssignments',
   events: 'events',
+  chainStatuses: 'chainStatuses',
 } as const;
 
 export interface CertdeskSchema extends DBSchema {
@@ -46,11 +51,14 @@ export interface CertdeskSchema extends DBSchema {
   /** Keyed by [applianceId, ip]: one certificate per IP holds by construction. */
   ipAssignments: { key: [string, string]; value: IpAssignment; indexes: { byAppliance: string; byCertificate: string } };
   events: { key: string; value: EventEntry; indexes: { byAt: number } };
+  /** Keyed by certificate id; derived from `certificates`, kept up to date by chain-statuses.ts. */
+  chainStatuses: { key: string; value: KeptChainStatus; indexes: { byAppliance: string } };
 }
 
 export type CertdeskDatabase = IDBPDatabase<CertdeskSchema>;
 export type StoreName = StoreNames<CertdeskSchema>;
-export const ALL_STORES: StoreName[] = Object.values(STORE);
+/** The stores that hold the admin's records (everything but derived state). */
+export const ALL_STORES: StoreName[] = [STORE.appliances, STORE.keys, STORE.requests, STORE.certificates, STORE.ipAssignments, STORE.events];
 
 /**
  * Brings a database from `oldVersion` (0 when new) to SCHEMA_VERSION. Each step only adds; none
@@ -80,5 +88,10 @@ export function upgrade(
   if (oldVersion < 2) {
     // Indexing an existing store indexes its existing records too (IndexedDB 3.0 §4.7 createIndex).
     tx.objectStore(STORE.certificates).createIndex('byKey', 'keyId');
+  }
+  if (oldVersion < 3) {
+    // Starts empty: the first start computes every status once (off the page's thread) and keeps it.
+    const statuses = db.createObjectStore(STORE.chainStatuses, { keyPath: 'id' });
+    statuses.createIndex('byAppliance', 'applianceId');
   }
 }

@@ -5,6 +5,7 @@
  * signatures and dates properly before anything is assigned.
  */
 import type { CertificateFacts } from './certificate-facts';
+import { issuerClosure } from '../pki/validation/pool';
 
 /** How the certificate came into the workspace. */
 export type CertificateSource = 'factory-default' | 'self-signed' | 'imported' | 'replicated' | 'restored';
@@ -46,7 +47,10 @@ export interface RequestEntry {
   fulfilledBy?: string;
 }
 
-/** The id of a certificate on an appliance. */
+/**
+ * The id of a certificate on an appliance. Every id starts with its appliance's id and a colon:
+ * an appliance's certificates are one key range (store/context.ts `certificatesOf`).
+ */
 export function certificateId(applianceId: string, sha256: string): string {
   return `${applianceId}:${sha256}`;
 }
@@ -96,6 +100,15 @@ export function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K,
     else groups.set(key, [item]);
   }
   return groups;
+}
+
+/**
+ * Every certificate of the index that may issue `leaf`, or issue one of those, transitively: all
+ * a path builder can look at, since it looks issuers up by name only (RFC 5280 §6.1, RFC 4158 §2).
+ * Validating against these gives the answer validating against the whole appliance gives.
+ */
+export function possibleIssuers(leaf: CertificateFacts, index: IssuerIndex): CertificateFacts[] {
+  return issuerClosure(leaf.issuerKey, (name) => index.get(name) ?? [], (c) => c.sha256 === leaf.sha256);
 }
 
 /**

@@ -5,7 +5,7 @@
  * exists for a page to capture itself), exported as PNG.
  */
 import { CertdeskError } from '../../core/errors';
-import type { ApplianceView, CertificateView, ChainStatus } from '../../store/workspace';
+import type { ApplianceView, CertificateView, ListedChainStatus } from '../../store/workspace';
 import { formatDate, issuedTo, wordsFor } from './certificate-status';
 import { formatDateTime, roleLabel, updateWait } from './appliance-words';
 import type { StatusWord } from './status-words';
@@ -30,7 +30,7 @@ export interface BasicsModel {
 }
 
 /** The model of Status > Basics for `view` at `now`. */
-export function basicsModel(view: ApplianceView, chains: Readonly<Record<string, ChainStatus>>, now: number): BasicsModel {
+export function basicsModel(view: ApplianceView, chains: Readonly<Record<string, ListedChainStatus>>, now: number): BasicsModel {
   const { appliance } = view;
   const byId = new Map(view.certificates.map((c) => [c.id, c] as const));
   const bySha = new Map(view.certificates.map((c) => [c.sha256, c] as const));
@@ -89,7 +89,7 @@ export function basicsModel(view: ApplianceView, chains: Readonly<Record<string,
   };
 }
 
-function certificateRow(cert: CertificateView, chains: Readonly<Record<string, ChainStatus>>, now: number): BasicsRow {
+function certificateRow(cert: CertificateView, chains: Readonly<Record<string, ListedChainStatus>>, now: number): BasicsRow {
   const kind = cert.kind === 'server' ? '' : cert.kind === 'root' ? 'Root certificate, ' : 'Intermediate certificate, ';
   return {
     label: cert.friendlyName,

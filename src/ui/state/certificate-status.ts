@@ -1,8 +1,8 @@
-import type { CertificateView, ChainStatus } from '../../store/workspace';
+import type { CertificateView, ListedChainStatus } from '../../store/workspace';
 import { statusWords, type ChainWord, type StatusWord } from './status-words';
 
 /** What the list shows under a certificate: the chain word from the full status when known. */
-export function chainWord(certificate: CertificateView, status: ChainStatus | undefined): ChainWord {
+export function chainWord(certificate: CertificateView, status: ListedChainStatus | undefined): ChainWord {
   if (certificate.kind !== 'server' && !status) return certificate.chain === 'complete' ? 'complete' : certificate.chain;
   if (!status) return certificate.chain;
   switch (status.kind) {
@@ -20,7 +20,7 @@ export function chainWord(certificate: CertificateView, status: ChainStatus | un
   }
 }
 
-export function wordsFor(certificate: CertificateView, status: ChainStatus | undefined, now: number): StatusWord[] {
+export function wordsFor(certificate: CertificateView, status: ListedChainStatus | undefined, now: number): StatusWord[] {
   return statusWords({
     chain: chainWord(certificate, status),
     selfSigned: certificate.facts.selfIssued && certificate.kind === 'server',
@@ -32,14 +32,14 @@ export function wordsFor(certificate: CertificateView, status: ChainStatus | und
 }
 
 /** A sentence that says what is missing and where to get it, or undefined when nothing is. */
-export function chainAdvice(status: ChainStatus | undefined): string | undefined {
+export function chainAdvice(status: ListedChainStatus | undefined): string | undefined {
   if (!status) return undefined;
   if (status.kind === 'missing-intermediate') {
     const where = status.caIssuersUrls.length ? ` The CA publishes it at ${status.caIssuersUrls.join(', ')}.` : '';
     return `Import the intermediate certificate "${status.issuer}" that your CA sent with this certificate.${where}`;
   }
   if (status.kind === 'missing-root') {
-    return status.builtInRoot
+    return status.builtInRootSha256
       ? `The root certificate "${status.issuer}" is missing; Certdesk has it in its built-in root store.`
       : `Import the root certificate "${status.issuer}" from your CA's root certificate repository.`;
   }

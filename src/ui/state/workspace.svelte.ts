@@ -3,16 +3,24 @@
  * chain status of each certificate, and every action wrapped with progress and alerts.
  * Pages call these actions (through `run`) and reads; only this module holds the store, and
  * nothing in the UI touches the core's crypto itself.
+ *
+ * Each action refreshes the view once (`run`); the store's notice of this tab's own action is not
+ * applied again, only other tabs' are. Chain statuses are read as kept with the data, then kept
+ * up to date in the workspace worker after each change (and when a date in a chain passes); the
+ * first sync waits until the page has painted.
  */
 import { pkiServices, type CertdeskKey } from '../../store/pki';
 import { createPkiWorker } from '../../worker/pki-bridge';
+import { workspaceWorker } from '../../worker/workspace-bridge';
+import { DATABASE_NAME } from '../../store/schema';
 import {
   Workspace,
+  type ChainStatusUpdate,
+  type ListedChainStatus,
   type ApplianceView,
   type AssignOptions,
   type CertificateDescription,
   type CertificateView,
-  type ChainStatus,
   type ExportSource,
   type ReadinessProblem,
   type RestoreSummary,
@@ -49,15 +57,16 @@ class WorkspaceState {
   storageLost = $state(false);
   /** What the last safety-copy restore brought back (and which keys it could not). */
   restored = $state.raw<RestoreSummary | undefined>();
-  /** Full chain status per certificate id of the selected appliance (derived, never stored). */
-  chains = $state.raw<Record<string, ChainStatus>>({});
+  /** Chain status per certificate id, every appliance's, as kept with the data (chain-statuses.ts). */
+  chains = $state.raw<Record<string, ListedChainStatus>>({});
 
   readonly appliance: ApplianceView | undefined = $derived(
     this.view?.appliances.find((entry) => entry.appliance.id === this.selectedId) ?? this.view?.appliances[0],
   );
 
   #started = false;
-  #chainRun = 0;
+  #chainTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #nextChainChange = new Map<string, number>();
 
   /** Opens the database; on first start the default appliance is created. */
   async start(): Promise<void> {
@@ -65,15 +74,23 @@ class WorkspaceState {
     this.#started = true;
     try {
       this.busy = { label: 'Opening your workspace…' };
-      const store = await Workspace.open({ pki: pkiServices({ runJob: createPkiWorker() }) });
+      const store = await Workspace.open({ pki: pkiServices({ runJob: createPkiWorker() }), background: workspaceWorker(DATABASE_NAME) });
       store.subscribe((notice) => {
         if (notice.type === 'reload-needed') this.reloadNeeded = true;
         else if (notice.type === 'storage-lost') this.storageLost = true;
-        else void this.refresh();
+        else {
+          // This tab's own action is refreshed by `run`; only another tab's is refreshed here.
+          if (notice.origin !== store.tabId) void this.refresh();
+          this.#syncChains(notice.applianceIds);
+        }
       });
       this.#store = store;
       this.loss = store.storageLoss;
-      this.#show(await store.ensureWorkspace());
+      const [view, chains] = await Promise.all([store.ensureWorkspace(), store.chainStatuses()]);
+      this.chains = chains;
+      this.view = view;
+      // The first sync (which starts the worker) waits until the page has painted its list.
+      requestAnimationFrame(() => setTimeout(() => this.#syncChains(), 0));
     } catch (error) {
       if (error instanceof CertdeskError) alerts.fromError(error);
       else {
@@ -90,26 +107,38 @@ class WorkspaceState {
   select(applianceId: string): void {
     this.selectedId = applianceId;
     localStorage.setItem(SELECTED_APPLIANCE, applianceId);
-    void this.#computeChains();
   }
 
   async refresh(): Promise<void> {
     if (!this.#store || this.#store.closed) return;
-    this.#show(await this.#store.listWorkspace());
+    this.view = await this.#store.listWorkspace();
   }
 
-  #show(view: WorkspaceView): void {
-    this.view = view;
-    void this.#computeChains();
+  /** Brings the kept chain statuses of these appliances (default: all) up to date, then shows them. */
+  #syncChains(applianceIds?: readonly string[]): void {
+    const store = this.#store;
+    if (!store || store.closed) return;
+    store.syncChainStatuses(applianceIds).then(
+      (updates) => this.#showChains(updates),
+      // The list keeps its quick chain shapes; the next change tries again.
+      (error: unknown) => console.warn(error),
+    );
   }
 
-  /** Chain status for every certificate of the selected appliance, offering built-in roots. */
-  async #computeChains(): Promise<void> {
-    const appliance = this.appliance;
-    if (!appliance || !this.#store) return;
-    const run = ++this.#chainRun;
-    const out = await this.#store.chainStatuses(appliance.certificates);
-    if (run === this.#chainRun) this.chains = out;
+  #showChains(updates: ChainStatusUpdate[]): void {
+    if (updates.some((u) => u.removed.length > 0 || Object.keys(u.changed).length > 0)) {
+      const next = { ...this.chains };
+      for (const update of updates) {
+        for (const id of update.removed) delete next[id];
+        Object.assign(next, update.changed);
+      }
+      this.chains = next;
+    }
+    // When a date in a chain passes, the statuses it changes are recomputed (a timer holds at most ~24 days).
+    for (const update of updates) this.#nextChainChange.set(update.applianceId, update.nextChangeAt);
+    const nextChangeAt = Math.min(...this.#nextChainChange.values());
+    clearTimeout(this.#chainTimer);
+    if (nextChangeAt !== Infinity) this.#chainTimer = setTimeout(() => this.#syncChains(), Math.min(Math.max(nextChangeAt - Date.now(), 0) + 1000, 2 ** 31 - 1));
   }
 
   certificate(id: string): CertificateView | undefined {

@@ -64,9 +64,9 @@ async function v1Records() {
 }
 
 describe('migrations', () => {
-  it('the current version is 2', () => expect(SCHEMA_VERSION).toBe(2));
+  it('the current version is 3', () => expect(SCHEMA_VERSION).toBe(3));
 
-  it('v1 → v2: every record survives, the new index covers old records, keys still sign', async () => {
+  it('v1 → v3: every record survives, the new index covers old records, keys still sign', async () => {
     const factory = new IDBFactory();
     const records = await v1Records();
     const open = factory.open('certdesk-v1', 1);
@@ -81,9 +81,10 @@ describe('migrations', () => {
     v1.close();
 
     const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v1', channelName: 'm1' });
-    expect(ws.database.version).toBe(2);
+    expect(ws.database.version).toBe(3);
     const after = await snapshot(ws);
     for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
+    expect(after.chainStatuses).toEqual([]);
     // The v2 index finds the old certificate by its key.
     expect((await ws.database.getAllFromIndex('certificates', 'byKey', 'k1')).map((c) => c.id)).toEqual([records.certificates[0]!.id]);
     const stored = (await ws.database.get('keys', 'k1'))!;
@@ -95,7 +96,34 @@ describe('migrations', () => {
     ws.close();
   });
 
-  it('v0 → v2 and v1 (empty) → v2 end with the same schema', async () => {
+  it('v2 → v3: every record survives, and the chain statuses start empty and are computed once', async () => {
+    const factory = new IDBFactory();
+    const records = await v1Records();
+    const open = factory.open('certdesk-v2', 2);
+    open.onupgradeneeded = () => {
+      createV1(open.result);
+      open.transaction!.objectStore('certificates').createIndex('byKey', 'keyId');
+    };
+    const v2 = await request(open);
+    const t = v2.transaction(Object.keys(records), 'readwrite');
+    for (const [store, list] of Object.entries(records)) for (const r of list) t.objectStore(store).add(r);
+    await new Promise((resolve, reject) => {
+      t.oncomplete = resolve;
+      t.onerror = reject;
+    });
+    v2.close();
+
+    const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v2', channelName: 'm4' });
+    const after = await snapshot(ws);
+    for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
+    expect(await ws.chainStatuses()).toEqual({});
+    const [update] = await ws.syncChainStatuses();
+    expect(update!.changed).toEqual({ [records.certificates[0]!.id]: expect.objectContaining({ kind: 'untrusted' }) });
+    expect(Object.keys(await ws.chainStatuses())).toEqual([records.certificates[0]!.id]);
+    ws.close();
+  });
+
+  it('v0 → v3, v1 (empty) → v3 end with the same schema', async () => {
     const describeSchema = (db: IDBDatabase) => {
       const t = db.transaction([...db.objectStoreNames], 'readonly');
       return [...db.objectStoreNames].map((name) => {

@@ -15,7 +15,7 @@ import { isSelfSigned } from '../signatures';
 import { MalformedCertificateError, parseCertificate, type Certificate } from '../x509';
 import { chainStatusOf, type ChainStatus, type ChainStatusOptions } from './chain-status';
 import { malformedCertificateProblem } from './path-validation';
-import { CertificatePool } from './pool';
+import { CertificatePool, issuerClosure } from './pool';
 
 /** What a certificate's chain status depends on, at a given time. */
 export interface StatusDependencies {
@@ -100,24 +100,10 @@ export class ChainPool {
       }
     };
     edges(cert);
-    const inputs = new Set<string>();
-    const names = [cert.issuerKey];
-    const named = new Set(names);
-    for (let i = 0; i < names.length; i++) {
-      for (const pool of [this.anchors, this.intermediates]) {
-        for (const issuer of pool.withSubject(names[i]!)) {
-          const issuerKey = this.#keyOf.get(issuer)!;
-          if (issuer === cert || inputs.has(issuerKey)) continue;
-          inputs.add(issuerKey);
-          edges(issuer);
-          if (!named.has(issuer.issuerKey)) {
-            named.add(issuer.issuerKey);
-            names.push(issuer.issuerKey);
-          }
-        }
-      }
-    }
-    return { inputs: [...inputs].sort(), validFrom, validUntil };
+    const issuers = issuerClosure(cert.issuerKey, (name) => [...this.anchors.withSubject(name), ...this.intermediates.withSubject(name)], (c) => c === cert);
+    for (const issuer of issuers) edges(issuer);
+    const inputs = issuers.map((issuer) => this.#keyOf.get(issuer)!);
+    return { inputs: inputs.sort(), validFrom, validUntil };
   }
 
   /** The chain status of `key`'s certificate against every other certificate held. */

@@ -4,8 +4,31 @@
  * keeps an appliance's pools up to date as certificates arrive and leave) and can be seen
  * without one certificate, so a certificate is never offered as its own issuer.
  */
-import { equalBytes } from '../asn1';
+import { equalBytes } from '../asn1/bytes';
 import type { Certificate } from '../x509';
+
+/**
+ * Everything that may issue a certificate whose issuer name is `issuerKey`, or issue one of
+ * those, transitively — all a path builder can look at, since it looks issuers up by name only
+ * (RFC 5280 §6.1, RFC 4158 §2). `withSubject` finds certificates by subject name (§7.1
+ * comparison key); each is returned once, `excluded` ones (the certificate itself) never.
+ */
+export function issuerClosure<T extends { issuerKey: string }>(issuerKey: string, withSubject: (subjectKey: string) => Iterable<T>, excluded: (candidate: T) => boolean): T[] {
+  const found = new Set<T>();
+  const names = [issuerKey];
+  const named = new Set(names);
+  for (let i = 0; i < names.length; i++) {
+    for (const issuer of withSubject(names[i]!)) {
+      if (found.has(issuer) || excluded(issuer)) continue;
+      found.add(issuer);
+      if (!named.has(issuer.issuerKey)) {
+        named.add(issuer.issuerKey);
+        names.push(issuer.issuerKey);
+      }
+    }
+  }
+  return [...found];
+}
 
 /** The bucket a certificate's bytes fall in: length and the signature's first octets. */
 function bucketId(cert: Certificate): number {

@@ -1,0 +1,144 @@
+/**
+ * Chain statuses kept with the data: computed once per change and only where the change reaches
+ * (a new issuer: its subjects and theirs), recomputed when a date in a chain passes or the rules
+ * change, kept across a restart, and always what chainStatus says over the same certificates.
+ */
+import { describe, expect, it } from 'vitest';
+import { IDBFactory } from 'fake-indexeddb';
+import { sha256Hex } from '../../../src/core/pki/asn1';
+import { chainStatus } from '../../../src/core/pki/validation/chain-status';
+import { parseCertificate } from '../../../src/core/pki/x509';
+import { inProcessBackgroundWork } from '../../../src/store/background-work';
+import { listedStatus } from '../../../src/store/chain-status-keeper';
+import type { CertdeskDatabase } from '../../../src/store/schema';
+import { fixture } from '../../support/fixtures';
+import { bulkCertificates, pemBundle } from '../../support/bulk-certificates';
+import { freshWorkspace, utf8 } from './support';
+
+const ec = (name: string) => fixture('openssl-set', 'ec', `${name}.der`);
+const file = (name: string, der: Uint8Array) => ({ name: `${name}.der`, bytes: der });
+/** Inside every openssl-set certificate's validity (2025-06-01 … 2027-06-01). */
+const START = Date.parse('2026-01-01T00:00:00Z');
+
+async function workspaceAt(options: { rules?: string; builtInRoots?: Uint8Array[]; factory?: IDBFactory; name?: string } = {}) {
+  let now = START;
+  const background = (db: CertdeskDatabase) => inProcessBackgroundWork(db, { rules: options.rules ?? 'rules-1', builtInRoots: async () => options.builtInRoots ?? [] });
+  const opened = await freshWorkspace({ clock: () => now, background, ...(options.factory ? { factory: options.factory } : {}), ...(options.name ? { name: options.name } : {}) });
+  const applianceId = (await opened.ws.ensureWorkspace()).appliances[0]!.appliance.id;
+  return { ...opened, applianceId, setNow: (ms: number) => (now = ms) };
+}
+
+const idOf = async (applianceId: string, der: Uint8Array) => `${applianceId}:${await sha256Hex(der)}`;
+
+describe('kept chain statuses', () => {
+  it('are what chainStatus says over the appliance’s certificates, and are read back as kept', async () => {
+    const { ws, applianceId } = await workspaceAt();
+    await ws.importFiles(applianceId, [file('server', ec('server')), file('ica', ec('ica')), file('root', ec('root')), file('self', ec('selfsigned'))]);
+    const [update] = await ws.syncChainStatuses([applianceId]);
+    const stored = (await ws.listWorkspace()).appliances[0]!.certificates;
+    const ders = stored.map((c) => c.der);
+    for (const c of stored) expect(update!.changed[c.id], c.friendlyName).toEqual(await listedStatus(await chainStatus(c.der, ders, { time: new Date(START) })));
+    expect(Object.keys(update!.changed)).toHaveLength(5);
+    expect(await ws.chainStatuses()).toEqual(update!.changed);
+    ws.close();
+  });
+
+  it('a new issuer recomputes its subjects (and theirs), not the world', async () => {
+    const { ws, applianceId } = await workspaceAt();
+    const { root: bulkRoot, leaves } = bulkCertificates(20, new Date(START));
+    await ws.importFiles(applianceId, [{ name: 'bulk.pem', bytes: utf8(pemBundle([bulkRoot, ...leaves])) }, file('server', ec('server'))]);
+    const first = await ws.syncChainStatuses([applianceId]);
+    expect(Object.keys(first[0]!.changed)).toHaveLength(23);
+    const server = await idOf(applianceId, ec('server'));
+    expect(first[0]!.changed[server]?.kind).toBe('missing-intermediate');
+
+    // Nothing changed: nothing is recomputed.
+    expect(Object.keys((await ws.syncChainStatuses([applianceId]))[0]!.changed)).toEqual([]);
+
+    await ws.importFiles(applianceId, [file('ica', ec('ica'))]);
+    const second = (await ws.syncChainStatuses([applianceId]))[0]!;
+    expect(Object.keys(second.changed).sort()).toEqual([await idOf(applianceId, ec('ica')), server].sort());
+    expect(second.changed[server]?.kind).toBe('missing-root');
+
+    await ws.importFiles(applianceId, [file('root', ec('root'))]);
+    const third = (await ws.syncChainStatuses([applianceId]))[0]!;
+    expect(Object.keys(third.changed).sort()).toEqual([await idOf(applianceId, ec('ica')), await idOf(applianceId, ec('root')), server].sort());
+    expect(Object.values(third.changed).map((s) => s.kind)).toEqual(['complete', 'complete', 'complete']);
+
+    // A certificate that leaves takes its status along; its subjects are recomputed.
+    await ws.deleteCertificate(await idOf(applianceId, ec('ica')));
+    const fourth = (await ws.syncChainStatuses([applianceId]))[0]!;
+    expect(fourth.removed).toEqual([await idOf(applianceId, ec('ica'))]);
+    expect(Object.keys(fourth.changed)).toEqual([server]);
+    expect(fourth.changed[server]?.kind).toBe('missing-intermediate');
+    expect(Object.keys(await ws.chainStatuses())).not.toContain(await idOf(applianceId, ec('ica')));
+    ws.close();
+  });
+
+  it('a status is recomputed when a date in its chain passes, and only then', async () => {
+    const { ws, applianceId, setNow } = await workspaceAt();
+    await ws.importFiles(applianceId, [file('server', ec('server')), file('ica', ec('ica')), file('root', ec('root'))]);
+    const [first] = await ws.syncChainStatuses([applianceId]);
+    const expiry = (parseCertificate(ec('server')).notAfter.seconds + 1) * 1000;
+    // The first date to pass in any chain of the appliance (the factory default's too).
+    const edges = (await ws.listWorkspace()).appliances[0]!.certificates.flatMap((c) => [c.facts.notBefore, c.facts.notAfter + 1000]);
+    expect(first!.nextChangeAt).toBe(Math.min(...edges.filter((edge) => edge > START)));
+    expect(expiry).toBeGreaterThanOrEqual(first!.nextChangeAt);
+
+    setNow(expiry - 1000);
+    // (The factory default, made today, may have become valid meanwhile: only its status changes.)
+    expect(Object.keys((await ws.syncChainStatuses([applianceId]))[0]!.changed)).not.toContain(await idOf(applianceId, ec('server')));
+    expect((await ws.chainStatuses())[await idOf(applianceId, ec('server'))]?.kind).toBe('complete');
+
+    setNow(expiry);
+    // Until recomputed, a status whose span has passed is not shown.
+    expect((await ws.chainStatuses())[await idOf(applianceId, ec('server'))]).toBeUndefined();
+    const [after] = await ws.syncChainStatuses([applianceId]);
+    expect(after!.changed[await idOf(applianceId, ec('server'))]).toMatchObject({ kind: 'expired' });
+    ws.close();
+  });
+
+  it('are kept across a restart, and statuses from other rules are recomputed', async () => {
+    const factory = new IDBFactory();
+    const name = `kept-${crypto.randomUUID()}`;
+    const a = await workspaceAt({ factory, name });
+    await a.ws.importFiles(a.applianceId, [file('server', ec('server')), file('ica', ec('ica'))]);
+    const [computed] = await a.ws.syncChainStatuses();
+    a.ws.close();
+
+    const b = await workspaceAt({ factory, name });
+    expect(await b.ws.chainStatuses()).toEqual(computed!.changed);
+    expect(Object.keys((await b.ws.syncChainStatuses())[0]!.changed)).toEqual([]);
+    b.ws.close();
+
+    const c = await workspaceAt({ factory, name, rules: 'rules-2' });
+    expect(await c.ws.chainStatuses()).toEqual({});
+    expect((await c.ws.syncChainStatuses())[0]!.changed).toEqual(computed!.changed);
+    c.ws.close();
+  });
+
+  it('name the built-in root a chain lacks by its SHA-256, and the workspace hands it over', async () => {
+    const root = ec('root');
+    const { ws, applianceId } = await workspaceAt({ builtInRoots: [root] });
+    await ws.importFiles(applianceId, [file('server', ec('server')), file('ica', ec('ica'))]);
+    const [update] = await ws.syncChainStatuses([applianceId]);
+    expect(update!.changed[await idOf(applianceId, ec('server'))]).toEqual({
+      kind: 'missing-root',
+      issuer: 'C=XX, O=Certdesk Test PKI (ec), CN=Certdesk Test Root CA ec',
+      builtInRootSha256: await sha256Hex(root),
+    });
+    ws.close();
+  });
+
+  it('an appliance whose certificates are gone keeps no status', async () => {
+    const { ws, applianceId } = await workspaceAt();
+    await ws.importFiles(applianceId, [file('ica', ec('ica'))]);
+    await ws.syncChainStatuses();
+    const [gone] = await ws.syncChainStatuses(['no-such-appliance']);
+    expect(gone).toEqual({ applianceId: 'no-such-appliance', changed: {}, removed: [], nextChangeAt: Infinity });
+    await ws.deleteCertificate(await idOf(applianceId, ec('ica')));
+    expect((await ws.syncChainStatuses([applianceId]))[0]!.removed).toEqual([await idOf(applianceId, ec('ica'))]);
+    expect(await ws.database.count('chainStatuses')).toBe(1);
+    ws.close();
+  });
+});
