@@ -13,7 +13,7 @@ import { readCertificateFacts } from '../core/appliance/certificate-facts';
 import type { KeyMaterial } from '../core/appliance/key-entry';
 import type { KeyAlgorithmName } from '../core/pki/keys';
 import type { WorkspaceContext } from './context';
-import { getAppliance } from './context';
+import { certificatesOf, getAppliance } from './context';
 import type { WriteTx } from './database';
 import { read, tx, writeAll } from './database';
 import { STORE } from './schema';
@@ -125,7 +125,7 @@ export function addIpAddress(ctx: WorkspaceContext, applianceId: string, entry: 
     tx(ctx.db, [STORE.appliances, STORE.certificates, STORE.ipAssignments, STORE.events], async (t) => {
       const appliance = withIpAddress(await getAppliance(t, applianceId), entry);
       const ip = appliance.ipAddresses.at(-1)!;
-      const certs = await t.objectStore(STORE.certificates).index('byAppliance').getAll(applianceId);
+      const certs = await certificatesOf(t, applianceId);
       const factory = certs.find((c) => c.factoryDefault);
       if (!factory) {
         throw new CertdeskError('no-factory-certificate', `${appliance.name} has no factory default certificate to serve the new address.`);

@@ -5,14 +5,14 @@
  */
 import { CertdeskError } from '../core/errors';
 import type { CertificateEntry } from '../core/appliance/certificate-entry';
-import { validityAt } from '../core/appliance/certificate-entry';
+import { indexBySubject, possibleIssuers, validityAt } from '../core/appliance/certificate-entry';
 import { verifySelfSigned } from '../core/appliance/certificate-facts';
 import { sha256Hex } from '../core/pki/asn1';
 import { planAssignment } from '../core/appliance/ip-assignment';
 import type { ChainCheck, ReadinessProblem } from '../core/appliance/readiness';
 import { assertAssignable, readiness } from '../core/appliance/readiness';
 import type { WorkspaceContext } from './context';
-import { getAppliance, unknownCertificate } from './context';
+import { certificatesOf, getAppliance, unknownCertificate } from './context';
 import { read, tx, writeAll } from './database';
 import { STORE } from './schema';
 
@@ -42,7 +42,9 @@ async function chainCheck(ctx: WorkspaceContext, cert: CertificateEntry, pool: r
     if (await verifySelfSigned(cert.der)) return { ok: true, rootSha256: cert.sha256 };
     return { ok: false, problems: [{ code: 'bad-signature', message: 'its self-signature does not verify; the certificate is damaged.' }] };
   }
-  const others = pool.filter((c) => c.id !== cert.id);
+  // Only what may issue it (by name) can be in its path: parsing the whole appliance is not needed.
+  const reachable = new Set(possibleIssuers(cert.facts, indexBySubject(pool.map((c) => c.facts))).map((f) => f.sha256));
+  const others = pool.filter((c) => c.id !== cert.id && reachable.has(c.sha256));
   const result = await ctx.pki.validatePath(
     cert.der,
     {
@@ -62,7 +64,7 @@ async function readinessState(ctx: WorkspaceContext, certId: string) {
     const certificate = await t.objectStore(STORE.certificates).get(certId);
     if (!certificate) throw unknownCertificate();
     const appliance = await getAppliance(t, certificate.applianceId);
-    const pool = await t.objectStore(STORE.certificates).index('byAppliance').getAll(certificate.applianceId);
+    const pool = await certificatesOf(t, certificate.applianceId);
     const key = certificate.keyId ? await t.objectStore(STORE.keys).get(certificate.keyId) : undefined;
     return { certificate, appliance, pool, keyAvailable: key !== undefined && key.applianceId === appliance.id };
   });

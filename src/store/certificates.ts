@@ -13,9 +13,10 @@ import { planImport } from '../core/appliance/import-plan';
 import type { KeyEntry, KeyMaterial } from '../core/appliance/key-entry';
 import type { KeyAlgorithmName } from '../core/pki/keys';
 import type { WorkspaceContext } from './context';
-import { getAppliance, unknownCertificate } from './context';
+import { certificatesOf, getAppliance, unknownCertificate } from './context';
 import type { WriteTx } from './database';
 import { read, tx, writeAll } from './database';
+import type { DecodedImportFile } from './pki-services';
 import { STORE } from './schema';
 import { recordBytes } from './room';
 
@@ -40,7 +41,7 @@ export interface ImportOptions {
   signal?: AbortSignal;
   /** Keys read from files (a .p12 from another server) stay exportable unless false. */
   keysExportable?: boolean;
-  /** Called after each file is decoded: (files done, files in all). */
+  /** Called after each batch of files is decoded (certificates.ts BATCH_FILES): (files done, files in all). */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -142,9 +143,9 @@ export function createRequest<K extends KeyMaterial>(
 }
 
 /**
- * Imports files (certificates, chains, .p7b, .p12 with keys). Every file is decoded first; a
- * file that cannot be read is reported as rejected with the reason and the others still import.
- * All accepted records are written in one transaction.
+ * Imports files (certificates, chains, .p7b, .p12 with keys). Every file is decoded first (in
+ * batches, in the PKI worker in the app); a file that cannot be read is reported as rejected with
+ * the reason and the others still import. All accepted records are written in one transaction.
  */
 export function importFiles<K extends KeyMaterial>(
   ctx: WorkspaceContext<K>,
@@ -154,9 +155,16 @@ export function importFiles<K extends KeyMaterial>(
 ): Promise<ImportSummary> {
   return ctx.action('importFiles', () => [applianceId], async () => {
     const incoming: IncomingFile<K>[] = [];
-    const work = { spent: 0 }; // the import's shared key-derivation budget (limits.maxWorkPerImport)
-    for (const file of files) {
-      incoming.push(await decodeFile(ctx, file, options, work));
+    let spent = 0; // the import's shared key-derivation budget (limits.maxWorkPerImport)
+    for (const batch of decodeBatches(files)) {
+      const decoded = await ctx.pki.decodeFiles(
+        batch.map((file) => (file.password !== undefined ? { bytes: file.bytes, password: file.password } : { bytes: file.bytes })),
+        { importWorkSpent: spent, ...signalOf(options) },
+      );
+      for (const [i, outcome] of decoded.entries()) {
+        if (outcome.ok) spent += outcome.workSpent;
+        incoming.push(await incomingFile(ctx, batch[i]!.name, outcome, options));
+      }
       options.onProgress?.(incoming.length, files.length);
     }
     await ctx.ensureRoom(recordBytes(incoming.flatMap((file) => file.certificates)));
@@ -164,9 +172,29 @@ export function importFiles<K extends KeyMaterial>(
   });
 }
 
+/** Files per decoding job, and bytes: one message to the worker per batch, not per file (an import may be thousands of files). */
+export const BATCH_FILES = 50;
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+function* decodeBatches<T extends { bytes: Uint8Array }>(files: readonly T[]): Generator<T[]> {
+  let batch: T[] = [];
+  let bytes = 0;
+  for (const file of files) {
+    if (batch.length > 0 && (batch.length >= BATCH_FILES || bytes + file.bytes.length > BATCH_BYTES)) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(file);
+    bytes += file.bytes.length;
+  }
+  if (batch.length > 0) yield batch;
+}
+
 /**
  * Plans an import of what was read or made (linking keys, certificates and requests, see
  * core/appliance/import-plan.ts) and writes it in one transaction. Callers hold the action lock.
+ * The appliance's certificates are read in chunks (chunks.ts): thousands never block the page.
  */
 export function writeImport<K extends KeyMaterial>(
   ctx: WorkspaceContext<K>,
@@ -183,7 +211,8 @@ export function writeImport<K extends KeyMaterial>(
         {
           applianceId,
           now: ctx.clock(),
-          certificates: await t.objectStore(STORE.certificates).index('byAppliance').getAll(applianceId),
+          // Certificate ids start with their appliance's (core/appliance/certificate-entry.ts).
+          certificates: await certificatesOf(t, applianceId),
           keys: (await t.objectStore(STORE.keys).index('byAppliance').getAll(applianceId)) as KeyEntry<K>[],
           requests: await t.objectStore(STORE.requests).index('byAppliance').getAll(applianceId),
           newId: () => ctx.newId(),
@@ -202,42 +231,34 @@ export function writeImport<K extends KeyMaterial>(
   );
 }
 
-async function decodeFile<K extends KeyMaterial>(
+/** One decoded file as the import plan takes it: private keys imported (non-extractable unless exportable), or why it was rejected. */
+async function incomingFile<K extends KeyMaterial>(
   ctx: WorkspaceContext<K>,
-  file: ImportFileInput,
-  options: { signal?: AbortSignal; keysExportable?: boolean },
-  work: { spent: number },
+  name: string,
+  decoded: DecodedImportFile,
+  options: { keysExportable?: boolean },
 ): Promise<IncomingFile<K>> {
-  const out: IncomingFile<K> = { file: file.name, certificates: [], keys: [] };
+  const out: IncomingFile<K> = { file: name, certificates: [], keys: [] };
+  if (!decoded.ok) {
+    out.rejected = { code: decoded.code, message: decoded.message ?? `${name} could not be read as a certificate, chain or key file.` };
+    return out;
+  }
   try {
-    const decodeOptions: { password?: string; signal?: AbortSignal; importWorkSpent?: number } = { importWorkSpent: work.spent };
-    if (file.password !== undefined) decodeOptions.password = file.password;
-    if (options.signal) decodeOptions.signal = options.signal;
-    const decoded = await ctx.pki.decodeInput(file.bytes, decodeOptions);
-    work.spent += decoded.workSpent ?? 0;
-    for (const c of decoded.certificates) {
-      const cert: IncomingFile<K>['certificates'][number] = { der: c.der, facts: await readCertificateFacts(c.der) };
-      if (c.friendlyName) cert.friendlyName = c.friendlyName;
-      out.certificates.push(cert);
-    }
+    out.certificates = decoded.certificates;
     for (const k of decoded.privateKeys) {
       const key = await ctx.pki.importPrivateKey(k.pkcs8, { exportable: options.keysExportable ?? true });
       out.keys.push(k.friendlyName ? { key, friendlyName: k.friendlyName } : { key });
-    }
-    if (out.certificates.length === 0 && out.keys.length === 0) {
-      out.rejected = {
-        code: 'nothing-to-import',
-        message: `${file.name} holds no certificate and no private key. Choose the certificate files your CA sent.`,
-      };
     }
   } catch (error) {
     if (isAbortError(error)) throw error;
     out.certificates = [];
     out.keys = [];
     out.rejected =
-      error instanceof CertdeskError
-        ? { code: error.code, message: error.message }
-        : { code: 'unreadable-file', message: `${file.name} could not be read as a certificate, chain or key file.` };
+      error instanceof CertdeskError ? { code: error.code, message: error.message } : { code: 'unreadable-file', message: `${name} could not be read as a certificate, chain or key file.` };
+    return out;
+  }
+  if (out.certificates.length === 0 && out.keys.length === 0) {
+    out.rejected = { code: 'nothing-to-import', message: `${name} holds no certificate and no private key. Choose the certificate files your CA sent.` };
   }
   return out;
 }

@@ -16,7 +16,8 @@ import type { KeyEntry, KeyMaterial } from '../core/appliance/key-entry';
 import { base64ToBytes, bytesToBase64, isBase64 } from '../core/pki/asn1/bytes';
 import type { WorkspaceContext } from './context';
 import { read, tx, type WriteTx } from './database';
-import { ALL_STORES, STORE, type StoreName } from './schema';
+import { getAllInChunks } from './chunks';
+import { ALL_STORES, STORE, type CertdeskDatabase, type StoreName } from './schema';
 
 type Serialised<T, F extends keyof T> = Omit<T, F> & { [P in F]: string };
 
@@ -73,15 +74,15 @@ export function strictBase64(text: string, damaged: (detail: string) => Certdesk
   return base64ToBytes(text);
 }
 
-/** Every record of the workspace, read in one transaction. */
-export async function readRecords(ctx: WorkspaceContext) {
-  return read(ctx.db, ALL_STORES, async (t) => ({
-    appliances: await t.objectStore(STORE.appliances).getAll(),
-    certificates: await t.objectStore(STORE.certificates).getAll(),
-    keys: await t.objectStore(STORE.keys).getAll(),
-    requests: await t.objectStore(STORE.requests).getAll(),
-    ipAssignments: await t.objectStore(STORE.ipAssignments).getAll(),
-    events: await t.objectStore(STORE.events).getAll(),
+/** Every record of the workspace, read in one transaction (in chunks: thousands of certificates never block a page). */
+export async function readRecords(db: CertdeskDatabase) {
+  return read(db, ALL_STORES, async (t) => ({
+    appliances: await getAllInChunks(t.objectStore(STORE.appliances)),
+    certificates: await getAllInChunks(t.objectStore(STORE.certificates)),
+    keys: await getAllInChunks(t.objectStore(STORE.keys)),
+    requests: await getAllInChunks(t.objectStore(STORE.requests)),
+    ipAssignments: await getAllInChunks(t.objectStore(STORE.ipAssignments)),
+    events: await getAllInChunks(t.objectStore(STORE.events)),
   }));
 }
 
@@ -94,7 +95,7 @@ export async function readContents<K extends KeyMaterial>(
   ctx: WorkspaceContext<K>,
   options: { withKeys: boolean; signal?: AbortSignal },
 ): Promise<WorkspaceContents> {
-  const data = await readRecords(ctx);
+  const data = await readRecords(ctx.db);
   const keys: SerialisedKey[] = [];
   const keysNotIncluded: KeyNotIncluded[] = [];
   for (const entry of data.keys as KeyEntry<K>[]) {

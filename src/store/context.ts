@@ -14,6 +14,7 @@ import type { KeyMaterial } from '../core/appliance/key-entry';
 import type { WithLock } from './locks';
 import type { PkiServices } from './pki-services';
 import type { CertdeskDatabase } from './schema';
+import { getAllInChunks, prefixRange } from './chunks';
 import { STORE } from './schema';
 
 export interface WorkspaceContext<K extends KeyMaterial = KeyMaterial> {
@@ -54,6 +55,18 @@ export async function getAppliance(
     throw new CertdeskError('unknown-appliance', 'That appliance is no longer in the workspace; another tab may have changed it. The list is refreshed.');
   }
   return appliance;
+}
+
+/**
+ * Every certificate of an appliance, read in chunks within the caller's transaction (chunks.ts:
+ * thousands never block the page). Certificate ids start with their appliance's id
+ * (core/appliance/certificate-entry.ts `certificateId`), so they are one key range.
+ */
+export function certificatesOf(
+  t: { objectStore(name: 'certificates'): { getAll(query?: IDBKeyRange | null, count?: number): Promise<CertificateEntry[]>; readonly keyPath: string | string[] | null } },
+  applianceId: string,
+): Promise<CertificateEntry[]> {
+  return getAllInChunks(t.objectStore(STORE.certificates), prefixRange(`${applianceId}:`));
 }
 
 /**

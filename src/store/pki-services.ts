@@ -15,6 +15,7 @@ import type { CertificateDescription } from '../core/pki/describe';
 import type { ChainStatus } from '../core/pki/validation/chain-status';
 import type { PresentedNames } from '../core/pki/names/match';
 import type { PublicSuffixCheck } from '../core/pki/names/hostname';
+import type { DecodedImportFile } from '../worker/pki-protocol';
 
 export type { KeyAlgorithmName } from '../core/pki/keys';
 export type { Pkcs12Preset } from '../core/pki/pkcs12';
@@ -33,6 +34,8 @@ export interface DecodedFile {
   /** How the file was packed; 'pkcs12' is a .p12/.pfx whatever its name. */
   container?: 'der' | 'pem' | 'base64' | 'pkcs7' | 'pkcs12';
 }
+
+export type { DecodedImportFile } from '../worker/pki-protocol';
 
 /** Outcome of building and validating a path now (src/core/pki path validation). */
 export type PathResult = { ok: true; /** leaf first, trust anchor last */ path: Uint8Array[] } | { ok: false; problems: Problem[] };
@@ -72,6 +75,13 @@ export interface PkiServices<K extends KeyMaterial = KeyMaterial> {
   createCsr(options: { key: K; subject: SubjectInput; subjectAltNames: string[]; siteHostname?: string }): Promise<{ der: Uint8Array; pem: string }>;
   /** Any input by content; `password: null` never tries one (an encrypted key then fails). */
   decodeInput(bytes: Uint8Array, options: { password?: string | null; signal?: AbortSignal; importWorkSpent?: number }): Promise<DecodedFile>;
+  /**
+   * The files of one import (or a batch of them) read by content, each certificate with its
+   * facts: one answer per file, in order, a file that cannot be read being an answer of its
+   * own. The files share the import's key-derivation budget (earlier batches spent
+   * `importWorkSpent`). Rejects only when cancelled or when the reader itself failed.
+   */
+  decodeFiles(files: readonly { bytes: Uint8Array; password?: string | null }[], options: { signal?: AbortSignal; importWorkSpent?: number }): Promise<DecodedImportFile[]>;
   /** Builds and validates a path for `leaf` at `time` from the given intermediates and anchors. */
   validatePath(leaf: Uint8Array, pool: { intermediates: Uint8Array[]; roots: Uint8Array[] }, options: { time: Date }): Promise<PathResult>;
   /** The chain status the list shows, offering `builtInRoots` when the root is missing. */

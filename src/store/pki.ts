@@ -1,51 +1,55 @@
 /**
  * The real PKI for the workspace, from src/core/pki: the one place where the store and the UI
- * reach the core's PKI modules (every other store module names only their types). Modules the
- * first page does not need load on first use, so the first load stays small.
- *
- * The Create form checks names as the admin types with the very rules the core applies when it
- * signs; they are re-exported at the end, so the UI gets them through the store too.
+ * reach the core's PKI modules (every other store module names only their types). Each module
+ * loads on first use (the service worker has them precached), so the first page carries none of
+ * the certificate writer, key handling or path validation.
  */
 import type { CertdeskKey } from '../core/pki/keys';
-import { exportPrivateKey, generateKey, importPrivateKey } from '../core/pki/keys';
-import { createSelfSignedCertificate } from '../core/pki/certificate';
-import { createCsr } from '../core/pki/csr';
-import { buildAndValidate } from '../core/pki/validation/path-validation';
-import { chainStatus } from '../core/pki/validation/chain-status';
-import { loadBuiltInRoots } from '../core/pki/validation/root-store';
-import { publicSuffixCheckFor } from '../core/pki/names/public-suffix';
 import { encodePem } from '../core/pki/pem';
-import { createLocalIntermediate, createLocalRoot, signCsr } from '../core/pki/local-ca';
 import type { RunPkiJob } from '../worker/pki-protocol';
 import type { PkiServices } from './pki-services';
+
+const load = {
+  keys: () => import('../core/pki/keys'),
+  certificate: () => import('../core/pki/certificate'),
+  csr: () => import('../core/pki/csr'),
+  localCa: () => import('../core/pki/local-ca'),
+  pathValidation: () => import('../core/pki/validation/path-validation'),
+  chainStatus: () => import('../core/pki/validation/chain-status'),
+  rootStore: () => import('../core/pki/validation/root-store'),
+  publicSuffix: () => import('../core/pki/names/public-suffix'),
+  describe: () => import('../core/pki/describe'),
+  export: () => import('../core/pki/export'),
+};
 
 /**
  * The workspace's PKI: what `Workspace.open({ pki: pkiServices({ runJob }) })` takes. `runJob`
  * runs the slow jobs (decoding, PKCS#12 and encrypted PKCS#8 export): the app passes
  * `createPkiWorker()` (src/worker/pki-bridge.ts), Node and the tests `runPkiJob`
  * (src/worker/pki-jobs.ts), which runs the same jobs in-process. (Asking for it rather than
- * importing the in-process runner keeps the worker's code out of the page's chunks: 3 KB gz.)
+ * importing the in-process runner keeps the worker's code out of the page's chunks.)
  */
 export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<CertdeskKey> {
   return {
-    generateKey,
-    importPrivateKey,
-    exportPrivateKey,
-    createSelfSignedCertificate: (input) => createSelfSignedCertificate(input),
-    createCsr: (input) => createCsr(input),
+    generateKey: async (algorithm, options) => (await load.keys()).generateKey(algorithm, options),
+    importPrivateKey: async (pkcs8, options) => (await load.keys()).importPrivateKey(pkcs8, options),
+    exportPrivateKey: async (key) => (await load.keys()).exportPrivateKey(key),
+    createSelfSignedCertificate: async (input) => (await load.certificate()).createSelfSignedCertificate(input),
+    createCsr: async (input) => (await load.csr()).createCsr(input),
     decodeInput: (bytes, { password, signal, importWorkSpent }) =>
       runJob(
         { kind: 'decode', bytes, ...(password !== undefined ? { password } : {}), ...(importWorkSpent !== undefined ? { importWorkSpent } : {}) },
         signal ? { signal } : {},
       ),
-    validatePath: (leaf, pool, { time }) => buildAndValidate(leaf, pool, { time }),
-    chainStatus: (certificate, pool, { builtInRoots }) => chainStatus(certificate, pool, builtInRoots ? { builtInRoots } : {}),
-    publicSuffixCheckFor,
-    builtInRoots: async () => (await loadBuiltInRoots()).roots,
-    describeCertificate: async (der) => (await import('../core/pki/describe')).describeCertificate(der),
+    decodeFiles: (files, { signal, importWorkSpent }) => runJob({ kind: 'decode-files', files: [...files], importWorkSpent: importWorkSpent ?? 0 }, signal ? { signal } : {}),
+    validatePath: async (leaf, pool, { time }) => (await load.pathValidation()).buildAndValidate(leaf, pool, { time }),
+    chainStatus: async (certificate, pool, { builtInRoots }) => (await load.chainStatus()).chainStatus(certificate, pool, builtInRoots ? { builtInRoots } : {}),
+    publicSuffixCheckFor: async (...names) => (await load.publicSuffix()).publicSuffixCheckFor(...names),
+    builtInRoots: async () => (await (await load.rootStore()).loadBuiltInRoots()).roots,
+    describeCertificate: async (der) => (await load.describe()).describeCertificate(der),
     encodePem,
     exportCertificates: async (ders, format) => {
-      const { exportCertificates, CERTIFICATE_EXPORT_TYPES } = await import('../core/pki/export');
+      const { exportCertificates, CERTIFICATE_EXPORT_TYPES } = await load.export();
       const type = CERTIFICATE_EXPORT_TYPES[format];
       return { bytes: exportCertificates(ders, format), extension: type.extension, mediaType: type.mediaType };
     },
@@ -55,12 +59,10 @@ export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<Cert
         slow,
       ),
     exportEncryptedPrivateKey: (key, password, slow = {}) => runJob({ kind: 'encrypted-pkcs8', key, password }, slow),
-    createLocalRoot: (input) => createLocalRoot(input),
-    createLocalIntermediate: (input) => createLocalIntermediate(input),
-    signCsr: (input) => signCsr(input),
+    createLocalRoot: async (input) => (await load.localCa()).createLocalRoot(input),
+    createLocalIntermediate: async (input) => (await load.localCa()).createLocalIntermediate(input),
+    signCsr: async (input) => (await load.localCa()).signCsr(input),
   };
 }
 
 export type { CertdeskKey } from '../core/pki/keys';
-export { SUBJECT_FIELDS, validateSubject, validateSubjectAltName } from '../core/pki/names/subject-input';
-export type { SubjectField } from '../core/pki/names/subject-input';

@@ -17,7 +17,8 @@ import type { EventEntry } from '../core/appliance/event-log';
 import type { IpAssignment } from '../core/appliance/ip-assignment';
 import type { KeyEntry, KeyMaterial } from '../core/appliance/key-entry';
 import type { WorkspaceContext } from './context';
-import { chainOf, unknownCertificate } from './context';
+import { certificatesOf, chainOf, unknownCertificate } from './context';
+import { getAllInChunks } from './chunks';
 import { read } from './database';
 import { ALL_STORES, STORE } from './schema';
 
@@ -103,12 +104,13 @@ export async function listWorkspace(ctx: WorkspaceContext, now: number): Promise
       events.push(cursor.value);
       cursor = await cursor.continue();
     }
+    // In chunks: a page deserialises what one request returns in one task (chunks.ts).
     return {
-      appliances: await t.objectStore(STORE.appliances).getAll(),
-      certificates: await t.objectStore(STORE.certificates).getAll(),
-      keys: await t.objectStore(STORE.keys).getAll(),
-      requests: await t.objectStore(STORE.requests).getAll(),
-      ips: await t.objectStore(STORE.ipAssignments).getAll(),
+      appliances: await getAllInChunks(t.objectStore(STORE.appliances)),
+      certificates: await getAllInChunks(t.objectStore(STORE.certificates)),
+      keys: await getAllInChunks(t.objectStore(STORE.keys)),
+      requests: await getAllInChunks(t.objectStore(STORE.requests)),
+      ips: await getAllInChunks(t.objectStore(STORE.ipAssignments)),
       events,
     };
   });
@@ -136,7 +138,7 @@ export async function certificateMaterial<K extends KeyMaterial>(ctx: WorkspaceC
   return read(ctx.db, [STORE.certificates, STORE.keys], async (t) => {
     const certificate = await t.objectStore(STORE.certificates).get(certId);
     if (!certificate) throw unknownCertificate();
-    const pool = await t.objectStore(STORE.certificates).index('byAppliance').getAll(certificate.applianceId);
+    const pool = await certificatesOf(t, certificate.applianceId);
     const key = certificate.keyId ? ((await t.objectStore(STORE.keys).get(certificate.keyId)) as KeyEntry<K> | undefined) : undefined;
     return { certificate, key, chain: chainOf(certificate, pool).slice(1) };
   });

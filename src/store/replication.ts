@@ -12,7 +12,7 @@ import { certificateId } from '../core/appliance/certificate-entry';
 import type { ServingState } from '../core/appliance/failover';
 import { compareFailover } from '../core/appliance/failover';
 import type { WorkspaceContext } from './context';
-import { chainOf, getAppliance, unknownCertificate } from './context';
+import { certificatesOf, chainOf, getAppliance, unknownCertificate } from './context';
 import { read, tx } from './database';
 import { STORE } from './schema';
 
@@ -39,8 +39,8 @@ export function replicate(ctx: WorkspaceContext, certId: string, toApplianceId: 
           `The key of "${cert.friendlyName}" was created non-exportable and can never leave this browser. Create an exportable key and have the certificate re-issued for it.`,
         );
       }
-      const sourcePool = await t.objectStore(STORE.certificates).index('byAppliance').getAll(cert.applianceId);
-      const targetPool = await t.objectStore(STORE.certificates).index('byAppliance').getAll(target.id);
+      const sourcePool = await certificatesOf(t, cert.applianceId);
+      const targetPool = await certificatesOf(t, target.id);
       const targetKeys = await t.objectStore(STORE.keys).index('byAppliance').getAll(target.id);
       const now = ctx.clock();
       let targetKey = targetKeys.find((k) => k.key.publicKeySha256 === key.key.publicKeySha256);
@@ -81,7 +81,7 @@ export async function failoverCheck(ctx: WorkspaceContext, primaryId: string, ba
   const [primary, backup] = await read(ctx.db, [STORE.appliances, STORE.certificates, STORE.keys, STORE.ipAssignments], async (t) => {
     const state = async (id: string): Promise<ServingState> => ({
       appliance: await getAppliance(t, id),
-      certificates: await t.objectStore(STORE.certificates).index('byAppliance').getAll(id),
+      certificates: await certificatesOf(t, id),
       assignments: await t.objectStore(STORE.ipAssignments).index('byAppliance').getAll(id),
       keyIds: new Set(await t.objectStore(STORE.keys).index('byAppliance').getAllKeys(id)),
     });

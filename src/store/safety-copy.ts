@@ -85,14 +85,21 @@ export interface WorkspaceMarker {
 const markerKey = (database: string) => `certdesk:marker:${database}`;
 const copyKey = (database: string) => `certdesk:safety-copy:${database}`;
 
-function parse<T>(kv: KeyValueStore | undefined, key: string, format: string): T | undefined {
+function parseText<T>(text: string | null | undefined, format: string): T | undefined {
   try {
-    const text = kv?.getItem(key);
     if (!text) return undefined;
     const value = JSON.parse(text) as { format?: unknown; version?: unknown };
     return value?.format === format && value.version === 1 ? (value as T) : undefined;
   } catch {
     return undefined; // unreadable: as if absent
+  }
+}
+
+function parse<T>(kv: KeyValueStore | undefined, key: string, format: string): T | undefined {
+  try {
+    return parseText<T>(kv?.getItem(key), format);
+  } catch {
+    return undefined; // localStorage access throws where site data is blocked
   }
 }
 
@@ -147,8 +154,50 @@ export interface SafetyCopy {
   contents: WorkspaceContents;
 }
 
+/**
+ * A large copy is written in parts, each its own localStorage item written in a task of its own:
+ * one setItem of 2 million characters took 8–76 ms in Chromium 156 (a long task), one of 200,000
+ * under 10. The copy's own item then holds a small header naming the parts. Parts alternate
+ * between two generations, so the header always names a complete set and an interrupted write
+ * leaves nothing the next one does not overwrite or remove.
+ */
+export const SAFETY_COPY_PART_CHARS = 200_000;
+const MAX_PARTS = Math.ceil(SAFETY_COPY_MAX_CHARS / SAFETY_COPY_PART_CHARS) + 1;
+
+interface PartsHeader {
+  format: 'certdesk-safety-copy-parts';
+  version: 1;
+  parts: number;
+  generation: 'a' | 'b';
+}
+
+const partKey = (database: string, generation: string, index: number) => `${copyKey(database)}:part:${generation}:${index}`;
+
+function partsHeader(text: string | null | undefined): PartsHeader | undefined {
+  const header = parseText<PartsHeader>(text, 'certdesk-safety-copy-parts');
+  return header && Number.isInteger(header.parts) && header.parts <= MAX_PARTS && (header.generation === 'a' || header.generation === 'b') ? header : undefined;
+}
+
+/** The copy's text: its item, or the parts its header names, joined (undefined when one is missing). */
+function copyText(kv: KeyValueStore, database: string): string | undefined {
+  const text = kv.getItem(copyKey(database));
+  const header = partsHeader(text);
+  if (!header) return text ?? undefined;
+  let joined = '';
+  for (let i = 0; i < header.parts; i++) {
+    const part = kv.getItem(partKey(database, header.generation, i));
+    if (part === null) return undefined;
+    joined += part;
+  }
+  return joined;
+}
+
 export function readSafetyCopy(kv: KeyValueStore | undefined, database: string): SafetyCopy | undefined {
-  return parse<SafetyCopy>(kv, copyKey(database), 'certdesk-safety-copy');
+  try {
+    return kv ? parseText<SafetyCopy>(copyText(kv, database), 'certdesk-safety-copy') : undefined;
+  } catch {
+    return undefined; // localStorage access throws where site data is blocked
+  }
 }
 
 /** The records the copy is made from (what contents.ts readRecords returns). */
@@ -207,15 +256,46 @@ export function buildSafetyCopy(source: SafetyCopySource, counts: RecordCounts, 
 }
 
 /**
- * Writes the copy; when localStorage refuses it (full), the previous copy is kept: an older copy
- * is better than none. Returns whether the new one was written.
+ * Writes the copy (in parts when large, one per task: `pause` lets the event loop run between
+ * them); when localStorage refuses it (full), the previous copy is kept: an older copy is better
+ * than none. Returns whether the new one was written.
  */
-export function writeSafetyCopy(kv: KeyValueStore | undefined, database: string, text: string): boolean {
+export async function writeSafetyCopy(kv: KeyValueStore | undefined, database: string, text: string, pause: () => Promise<void>): Promise<boolean> {
   if (!kv) return false;
+  let previous: PartsHeader | undefined;
+  let generation: PartsHeader['generation'] = 'a';
+  let parts = 0;
+  const removeParts = (of: string, from: number) => {
+    for (let i = from; i < MAX_PARTS; i++) kv.removeItem(partKey(database, of, i));
+  };
   try {
-    kv.setItem(copyKey(database), text);
-    return true;
+    previous = partsHeader(kv.getItem(copyKey(database)));
+    if (text.length <= SAFETY_COPY_PART_CHARS) {
+      kv.setItem(copyKey(database), text);
+    } else {
+      generation = previous?.generation === 'a' ? 'b' : 'a';
+      parts = Math.ceil(text.length / SAFETY_COPY_PART_CHARS);
+      try {
+        for (let i = 0; i < parts; i++) {
+          kv.setItem(partKey(database, generation, i), text.slice(i * SAFETY_COPY_PART_CHARS, (i + 1) * SAFETY_COPY_PART_CHARS));
+          await pause();
+        }
+        const header: PartsHeader = { format: 'certdesk-safety-copy-parts', version: 1, parts, generation };
+        kv.setItem(copyKey(database), JSON.stringify(header));
+      } catch (error) {
+        removeParts(generation, 0);
+        throw error;
+      }
+    }
   } catch {
     return false;
   }
+  try {
+    // What the copy no longer names: the other generation's parts, and any left over past ours.
+    removeParts(generation === 'a' ? 'b' : 'a', 0);
+    removeParts(generation, parts);
+  } catch {
+    // Best effort: the next write removes them.
+  }
+  return true;
 }

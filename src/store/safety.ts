@@ -8,11 +8,12 @@
 import { CertdeskError } from '../core/errors';
 import type { KeyMaterial } from '../core/appliance/key-entry';
 import type { WorkspaceContext } from './context';
-import { mergeContents, readRecords, type RestoreSummary } from './contents';
+import { yieldToEventLoop } from '../core/tasks';
+import type { BackgroundWork } from './background-work';
+import type { RestoreSummary } from './contents';
 import { openDatabase } from './database';
 import type { CertdeskDatabase } from './schema';
 import {
-  buildSafetyCopy,
   countRecords,
   describeCounts,
   lossOf,
@@ -31,6 +32,8 @@ export interface SafetyState {
   factory: IDBFactory | undefined;
   kv: KeyValueStore | undefined;
   delayMs: number;
+  /** Builds the copy's text off the page's thread (background-work.ts). */
+  background: BackgroundWork;
   timer?: ReturnType<typeof setTimeout> | undefined;
   /** The copy being written, for `flush`. */
   writing?: Promise<void> | undefined;
@@ -71,19 +74,30 @@ export async function noteChange(ctx: WorkspaceContext, state: SafetyState, extr
   if (state.timer !== undefined) clearTimeout(state.timer);
   state.timer = setTimeout(() => {
     state.timer = undefined;
-    state.writing = takeSafetyCopy(ctx, state, counts).finally(() => (state.writing = undefined));
+    void takeSafetyCopy(ctx, state, counts);
   }, state.delayMs);
 }
 
-/** Takes the safety copy now (a failure to take it never fails anything else). */
-export async function takeSafetyCopy(ctx: WorkspaceContext, state: SafetyState, counts?: RecordCounts): Promise<void> {
-  try {
-    const records = await readRecords(ctx);
-    const built = buildSafetyCopy(records, counts ?? (await countRecords(ctx.db)), ctx.clock());
-    if (built) writeSafetyCopy(state.kv, state.database, built.text);
-  } catch {
-    // The database went away or localStorage is full: the previous copy stays.
-  }
+/**
+ * Takes the safety copy now, after any copy still being written (a failure to take it never
+ * fails anything else). The text is built off the page's thread; only writing it to
+ * localStorage, which exists only there, happens here, a part per task.
+ */
+export function takeSafetyCopy(ctx: WorkspaceContext, state: SafetyState, counts?: RecordCounts): Promise<void> {
+  const previous = state.writing ?? Promise.resolve();
+  const writing = previous.then(async () => {
+    try {
+      const text = await state.background.safetyCopy(counts ?? (await countRecords(ctx.db)), ctx.clock());
+      if (text !== undefined) await writeSafetyCopy(state.kv, state.database, text, yieldToEventLoop);
+    } catch {
+      // The database went away or localStorage is full: the previous copy stays.
+    }
+  });
+  state.writing = writing;
+  void writing.then(() => {
+    if (state.writing === writing) state.writing = undefined;
+  });
+  return writing;
 }
 
 /** Waits for a scheduled or running safety copy (tests, and before the page unloads). */
@@ -145,6 +159,7 @@ export async function restoreSafetyCopy<K extends KeyMaterial>(ctx: WorkspaceCon
     throw new CertdeskError('no-safety-copy', 'There is no safety copy in this browser to restore. Restore your latest backup file instead (Appliances > Backup and restore).');
   }
   await ctx.ensureRoom(JSON.stringify(copy.contents).length);
+  const { mergeContents } = await import('./contents');
   const summary = await mergeContents(ctx, copy.contents, {
     label: 'the safety copy',
     damaged: (detail, cause) =>

@@ -8,7 +8,7 @@ import type { Appliance, SoftwareUpdate } from '../core/appliance/appliance';
 import { withSoftwareUpdate } from '../core/appliance/appliance';
 import { chainShape, indexBySubject } from '../core/appliance/certificate-entry';
 import type { WorkspaceContext } from './context';
-import { getAppliance, unknownCertificate } from './context';
+import { certificatesOf, getAppliance, unknownCertificate } from './context';
 import { tx } from './database';
 import { STORE } from './schema';
 
@@ -27,7 +27,7 @@ export function recordSoftwareUpdate(ctx: WorkspaceContext, applianceId: string,
   return ctx.action('recordSoftwareUpdate', () => [applianceId], () =>
     tx(ctx.db, [STORE.appliances, STORE.certificates, STORE.events], async (t) => {
       const appliance = await getAppliance(t, applianceId);
-      const pool = await t.objectStore(STORE.certificates).index('byAppliance').getAll(applianceId);
+      const pool = await certificatesOf(t, applianceId);
       const index = indexBySubject(pool.map((c) => c.facts));
       const roots: string[] = [];
       for (const id of update.certificateIds ?? []) {

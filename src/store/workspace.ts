@@ -9,6 +9,8 @@
  *   ws.subscribe((notice) => …);                          // 'changed' (this or another tab), 'reload-needed'
  *   await ws.createSelfSigned(applianceId, { … }) / ws.createRequest(applianceId, { … });
  *   await ws.importFiles(applianceId, [{ name, bytes, password? }], { signal, onProgress });
+ *   await ws.chainStatuses();                             // the kept chain statuses that hold now
+ *   await ws.syncChainStatuses([applianceId]);            // recompute what a change made stale
  *   await ws.checkReadiness(certId, ips, { downtimeConfirmed }) / ws.assignIps(certId, ips, { … });
  *   await ws.exportCertificates(certIds, choice, { signal, onProgress });   // → { name, bytes, type }
  *   await ws.supportPackage(certId, { picture, signal });  // → { name, bytes, files }
@@ -31,32 +33,29 @@ import { logEvent } from '../core/appliance/event-log';
 import type { ImportSummary } from '../core/appliance/import-plan';
 import type { KeyMaterial } from '../core/appliance/key-entry';
 import type { ReadinessProblem } from '../core/appliance/readiness';
-import * as appliances from './appliances';
-import * as assignment from './assignment';
-import * as backup from './backup';
+import type { AppliancePatch } from './appliances';
+import type { AssignOptions } from './assignment';
 import type { BackupResult } from './backup';
 import type { RestoreSummary } from './contents';
 import type { ChangeNotice } from './broadcast';
 import { ChangeChannel } from './broadcast';
-import * as details from './certificate-details';
-import * as certificates from './certificates';
+import { actions, lazyBackgroundWork } from './actions';
+import type { BackgroundWork } from './background-work';
+import type { ChainStatusUpdate, ListedChainStatus } from './chain-statuses';
+import { readChainStatuses } from './chain-statuses';
 import type { CreateCertificateInput, ImportFileInput, ImportOptions } from './certificates';
 import type { WorkspaceContext } from './context';
 import type { OpenOptions } from './database';
 import { openDatabase } from './database';
-import * as exporting from './export';
 import type { ExportChoice, ExportFile, ExportOptions, ExportSource } from './export';
-import * as internalCa from './internal-ca';
 import type { InternalCaInput } from './internal-ca';
 import type { LockManagerLike } from './locks';
 import { createLock, defaultLockManager } from './locks';
-import type { CertificateDescription, ChainStatus, PkiServices } from './pki-services';
+import type { CertificateDescription, PkiServices } from './pki-services';
 import * as readModel from './read-model';
 import type { CertificateMaterial, WorkspaceView } from './read-model';
-import * as replication from './replication';
 import type { CertdeskDatabase } from './schema';
-import { DATABASE_NAME } from './schema';
-import * as softwareUpdate from './software-update';
+import { DATABASE_NAME, STORE } from './schema';
 import type { SoftwareUpdateInput } from './software-update';
 import type { RoomEnvironment } from './room';
 import { defaultRoomEnvironment, ensureRoom } from './room';
@@ -66,13 +65,14 @@ import * as safety from './safety';
 import type { SafetyState } from './safety';
 import type { StorageManagerLike, StorageStatus } from './storage';
 import { defaultStorageManager, requestPersistence, storageStatus } from './storage';
-import * as support from './support-package';
 import type { SupportPackage } from './support-package';
 
 export { DEFAULT_APPLIANCE } from '../core/appliance/appliance';
 export { EVENTS_IN_VIEW } from './read-model';
 export type { ApplianceView, CertificateMaterial, CertificateView, IpView, KeyView, RequestView, WorkspaceView } from './read-model';
 export type { CreateCertificateInput, ImportFileInput, ImportOptions } from './certificates';
+export type { ChainStatusUpdate, ListedChainStatus } from './chain-statuses';
+export type { BackgroundWork } from './background-work';
 export type { AssignOptions } from './assignment';
 export type { AppliancePatch } from './appliances';
 export type { SoftwareUpdateInput } from './software-update';
@@ -112,6 +112,12 @@ export interface WorkspaceOptions<K extends KeyMaterial = KeyMaterial> {
   room?: RoomEnvironment;
   /** How long after a change the safety copy is taken (it is debounced); default 1 s. */
   safetyCopyDelayMs?: number;
+  /**
+   * Where the work over all records runs — keeping chain statuses, building the safety copy
+   * (background-work.ts): the app passes the workspace worker; by default it runs in-process
+   * (a function gets the open database, for an in-process runner with options of its own).
+   */
+  background?: BackgroundWork | ((db: CertdeskDatabase) => BackgroundWork);
   /** BroadcastChannel name; defaults to "certdesk:<database name>". */
   channelName?: string;
   clock?: () => number;
@@ -135,6 +141,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   readonly #listeners = new Set<(notice: WorkspaceNotice) => void>();
   readonly #ctx: WorkspaceContext<K>;
   readonly #safety: SafetyState;
+  readonly #background: BackgroundWork;
   #persistenceAsked = false;
   #closed = false;
 
@@ -149,7 +156,12 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     const lock = createLock(`certdesk-workspace:${name}`, options.locks ?? defaultLockManager());
     const clock = this.#clock;
     const room = options.room ?? defaultRoomEnvironment(this.#storage);
+    this.#background =
+      typeof options.background === 'function'
+        ? options.background(db)
+        : (options.background ?? lazyBackgroundWork(db, { rules: 'in-process', builtInRoots: () => options.pki.builtInRoots() }));
     this.#safety = {
+      background: this.#background,
       database: name,
       factory: options.factory ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB,
       kv: options.keyValueStore ?? defaultKeyValueStore(),
@@ -282,14 +294,32 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     return readModel.certificateMaterial(this.#ctx, certId);
   }
 
-  /** The full chain status of each of an appliance's certificates, by id. */
-  chainStatuses(certificates: readonly { id: string; der: Uint8Array }[]): Promise<Record<string, ChainStatus>> {
-    return details.chainStatuses(this.#ctx, certificates);
+  /**
+   * The kept chain status of every certificate, by id: those that hold now (chain-statuses.ts).
+   * A certificate without one has none computed yet; `syncChainStatuses` computes it.
+   */
+  chainStatuses(): Promise<Record<string, ListedChainStatus>> {
+    this.#assertOpen();
+    return readChainStatuses(this.#db, this.#background.rules, this.#clock());
+  }
+
+  /**
+   * Brings the kept chain statuses of these appliances (default: all) up to date: only those
+   * whose inputs, time span or rules changed are recomputed, off the page's thread in the app.
+   */
+  syncChainStatuses(applianceIds?: readonly string[]): Promise<ChainStatusUpdate[]> {
+    this.#assertOpen();
+    return this.#background.syncChainStatuses(applianceIds, this.#clock());
+  }
+
+  /** The built-in root with this SHA-256, as a chain status offers it (the root store loads now). */
+  async builtInRoot(sha256: string): Promise<Uint8Array | undefined> {
+    return (await actions.details()).builtInRoot(this.#ctx, sha256);
   }
 
   /** Everything a certificate says, for the certificate details. */
-  describeCertificate(der: Uint8Array): Promise<CertificateDescription> {
-    return details.describeCertificate(this.#ctx, der);
+  async describeCertificate(der: Uint8Array): Promise<CertificateDescription> {
+    return (await actions.details()).describeCertificate(this.#ctx, der);
   }
 
   // ── Appliances (src/store/appliances.ts) ─────────────────────────────────────────────────
@@ -300,7 +330,8 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
    */
   async ensureWorkspace(): Promise<WorkspaceView> {
     if (!this.#safety.loss || this.#safety.loss.found.appliances > 0) {
-      await appliances.ensureDefaultAppliance(this.#ctx);
+      // Only a first start creates the default appliance (and loads the code that takes).
+      if ((await this.#db.count(STORE.appliances)) === 0) await (await actions.appliances()).ensureDefaultAppliance(this.#ctx);
       await safety.noteChange(this.#ctx, this.#safety).catch(() => undefined);
     }
     return this.listWorkspace();
@@ -316,7 +347,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   /** Restores the automatic safety copy (no private keys: those come from a backup file). */
   async restoreSafetyCopy(): Promise<RestoreSummary> {
     const summary = await this.#ctx.action('restoreSafetyCopy', () => [], () => safety.restoreSafetyCopy(this.#ctx, this.#safety));
-    await appliances.ensureDefaultAppliance(this.#ctx);
+    await (await actions.appliances()).ensureDefaultAppliance(this.#ctx);
     return summary;
   }
 
@@ -332,114 +363,114 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   }
 
   /** Adds an appliance with its own factory default certificate serving all its IPs. */
-  addAppliance(input: ApplianceInput): Promise<Appliance> {
-    return appliances.addAppliance(this.#ctx, input);
+  async addAppliance(input: ApplianceInput): Promise<Appliance> {
+    return (await actions.appliances()).addAppliance(this.#ctx, input);
   }
 
   /** Changes the appliance's name, role, hostnames or production flag. */
-  updateAppliance(applianceId: string, patch: appliances.AppliancePatch): Promise<Appliance> {
-    return appliances.updateAppliance(this.#ctx, applianceId, patch);
+  async updateAppliance(applianceId: string, patch: AppliancePatch): Promise<Appliance> {
+    return (await actions.appliances()).updateAppliance(this.#ctx, applianceId, patch);
   }
 
   /** Adds an IP address; the guide: a new address "is assigned to the factory default certificate". */
-  addIpAddress(applianceId: string, entry: IpAddress): Promise<Appliance> {
-    return appliances.addIpAddress(this.#ctx, applianceId, entry);
+  async addIpAddress(applianceId: string, entry: IpAddress): Promise<Appliance> {
+    return (await actions.appliances()).addIpAddress(this.#ctx, applianceId, entry);
   }
 
   // ── Certificates (src/store/certificates.ts) ─────────────────────────────────────────────
 
   /** The guide's "Create Self-Signed Certificate": a new key and a self-signed certificate. */
-  createSelfSigned(applianceId: string, input: CreateCertificateInput): Promise<CertificateEntry> {
-    return certificates.createSelfSigned(this.#ctx, applianceId, input);
+  async createSelfSigned(applianceId: string, input: CreateCertificateInput): Promise<CertificateEntry> {
+    return (await actions.certificates()).createSelfSigned(this.#ctx, applianceId, input);
   }
 
   /** The guide's "Create Certificate Request": a new key and a CSR signed with it. */
-  createRequest(applianceId: string, input: Omit<CreateCertificateInput, 'validityDays'>): Promise<RequestEntry> {
-    return certificates.createRequest(this.#ctx, applianceId, input);
+  async createRequest(applianceId: string, input: Omit<CreateCertificateInput, 'validityDays'>): Promise<RequestEntry> {
+    return (await actions.certificates()).createRequest(this.#ctx, applianceId, input);
   }
 
   /** Imports files (certificates, chains, .p7b, .p12 with keys); unreadable files are reported, the rest import. */
-  importFiles(applianceId: string, files: readonly ImportFileInput[], options: ImportOptions = {}): Promise<ImportSummary> {
-    return certificates.importFiles(this.#ctx, applianceId, files, options);
+  async importFiles(applianceId: string, files: readonly ImportFileInput[], options: ImportOptions = {}): Promise<ImportSummary> {
+    return (await actions.certificates()).importFiles(this.#ctx, applianceId, files, options);
   }
 
   /** Deletes a certificate; refused for the factory default and for one still serving an IP. */
-  deleteCertificate(certId: string): Promise<void> {
-    return certificates.deleteCertificate(this.#ctx, certId);
+  async deleteCertificate(certId: string): Promise<void> {
+    return (await actions.certificates()).deleteCertificate(this.#ctx, certId);
   }
 
   // ── Assignment and readiness (src/store/assignment.ts) ───────────────────────────────────
 
   /** Every problem with assigning `ips` to the certificate now (nothing is written). */
-  checkReadiness(certId: string, ips: readonly string[], options: assignment.AssignOptions = {}): Promise<ReadinessProblem[]> {
-    return assignment.checkReadiness(this.#ctx, certId, ips, options);
+  async checkReadiness(certId: string, ips: readonly string[], options: AssignOptions = {}): Promise<ReadinessProblem[]> {
+    return (await actions.assignment()).checkReadiness(this.#ctx, certId, ips, options);
   }
 
   /** Assigns IPs to a certificate after the readiness check; returns the problems the admin accepted. */
-  assignIps(certId: string, ips: readonly string[], options: assignment.AssignOptions = {}): Promise<ReadinessProblem[]> {
-    return assignment.assignIps(this.#ctx, certId, ips, options);
+  async assignIps(certId: string, ips: readonly string[], options: AssignOptions = {}): Promise<ReadinessProblem[]> {
+    return (await actions.assignment()).assignIps(this.#ctx, certId, ips, options);
   }
 
   // ── Replication, failover and Atlas (src/store/replication.ts) ───────────────────────────
 
   /** Copies a certificate with its private key and chain to another appliance (exportable keys only). */
-  replicate(certId: string, toApplianceId: string): Promise<{ copied: string[]; alreadyPresent: string[] }> {
-    return replication.replicate(this.#ctx, certId, toApplianceId);
+  async replicate(certId: string, toApplianceId: string): Promise<{ copied: string[]; alreadyPresent: string[] }> {
+    return (await actions.replication()).replicate(this.#ctx, certId, toApplianceId);
   }
 
   /** Differences that would break failover between the two appliances (empty: identical). */
-  failoverCheck(primaryId: string, backupId: string): Promise<Problem[]> {
-    return replication.failoverCheck(this.#ctx, primaryId, backupId);
+  async failoverCheck(primaryId: string, backupId: string): Promise<Problem[]> {
+    return (await actions.replication()).failoverCheck(this.#ctx, primaryId, backupId);
   }
 
   /** Whether one certificate covers the site hostname and every Atlas node's names. */
-  atlasCheck(certId: string): Promise<AtlasCoverage> {
-    return replication.atlasCheck(this.#ctx, certId);
+  async atlasCheck(certId: string): Promise<AtlasCoverage> {
+    return (await actions.replication()).atlasCheck(this.#ctx, certId);
   }
 
   // ── Client-software updates (src/store/software-update.ts) ───────────────────────────────
 
   /** Records a client-software update request or installation, with the roots it carries. */
-  recordSoftwareUpdate(applianceId: string, update: SoftwareUpdateInput): Promise<Appliance> {
-    return softwareUpdate.recordSoftwareUpdate(this.#ctx, applianceId, update);
+  async recordSoftwareUpdate(applianceId: string, update: SoftwareUpdateInput): Promise<Appliance> {
+    return (await actions.softwareUpdate()).recordSoftwareUpdate(this.#ctx, applianceId, update);
   }
 
   // ── Export (src/store/export.ts) ─────────────────────────────────────────────────────────
 
   /** What the Export page offers for these certificates: each with its chain and key state. */
   async exportSources(certIds: readonly string[]): Promise<ExportSource[]> {
-    return exporting.exportSources(this.#ctx, certIds);
+    return (await actions.exporting()).exportSources(this.#ctx, certIds);
   }
 
   /** Writes the export file; the slow PKCS#12 / encrypted-key work is cancellable through `signal`. */
   async exportCertificates(certIds: readonly string[], choice: ExportChoice, options: ExportOptions = {}): Promise<ExportFile> {
-    return exporting.exportCertificates(this.#ctx, certIds, choice, options);
+    return (await actions.exporting()).exportCertificates(this.#ctx, certIds, choice, options);
   }
 
   // ── Support package (src/store/support-package.ts) ───────────────────────────────────────
 
   /** The .zip for technical support: the chain and the Basics picture, every file checked for keys. */
   async supportPackage(certId: string, input: { picture: Uint8Array; now?: number; signal?: AbortSignal }): Promise<SupportPackage> {
-    return support.supportPackage(this.#ctx, certId, input);
+    return (await actions.support()).supportPackage(this.#ctx, certId, input);
   }
 
   // ── Internal CA (src/store/internal-ca.ts) ───────────────────────────────────────────────
 
   /** Creates an internal CA root (and intermediate) with their keys on the appliance. */
   async createInternalCa(applianceId: string, input: InternalCaInput): Promise<ImportSummary> {
-    return internalCa.createInternalCa(this.#ctx, applianceId, input);
+    return (await actions.internalCa()).createInternalCa(this.#ctx, applianceId, input);
   }
 
   /** Signs a pending request with an internal CA certificate and stores the issued certificate. */
   async signRequest(requestId: string, input: { caCertificateId: string; validityDays: number }): Promise<ImportSummary> {
-    return internalCa.signRequest(this.#ctx, requestId, input);
+    return (await actions.internalCa()).signRequest(this.#ctx, requestId, input);
   }
 
   // ── Backup and restore (src/store/backup.ts) ─────────────────────────────────────────────
 
   /** The whole workspace, encrypted under `passphrase`, as one file. */
   async exportBackup(passphrase: string, options: { iterations?: number; signal?: AbortSignal } = {}): Promise<BackupResult> {
-    const result = await backup.createBackup(this.#ctx, passphrase, options);
+    const result = await (await actions.backup()).createBackup(this.#ctx, passphrase, options);
     await safety.noteChange(this.#ctx, this.#safety, { lastBackupAt: this.#clock() }).catch(() => undefined);
     return result;
   }
@@ -448,10 +479,10 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   async restoreBackup(bytes: Uint8Array, passphrase: string): Promise<RestoreSummary> {
     const summary = await this.#ctx.action('restoreBackup', () => [], async () => {
       await this.#ctx.ensureRoom(bytes.length);
-      return backup.restoreBackup(this.#ctx, bytes, passphrase);
+      return (await actions.backup()).restoreBackup(this.#ctx, bytes, passphrase);
     });
     this.#safety.loss = undefined;
-    await appliances.ensureDefaultAppliance(this.#ctx);
+    await (await actions.appliances()).ensureDefaultAppliance(this.#ctx);
     return summary;
   }
 

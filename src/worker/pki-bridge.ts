@@ -94,7 +94,7 @@ function defaultWorker(): Worker {
 }
 
 function stopped(job: PkiJob): CertdeskError {
-  return job.kind === 'decode'
+  return job.kind === 'decode' || job.kind === 'decode-files'
     ? new CertdeskError('decoder-failed', 'The file reader stopped unexpectedly; nothing was imported. Try again, or reload the page.')
     : new CertdeskError('export-failed', 'The export stopped unexpectedly; nothing was exported. Try again, or reload the page.');
 }

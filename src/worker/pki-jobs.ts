@@ -4,12 +4,13 @@
  * `pkiServices({ runJob })` directly. Failures become CertdeskErrors here, so both paths report
  * the same codes.
  */
-import { CertdeskError, throwIfAborted } from '../core/errors';
+import { CertdeskError, isAbortError, throwIfAborted } from '../core/errors';
+import { readCertificateFacts } from '../core/appliance/certificate-facts';
 import { decodeInput } from '../core/pki/decode';
 import { exportEncryptedPrivateKey } from '../core/pki/export';
 import { exportPrivateKey } from '../core/pki/keys';
 import { exportPkcs12 } from '../core/pki/pkcs12';
-import type { PkiJob, PkiJobKind, PkiJobResult, PkiJobResults, PkiReply, PkiRequest } from './pki-protocol';
+import type { DecodedImportFile, PkiJob, PkiJobKind, PkiJobResult, PkiJobResults, PkiReply, PkiRequest } from './pki-protocol';
 
 /** Runs one job. `signal` cancels in-process work; in the worker, terminating it does. */
 export async function runPkiJob<J extends PkiJob>(job: J, options: { signal?: AbortSignal; onStarted?: () => void } = {}): Promise<PkiJobResult<J>> {
@@ -47,6 +48,8 @@ async function run(job: PkiJob, signal: AbortSignal | undefined): Promise<PkiJob
       if (signal) options.signal = signal;
       return decodeInput(job.bytes, options);
     }
+    case 'decode-files':
+      return decodeFiles(job.files, job.importWorkSpent, signal);
     case 'pkcs12': {
       const privateKey = job.key ? await exportPrivateKey(job.key) : undefined;
       try {
@@ -67,9 +70,40 @@ async function run(job: PkiJob, signal: AbortSignal | undefined): Promise<PkiJob
   }
 }
 
+/**
+ * Reads each file of an import by content, with each certificate's facts (read here, off the
+ * page's thread, from the certificate model): one answer per file, in order. The files share
+ * the import's key-derivation budget. Only cancellation stops the whole batch.
+ */
+async function decodeFiles(files: readonly { bytes: Uint8Array; password?: string | null }[], importWorkSpent: number, signal: AbortSignal | undefined): Promise<DecodedImportFile[]> {
+  let spent = importWorkSpent;
+  const out: DecodedImportFile[] = [];
+  for (const file of files) {
+    throwIfAborted(signal);
+    try {
+      const options: { password?: string | null; signal?: AbortSignal; importWorkSpent: number } = { importWorkSpent: spent };
+      if (file.password !== undefined) options.password = file.password;
+      if (signal) options.signal = signal;
+      const decoded = await decodeInput(file.bytes, options);
+      spent += decoded.workSpent ?? 0;
+      const certificates: (DecodedImportFile & { ok: true })['certificates'] = [];
+      for (const c of decoded.certificates) {
+        const certificate: (typeof certificates)[number] = { der: c.der, facts: await readCertificateFacts(c.der) };
+        if (c.friendlyName) certificate.friendlyName = c.friendlyName;
+        certificates.push(certificate);
+      }
+      out.push({ ok: true, certificates, privateKeys: decoded.privateKeys, workSpent: decoded.workSpent ?? 0 });
+    } catch (error) {
+      if (isAbortError(error)) throw error;
+      out.push(error instanceof CertdeskError ? { ok: false, code: error.code, message: error.message } : { ok: false, code: 'unreadable-file' });
+    }
+  }
+  return out;
+}
+
 /** A failure no core module translated (a bug or a browser refusing): said without internals. */
 function unexpected(kind: PkiJobKind, cause: unknown): CertdeskError {
-  return kind === 'decode'
+  return kind === 'decode' || kind === 'decode-files'
     ? new CertdeskError('unreadable-file', 'This file could not be read as a certificate, chain, request or key.', { cause })
     : new CertdeskError('export-failed', 'The export could not be written; nothing was exported. Try again, or reload the page.', { cause });
 }

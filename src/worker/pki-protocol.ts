@@ -5,6 +5,7 @@
  * message carries the request's id. Cancelling is not a message: the page terminates the worker.
  */
 import type { DecodedInput } from '../core/pki/decode';
+import type { CertificateFacts } from '../core/appliance/certificate-facts';
 import type { CertdeskKey } from '../core/pki/keys';
 import type { Pkcs12Preset } from '../core/pki/pkcs12';
 
@@ -12,14 +13,32 @@ import type { Pkcs12Preset } from '../core/pki/pkcs12';
 export type PkiJob =
   /** Any input by content (src/core/pki/decode.ts); null: never try a password. */
   | { kind: 'decode'; bytes: Uint8Array; password?: string | null; /** Work earlier files of the same import spent (limits.maxWorkPerImport). */ importWorkSpent?: number }
+  /**
+   * The files of one import (or a batch of them), each read by content with its certificates'
+   * facts; a file that cannot be read is an answer of its own. The files share the import's
+   * key-derivation budget, of which earlier batches spent `importWorkSpent`.
+   */
+  | { kind: 'decode-files'; files: { bytes: Uint8Array; password?: string | null }[]; importWorkSpent: number }
   /** A PKCS#12 file (src/core/pki/pkcs12.ts); the key is unwrapped inside the worker. */
   | { kind: 'pkcs12'; key?: CertdeskKey; certificates: Uint8Array[]; friendlyName?: string; password: string; preset: Pkcs12Preset }
   /** The key as PEM "ENCRYPTED PRIVATE KEY" (src/core/pki/export.ts). */
   | { kind: 'encrypted-pkcs8'; key: CertdeskKey; password: string };
 
 /** What each kind of job answers. */
+/** One file of an import as the worker read it: its certificates with their facts, its keys; or why not. */
+export type DecodedImportFile =
+  | {
+      ok: true;
+      certificates: { der: Uint8Array; facts: CertificateFacts; friendlyName?: string }[];
+      privateKeys: DecodedInput['privateKeys'];
+      workSpent: number;
+    }
+  /** `message` is absent when the failure was not one the decoder names (the store says which file). */
+  | { ok: false; code: string; message?: string };
+
 export interface PkiJobResults {
   decode: DecodedInput;
+  'decode-files': DecodedImportFile[];
   pkcs12: Uint8Array;
   'encrypted-pkcs8': string;
 }

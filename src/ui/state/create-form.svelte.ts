@@ -1,4 +1,4 @@
-import { SUBJECT_FIELDS, validateSubject, validateSubjectAltName, type SubjectField } from '../../store/pki';
+import { SUBJECT_FIELDS, validateSubject, validateSubjectAltName, type SubjectField } from '../../store/subject-rules';
 import type { KeyAlgorithmName, SubjectInput } from '../../store/workspace';
 
 /** The guide's Key dropdown: algorithm and size. */

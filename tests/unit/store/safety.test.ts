@@ -2,9 +2,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fixtureText } from '../../support/fixtures';
 import { CertdeskError } from '../../../src/core/errors';
 import { ensureRoom, ROOM_CHECK_FROM_BYTES, ROOM_MARGIN_BYTES, WRITE_AMPLIFICATION } from '../../../src/store/room';
-import { buildSafetyCopy, readMarker, readSafetyCopy, type KeyValueStore } from '../../../src/store/safety-copy';
+import { buildSafetyCopy, readMarker, readSafetyCopy, SAFETY_COPY_PART_CHARS, writeSafetyCopy, type KeyValueStore } from '../../../src/store/safety-copy';
 import { readRecords } from '../../../src/store/contents';
-import type { WorkspaceContext } from '../../../src/store/context';
 import { freshWorkspace, snapshot, utf8 } from './support';
 
 afterEach(() => vi.restoreAllMocks());
@@ -113,7 +112,7 @@ describe('the safety copy is bounded', () => {
   it('keeps what serves an IP and the factory default first, leaves out the least needed, and records how many', async () => {
     const { ws, applianceId } = await populated();
     await ws.addIpAddress(applianceId, { ip: '192.0.2.10', dnsName: 'support.example.com' });
-    const records = await readRecords({ db: ws.database } as unknown as WorkspaceContext);
+    const records = await readRecords(ws.database);
     const full = buildSafetyCopy(records, { appliances: 1, certificates: 4, keys: 2, requests: 1, ipAssignments: 1 }, 0)!;
     const withoutCertificates = JSON.stringify({ ...full.copy, contents: { ...full.copy.contents, certificates: [] } }).length;
     const sizes = full.copy.contents.certificates.map((c) => JSON.stringify(c).length + 1);
@@ -231,5 +230,64 @@ describe('room on the disk before a large write', () => {
     await expect(ws.importFiles(applianceId, [{ name: 'roots.pem', bytes: utf8(fixtureText('mozilla-roots.pem')) }])).rejects.toMatchObject({ code: 'storage-full' });
     expect(await snapshot(ws)).toEqual(before);
     ws.close();
+  });
+});
+
+describe('a large safety copy is written in parts, one per task', () => {
+  const copyText = (events: number, tag: string) =>
+    JSON.stringify({
+      format: 'certdesk-safety-copy',
+      version: 1,
+      takenAt: 1,
+      counts: { appliances: 0, certificates: 0, keys: 0, requests: 0, ipAssignments: 0 },
+      certificatesLeftOut: 0,
+      contents: { createdAt: 1, appliances: [], certificates: [], keys: [], keysNotIncluded: [], requests: [], ipAssignments: [], events: Array.from({ length: events }, (_, i) => ({ id: `${tag}-${i}`, at: i, kind: 'workspace-created', message: 'x'.repeat(500) })) },
+    });
+  const partKeys = (kv: ReturnType<typeof memoryStore>) => [...kv.map.keys()].filter((k) => k.includes(':part:')).sort();
+
+  it('reads back whole, alternates between two sets of parts and leaves none behind', async () => {
+    const kv = memoryStore();
+    let pauses = 0;
+    const pause = async () => void pauses++;
+    const large = copyText(1500, 'a');
+    expect(large.length).toBeGreaterThan(3 * SAFETY_COPY_PART_CHARS);
+    expect(await writeSafetyCopy(kv, 'db', large, pause)).toBe(true);
+    const parts = Math.ceil(large.length / SAFETY_COPY_PART_CHARS);
+    expect(pauses).toBe(parts);
+    expect(partKeys(kv)).toEqual(Array.from({ length: parts }, (_, i) => `certdesk:safety-copy:db:part:a:${i}`).sort());
+    expect(readSafetyCopy(kv, 'db')).toEqual(JSON.parse(large));
+    // Every part under the copy's limit: no single write is a long task.
+    for (const key of partKeys(kv)) expect(kv.map.get(key)!.length).toBeLessThanOrEqual(SAFETY_COPY_PART_CHARS);
+
+    const next = copyText(800, 'b');
+    expect(await writeSafetyCopy(kv, 'db', next, pause)).toBe(true);
+    expect(partKeys(kv).every((k) => k.includes(':part:b:'))).toBe(true);
+    expect(readSafetyCopy(kv, 'db')).toEqual(JSON.parse(next));
+
+    const small = copyText(1, 'c');
+    expect(await writeSafetyCopy(kv, 'db', small, pause)).toBe(true);
+    expect(partKeys(kv)).toEqual([]);
+    expect(kv.map.get('certdesk:safety-copy:db')).toBe(small);
+  });
+
+  it('an interrupted or refused write keeps the previous copy', async () => {
+    const kv = memoryStore();
+    const pause = async () => undefined;
+    const first = copyText(1500, 'a');
+    await writeSafetyCopy(kv, 'db', first, pause);
+    let calls = 0;
+    const failing = async () => {
+      if (++calls === 2) throw new Error('the page went away');
+    };
+    expect(await writeSafetyCopy(kv, 'db', copyText(1500, 'b'), failing)).toBe(false);
+    expect(readSafetyCopy(kv, 'db')).toEqual(JSON.parse(first));
+    expect(partKeys(kv).every((k) => k.includes(':part:a:'))).toBe(true);
+
+    kv.limitChars = [...kv.map].reduce((n, [k, v]) => n + k.length + v.length, 0) + SAFETY_COPY_PART_CHARS;
+    expect(await writeSafetyCopy(kv, 'db', copyText(1500, 'c'), pause)).toBe(false);
+    expect(readSafetyCopy(kv, 'db')).toEqual(JSON.parse(first));
+    // A part gone missing: no copy rather than a damaged one.
+    kv.map.delete('certdesk:safety-copy:db:part:a:1');
+    expect(readSafetyCopy(kv, 'db')).toBeUndefined();
   });
 });

@@ -9,6 +9,7 @@
 import type { Hash } from '@noble/hashes/utils.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { throwIfAborted } from '../../errors';
+import { yieldToEventLoop } from '../../tasks';
 import { bufferSource, toHex } from '../asn1';
 import { pbkdf2Work, pkcs12KdfWork, type WorkBudget } from './budget';
 import type { HashAlgorithm, HashName } from './hashes';
@@ -30,28 +31,6 @@ export interface KdfContext {
  * within about a millisecond. A yield costs about a microsecond in Node.
  */
 const KDF_YIELD_EVERY = 1 << 12;
-
-/**
- * Lets the event loop run (I/O, WebCrypto completions, abort events). A macrotask, but not
- * setTimeout: browsers clamp nested timeouts to 4 ms. Node has setImmediate; browsers get a
- * MessageChannel round trip (RELIABILITY.md: awaiting WebCrypto alone does not yield in Chromium).
- */
-export const yieldToEventLoop = (): Promise<void> =>
-  new Promise((resolve) => {
-    const g = globalThis as { setImmediate?: (callback: () => void) => unknown };
-    if (typeof g.setImmediate === 'function') {
-      g.setImmediate(resolve);
-    } else if (typeof MessageChannel === 'function') {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => {
-        channel.port1.close();
-        resolve();
-      };
-      channel.port2.postMessage(null);
-    } else {
-      setTimeout(resolve, 0);
-    }
-  });
 
 /**
  * SHA-256 round constants (FIPS 180-4 §4.2.2): the first 32 bits of the fractional parts of the
