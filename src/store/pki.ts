@@ -16,6 +16,7 @@ import { loadBuiltInRoots } from '../core/pki/root-store';
 import { publicSuffixCheckFor } from '../core/pki/names/public-suffix';
 import { encodePem } from '../core/pki/pem';
 import { createLocalIntermediate, createLocalRoot, signCsr } from '../core/pki/local-ca';
+import { privateKeyRefusal } from '../core/pki/key-guard/report';
 import type { RunPkiJob } from '../worker/pki-protocol';
 import type { PkiServices } from './pki-services';
 
@@ -55,6 +56,12 @@ export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<Cert
         slow,
       ),
     exportEncryptedPrivateKey: (key, password, slow = {}) => runJob({ kind: 'encrypted-pkcs8', key, password }, slow),
+    assertNoPrivateKey: async ({ name, bytes }, slow = {}) => {
+      const report = await runJob({ kind: 'find-private-keys', name, bytes }, slow);
+      const refusal = privateKeyRefusal(report);
+      if (refusal) throw refusal;
+      return report;
+    },
     createLocalRoot: (input) => createLocalRoot(input),
     createLocalIntermediate: (input) => createLocalIntermediate(input),
     signCsr: (input) => signCsr(input),
