@@ -71,3 +71,5 @@ export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<Cert
 export type { CertdeskKey } from '../core/pki/keys';
 export { SUBJECT_FIELDS, validateSubject, validateSubjectAltName } from '../core/pki/names/subject-input';
 export type { SubjectField } from '../core/pki/names/subject-input';
+export { displayName } from '../core/pki/names/display';
+export type { DisplayName, NameWarning } from '../core/pki/names/display';

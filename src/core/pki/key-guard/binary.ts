@@ -3,7 +3,7 @@
  * PrivateKeyInfo, EncryptedPrivateKeyInfo), RFC 8017 appendix A.1.2 (PKCS#1 RSAPrivateKey),
  * OpenSSL's DSA key, RFC 5915 (SEC1 ECPrivateKey) and RFC 7292 (PKCS#12 PFX), matched by shape
  * at every offset that holds a SEQUENCE; and the binary key formats recognised by their magic
- * numbers (OpenSSH, SSH-1, ssh.com, Microsoft PVK and PRIVATEKEYBLOB, Java keystores, OpenPGP).
+ * numbers (OpenSSH, Microsoft PVK and PRIVATEKEYBLOB, Java keystores, OpenPGP).
  *
  * The matchers read headers leniently (any length form, a structure cut off by the end of the
  * bytes) because a key that is only partly there is still a leaked key: what matters is whether
@@ -30,8 +30,6 @@ export type KeyFindingKind =
   | 'sec1'
   | 'pkcs12'
   | 'openssh'
-  | 'ssh1'
-  | 'ssh-com'
   | 'putty'
   | 'jwk'
   | 'openpgp'
@@ -222,8 +220,6 @@ export function cutOffDer(b: Uint8Array): { declared: number; present: number } 
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
 /** "openssh-key-v1\0" (OpenSSH PROTOCOL.key). */
 const OPENSSH_MAGIC = ascii('openssh-key-v1\0');
-/** The SSH-1 private key file (OpenSSH sshkey.c LEGACY_BEGIN). */
-const SSH1_MAGIC = ascii('SSH PRIVATE KEY FILE FORMAT 1.1\n');
 /** "RSA2": the RSAPUBKEY magic of a PRIVATEKEYBLOB (Microsoft CryptoAPI). */
 const RSA2_MAGIC = ascii('RSA2');
 
@@ -241,7 +237,7 @@ const u32 = (b: Uint8Array, at: number) => ((b[at]! << 24) | (b[at + 1]! << 16) 
 
 /**
  * Binary key formats by their magic: anywhere for OpenSSH (its cipher name must follow as an SSH
- * string), SSH-1 and PRIVATEKEYBLOB; at the start for formats whose magic is short.
+ * string) and PRIVATEKEYBLOB; at the start for formats whose magic is short.
  */
 export function magicKeys(b: Uint8Array): KeyHit[] {
   const hits: KeyHit[] = [];
@@ -254,9 +250,6 @@ export function magicKeys(b: Uint8Array): KeyHit[] {
       hits.push({ kind: 'openssh', what: `an OpenSSH private key${cipher === 'none' ? '' : ` (encrypted with ${cipher})`}`, offset: openssh });
     }
   }
-  if (indexOf(b, SSH1_MAGIC) >= 0) hits.push({ kind: 'ssh1', what: 'an SSH-1 private key' });
-  // ssh.com (SECSH) private key blob: magic 0x3f6ff9eb, then its total length.
-  if (u32(b, 0) === 0x3f6ff9eb && b.length >= 8) hits.push({ kind: 'ssh-com', what: 'an ssh.com (SSH2) private key' });
   // Microsoft PVK: magic 0xB0B5F11E, little-endian (MS-PVK file header).
   if (b.length >= 24 && b[0] === 0x1e && b[1] === 0xf1 && b[2] === 0xb5 && b[3] === 0xb0) hits.push({ kind: 'microsoft-key-blob', what: 'a Microsoft PVK private key file' });
   // PRIVATEKEYBLOB: BLOBHEADER { bType 7, bVersion 2, reserved 0, aiKeyAlg } then "RSA2".
