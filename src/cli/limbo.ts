@@ -8,7 +8,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { buildAndValidate, type ValidationOptions } from '../core/pki/path-validation';
+import { buildAndValidate, type ValidationOptions } from '../core/pki/validation/path-validation';
 
 /** The fields of a limbo testcase the harness reads (schema: limbo-schema.json). */
 export interface LimboCase {

@@ -6,7 +6,8 @@
 import { CertdeskError } from '../core/errors';
 import type { CertificateEntry } from '../core/appliance/certificate-entry';
 import { validityAt } from '../core/appliance/certificate-entry';
-import { sha256Hex, verifySelfSigned } from '../core/appliance/certificate-facts';
+import { verifySelfSigned } from '../core/appliance/certificate-facts';
+import { sha256Hex } from '../core/pki/asn1';
 import { planAssignment } from '../core/appliance/ip-assignment';
 import type { ChainCheck, ReadinessProblem } from '../core/appliance/readiness';
 import { assertAssignable, readiness } from '../core/appliance/readiness';

@@ -12,7 +12,7 @@ import type { KeyMaterial } from '../core/appliance/key-entry';
 import type { KeyAlgorithmName } from '../core/pki/keys';
 import type { Pkcs12Preset } from '../core/pki/pkcs12';
 import type { CertificateDescription } from '../core/pki/describe';
-import type { ChainStatus } from '../core/pki/chain-status';
+import type { ChainStatus } from '../core/pki/validation/chain-status';
 import type { PresentedNames } from '../core/pki/names/match';
 import type { PublicSuffixCheck } from '../core/pki/names/hostname';
 import type { KeyGuardReport } from '../core/pki/key-guard';
@@ -21,8 +21,8 @@ export type { KeyAlgorithmName } from '../core/pki/keys';
 export type { Pkcs12Preset } from '../core/pki/pkcs12';
 export type { CertificateDescription, DescribedExtension } from '../core/pki/describe';
 export type { DescribedGeneralName } from '../core/pki/names/general-name';
-export type { ChainStatus } from '../core/pki/chain-status';
-export type { ValidationProblem } from '../core/pki/path-validation';
+export type { ChainStatus } from '../core/pki/validation/chain-status';
+export type { ValidationProblem } from '../core/pki/validation/path-validation';
 export type { KeyFinding, KeyGuardReport, UncheckedPart } from '../core/pki/key-guard';
 
 /** What decodeInput found in one file (src/core/pki/decode.ts). */

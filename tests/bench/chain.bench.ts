@@ -3,9 +3,9 @@
  * a whole appliance (the Mozilla roots imported), and the x509-limbo set. Run with
  * `npx tsx tests/bench/chain.bench.ts` (or add './chain.bench' to run.ts's suites).
  */
-import { buildAndValidate } from '../../src/core/pki/path-validation';
-import { chainStatus } from '../../src/core/pki/chain-status';
-import { loadBuiltInRoots } from '../../src/core/pki/root-store';
+import { buildAndValidate } from '../../src/core/pki/validation/path-validation';
+import { chainStatus } from '../../src/core/pki/validation/chain-status';
+import { loadBuiltInRoots } from '../../src/core/pki/validation/root-store';
 import { readLimbo, runAll, runCase } from '../../src/cli/limbo';
 import { fixture, fixturePath } from '../support/fixtures';
 import { printTable, timeAsync, timeOpenssl, type BenchRow } from './table';

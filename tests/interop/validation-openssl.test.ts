@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildAndValidate } from '../../src/core/pki/path-validation';
+import { buildAndValidate } from '../../src/core/pki/validation/path-validation';
 import { buildChain, defaultHostname, validationTime, writeChain, type Chain, type KeyKind } from '../support/chain-factory';
 import { openssl } from '../support/fixtures';
 import { ruleBreaks, type RuleBreak, type ValidationInputs } from '../support/rule-breaks';
@@ -39,7 +39,7 @@ interface Pinned {
 }
 
 const pinned: Record<string, Pinned> = {
-  'malformed-certificate': { openssl: unreadable(), today: ['bad-serial-number'] },
+  'malformed-certificate': { openssl: unreadable(), today: ['malformed-certificate'] },
   'signature-algorithm-mismatch': { openssl: rejects(78, 0, "cert info signature and signature algorithm mismatch"), today: ['signature-algorithm-mismatch'] },
   'not-version-3': { openssl: rejects(93, 0, 'Using cert extension requires at least X509v3'), today: ['malformed-certificate'] },
   'negative-serial-number': { openssl: accept('never checks the sign of a serial number'), today: ['bad-serial-number'] },

@@ -5,11 +5,10 @@
  * parsing 5,000 certificates at every list costs seconds. Anything that depends on the clock or
  * on other certificates (expired, chain complete, trusted) is derived when read, never stored.
  */
-import type { ChainCertificate } from '../pki/chain';
-import { children, nameToString, oids, parseChainCertificate, readTlv, verifySignature } from '../pki/chain';
-import { subjectAltNames } from '../pki/names/general-name';
+import { sha256Hex, toHex } from '../pki/asn1';
 import { presentedNames } from '../pki/names/match';
-import { CertdeskError } from '../errors';
+import { isSelfSigned } from '../pki/signatures';
+import { certificateExtension, commonName, isCaCertificate, MalformedCertificateError, nameToString, parseCertificate, type Certificate } from '../pki/x509';
 
 /** Facts read from one certificate's DER. Plain data: structured-cloneable and JSON-safe. */
 export interface CertificateFacts {
@@ -47,112 +46,50 @@ export interface CertificateFacts {
   authorityKeyId?: string;
 }
 
-/** Lower-case hex of bytes. */
-export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
-
-/** SHA-256 as lower-case hex. */
-export async function sha256Hex(bytes: Uint8Array, crypto: Crypto = globalThis.crypto): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
-}
-
 /**
- * Reads the facts of one DER certificate with the strict DER reader of src/core/pki/chain.ts
- * (a tenth of @peculiar/x509's cost: importing 144 roots must fit in 200 ms). Throws
- * CertdeskError 'not-a-certificate' when the bytes are not an X.509 certificate.
+ * Reads the facts of one DER certificate from the certificate model (x509/).
+ * @throws MalformedCertificateError (`malformed-certificate`) when the bytes are not a
+ *   well-formed X.509 certificate, saying what is wrong.
  */
-export async function readCertificateFacts(
-  der: Uint8Array,
-  crypto: Crypto = globalThis.crypto,
-): Promise<CertificateFacts> {
-  let cert: ChainCertificate;
-  try {
-    cert = parseChainCertificate(der);
-  } catch (cause) {
-    const detail = cause instanceof Error && cause.name === 'DerError' ? ` (${cause.message})` : '';
-    throw new CertdeskError(
-      'not-a-certificate',
-      `These bytes are not a well-formed X.509 certificate${detail}. Check that you picked the certificate file your CA sent, or ask the CA for a correctly encoded copy.`,
-      { cause },
-    );
-  }
-  let names: Pick<CertificateFacts, 'dnsNames' | 'ipAddresses'>;
-  try {
-    names = presentedNames(subjectAltNames(cert) ?? []);
-  } catch {
-    // A malformed subjectAltName covers no name; the readiness check then says so.
-    names = { dnsNames: [], ipAddresses: [] };
-  }
-  const [sha256, publicKeySha256] = await Promise.all([sha256Hex(der, crypto), sha256Hex(cert.spki, crypto)]);
-  // The most specific CN: the last one in DER order (RFC 6125 §6.4.4).
-  const cn = cert.subject.flat().findLast((a) => a.oid === '2.5.4.3');
+export async function readCertificateFacts(der: Uint8Array, crypto: Crypto = globalThis.crypto): Promise<CertificateFacts> {
+  const cert = parseCertificate(der);
+  // A malformed subjectAltName covers no name; the readiness check then says so.
+  const names = presentedNames(certificateExtension(cert, 'subjectAltName')?.names ?? []);
   const facts: CertificateFacts = {
-    sha256,
-    publicKeySha256,
+    sha256: await sha256Hex(der, crypto),
+    publicKeySha256: cert.spki.sha256,
     subject: nameToString(cert.subject),
     issuer: nameToString(cert.issuer),
     subjectKey: cert.subjectKey,
     issuerKey: cert.issuerKey,
-    serialNumber: toHex(cert.serial),
-    notBefore: cert.notBefore * 1000,
-    notAfter: cert.notAfter * 1000,
+    serialNumber: toHex(cert.serialNumber),
+    notBefore: cert.notBefore.seconds * 1000,
+    notAfter: cert.notAfter.seconds * 1000,
     dnsNames: names.dnsNames,
     ipAddresses: names.ipAddresses,
-    isCa: basicConstraintsCa(cert),
+    isCa: isCaCertificate(cert),
     selfIssued: cert.selfIssued,
   };
-  if (cn) facts.commonName = cn.text ?? cn.normalized;
-  const ski = extensionOctets(cert, oids.subjectKeyIdentifier, (v) => readTlv(v, 0), 0x04);
-  if (ski) facts.subjectKeyId = ski;
-  // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, … }
-  const aki = extensionOctets(cert, oids.authorityKeyIdentifier, (v) => children(v, readTlv(v, 0))[0], 0x80);
-  if (aki) facts.authorityKeyId = aki;
+  const cn = commonName(cert.subject);
+  if (cn !== undefined) facts.commonName = cn;
+  const ski = certificateExtension(cert, 'subjectKeyIdentifier');
+  if (ski) facts.subjectKeyId = toHex(ski.keyIdentifier);
+  const aki = certificateExtension(cert, 'authorityKeyIdentifier')?.keyIdentifier;
+  if (aki) facts.authorityKeyId = toHex(aki);
   return facts;
 }
 
-/** basicConstraints cA (RFC 5280 §4.2.1.9): SEQUENCE { cA BOOLEAN DEFAULT FALSE, … }. */
-function basicConstraintsCa(cert: ChainCertificate): boolean {
-  const ext = cert.extensions.get(oids.basicConstraints);
-  if (!ext) return false;
-  try {
-    const first = children(ext.value, readTlv(ext.value, 0))[0];
-    return first?.tag === 0x01 && ext.value[first.contentStart] !== 0;
-  } catch {
-    return false;
-  }
-}
-
-/** Hex of a key identifier inside an extension, or undefined when absent or malformed. */
-function extensionOctets(
-  cert: ChainCertificate,
-  oid: string,
-  locate: (value: Uint8Array) => { tag: number; contentStart: number; end: number } | undefined,
-  tag: number,
-): string | undefined {
-  const ext = cert.extensions.get(oid);
-  if (!ext) return undefined;
-  try {
-    const tlv = locate(ext.value);
-    return tlv?.tag === tag ? toHex(ext.value.subarray(tlv.contentStart, tlv.end)) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Whether the certificate is self-signed: self-issued and its signature verifies with its own
- * public key. False when WebCrypto lacks the algorithm (e.g. MD2 roots) or the bytes do not parse.
+ * Whether the certificate is self-signed (signatures.ts isSelfSigned: self-issued and its
+ * signature verifies with its own key). False when the bytes are not a certificate.
  */
-export async function verifySelfSigned(der: Uint8Array, crypto: Crypto = globalThis.crypto): Promise<boolean> {
+export async function verifySelfSigned(der: Uint8Array): Promise<boolean> {
+  let cert: Certificate;
   try {
-    const cert = parseChainCertificate(der);
-    if (!cert.selfIssued) return false;
-    // SHA-1 is fine for a self-signature: it protects nothing a trust anchor relies on.
-    return (await verifySignature(cert, cert, crypto.subtle, { allowSha1: true })).ok;
-  } catch {
-    return false;
+    cert = parseCertificate(der);
+  } catch (error) {
+    if (error instanceof MalformedCertificateError) return false;
+    throw error;
   }
+  return isSelfSigned(cert);
 }

@@ -8,7 +8,7 @@
 import type { ImportedKeyAlgorithmName } from '../pki/keys';
 
 export interface KeyMaterial {
-  /** Generated keys have a KeyAlgorithmName (src/core/pki/keys.ts); imported RSA keys may have any size ("RSA-2560"). */
+  /** Generated keys have a KeyAlgorithmName (src/core/pki/keys/algorithms.ts); imported RSA keys may have any size ("RSA-2560"). */
   algorithm: ImportedKeyAlgorithmName;
   privateKey: CryptoKey;
   publicKey: CryptoKey;

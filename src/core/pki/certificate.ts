@@ -4,6 +4,7 @@
  */
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import {
+  AlgorithmIdentifier,
   AuthorityKeyIdentifier,
   BasicConstraints,
   Certificate,
@@ -27,7 +28,8 @@ import {
   id_kp_serverAuth,
 } from '@peculiar/asn1-x509';
 import { CertdeskError } from '../errors';
-import { signWithKey, signatureAlgorithmIdentifier, type CertdeskKey } from './keys';
+import type { CertdeskKey } from './keys';
+import { signWithKey, signatureAlgorithmIdentifier } from './signatures';
 import { encodeSubject, type SubjectAltName, type SubjectInput } from './names/subject-input';
 import { checkedSubject, checkedSubjectAltNames, subjectAltNameExtension } from './csr';
 import { toArrayBuffer } from './pem';
@@ -136,7 +138,7 @@ export interface IssueInput {
 
 /** Builds, signs and encodes a v3 certificate. */
 export async function issueCertificate(input: IssueInput): Promise<Uint8Array> {
-  const signatureAlgorithm = signatureAlgorithmIdentifier(input.signer);
+  const signatureAlgorithm = AsnConvert.parse(signatureAlgorithmIdentifier(input.signer), AlgorithmIdentifier);
   const tbs = new TBSCertificate({
     version: Version.v3,
     serialNumber: toArrayBuffer(input.serialNumber ?? randomSerialNumber()),

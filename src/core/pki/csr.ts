@@ -4,26 +4,18 @@
  */
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { Attribute, Extension, Extensions, SubjectAlternativeName, SubjectPublicKeyInfo, id_ce_subjectAltName } from '@peculiar/asn1-x509';
+import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { Attributes, CertificationRequest, CertificationRequestInfo } from '@peculiar/asn1-csr';
 import { CertdeskError } from '../errors';
-import { limits } from './limits';
-import { describePublicKey, signWithKey, signatureAlgorithmName, signatureAlgorithmIdentifier, verifySignature, type CertdeskKey, type PublicKeyDescription } from './keys';
-import { nameAttributes, nameToString, type NameAttribute } from './names/distinguished-name';
+import type { CertdeskKey } from './keys';
 import { describeGeneralName, type DescribedGeneralName } from './names/general-name';
-import {
-  encodeSubject,
-  encodeSubjectAltName,
-  subjectAltNamesFor,
-  validateSubject,
-  type SubjectAltName,
-  type SubjectInput,
-} from './names/subject-input';
+import { encodeSubject, encodeSubjectAltName, subjectAltNamesFor, validateSubject, type SubjectAltName, type SubjectInput } from './names/subject-input';
+import { signatureAlgorithmIdentifier, signatureAlgorithmName, signWithKey, verifySignature } from './signatures';
+import { describePublicKey, nameAttributes, nameToString, parseCertificationRequest, type NameAttribute, type PublicKeyDescription } from './x509';
 import { encodePem, parsePem } from './pem';
 
 /** PKCS#9 extensionRequest (RFC 2985 §5.4.2). */
 export const id_extensionRequest = '1.2.840.113549.1.9.14';
-/** Microsoft's pre-standard extension request attribute, still written by old Windows tools. */
-const id_msExtensionRequest = '1.3.6.1.4.1.311.2.1.14';
 
 export interface CreateCsrInput {
   key: CertdeskKey;
@@ -52,7 +44,7 @@ export async function createCsr(input: CreateCsrInput): Promise<{ der: Uint8Arra
   const tbs = AsnConvert.serialize(info);
   const request = new CertificationRequest({
     certificationRequestInfo: info,
-    signatureAlgorithm: signatureAlgorithmIdentifier(input.key),
+    signatureAlgorithm: AsnConvert.parse(signatureAlgorithmIdentifier(input.key), AlgorithmIdentifier),
     signature: await signWithKey(input.key, tbs),
   });
   const der = new Uint8Array(AsnConvert.serialize(request));
@@ -90,6 +82,8 @@ export interface ParsedCsr {
   der: Uint8Array;
   subject: NameAttribute[];
   subjectText: string;
+  /** The subject Name as encoded (what a CA copies into the certificate). */
+  subjectDer: Uint8Array;
   subjectAltNames: DescribedGeneralName[];
   publicKey: PublicKeyDescription;
   signatureAlgorithm: string;
@@ -100,48 +94,32 @@ export interface ParsedCsr {
 }
 
 /**
- * Reads a CSR from DER or PEM ("CERTIFICATE REQUEST" / "NEW CERTIFICATE REQUEST").
+ * Reads a CSR from DER or PEM ("CERTIFICATE REQUEST" / "NEW CERTIFICATE REQUEST") with the
+ * request model (x509/csr.ts).
  * @throws CertdeskError `invalid-csr`
  */
 export async function parseCsr(bytes: Uint8Array): Promise<ParsedCsr> {
-  const der = csrDer(bytes);
-  let request: CertificationRequest;
-  try {
-    request = AsnConvert.parse(der, CertificationRequest, { berOptions: { maxDepth: limits.maxAsn1Depth } });
-  } catch (error) {
-    throw new CertdeskError('invalid-csr', 'This certificate request is damaged and cannot be read. Create or export it again.', { cause: error });
-  }
-  const info = request.certificationRequestInfo;
-  const spki = new Uint8Array(AsnConvert.serialize(info.subjectPKInfo));
-  let publicKey: PublicKeyDescription;
-  try {
-    publicKey = await describePublicKey(spki);
-  } catch (error) {
-    throw new CertdeskError('invalid-csr', 'The public key in this certificate request is damaged. Create the request again.', { cause: error });
-  }
-  const extensions = requestedExtensions(request);
+  const request = parseCertificationRequest(csrDer(bytes));
   const subjectAltNames: DescribedGeneralName[] = [];
-  for (const ext of extensions) {
-    if (ext.extnID !== id_ce_subjectAltName) continue;
-    try {
-      const names = AsnConvert.parse(ext.extnValue.buffer, SubjectAlternativeName);
-      subjectAltNames.push(...names.map(describeGeneralName));
-    } catch (error) {
-      throw new CertdeskError('invalid-csr', 'The subjectAltName extension of this certificate request is damaged. Create the request again.', { cause: error });
-    }
+  for (const ext of request.extensions) {
+    if (ext.oid !== id_ce_subjectAltName) continue;
+    if (ext.decoded?.kind !== 'subjectAltName')
+      throw new CertdeskError('invalid-csr', `The subjectAltName extension of this certificate request is damaged (${ext.problem ?? 'unreadable'}). Create the request again.`);
+    subjectAltNames.push(...ext.decoded.names.map(describeGeneralName));
   }
-  const tbs = request.certificationRequestInfoRaw ?? AsnConvert.serialize(info);
-  const signatureValid = (await verifySignature(spki, request.signatureAlgorithm, tbs, request.signature));
-  const subject = nameAttributes(info.subject);
+  // Proof of possession, not trust: legacy algorithms are checked so old requests are recognised.
+  const check = request.signatureUnusedBits ? { ok: false } : await verifySignature(request.info, request.signatureAlgorithm, request.signature, request.spki, { allowSha1: true, allowLegacy: true });
+  const subject = nameAttributes(request.subject);
   return {
-    der,
+    der: request.der,
     subject,
     subjectText: nameToString(subject),
+    subjectDer: request.subjectDer,
     subjectAltNames,
-    publicKey,
-    signatureAlgorithm: signatureAlgorithmName(request.signatureAlgorithm.algorithm),
-    signatureValid,
-    extensions: extensions.map((e) => ({ oid: e.extnID, critical: e.critical })),
+    publicKey: describePublicKey(request.spki),
+    signatureAlgorithm: signatureAlgorithmName(request.signatureAlgorithm.oid),
+    signatureValid: check.ok,
+    extensions: request.extensions.map((e) => ({ oid: e.oid, critical: e.critical })),
   };
 }
 
@@ -151,19 +129,4 @@ function csrDer(bytes: Uint8Array): Uint8Array {
   const block = parsePem(text).find((b) => b.label === 'CERTIFICATE REQUEST' || b.label === 'NEW CERTIFICATE REQUEST');
   if (!block) throw new CertdeskError('invalid-csr', 'This is not a certificate request (no "BEGIN CERTIFICATE REQUEST" block). Choose the .csr file.');
   return block.der;
-}
-
-function requestedExtensions(request: CertificationRequest): Extension[] {
-  const out: Extension[] = [];
-  for (const attribute of request.certificationRequestInfo.attributes) {
-    if (attribute.type !== id_extensionRequest && attribute.type !== id_msExtensionRequest) continue;
-    for (const value of attribute.values) {
-      try {
-        out.push(...AsnConvert.parse(value, Extensions));
-      } catch (error) {
-        throw new CertdeskError('invalid-csr', 'The extensions requested in this certificate request are damaged. Create the request again.', { cause: error });
-      }
-    }
-  }
-  return out;
 }

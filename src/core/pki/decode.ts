@@ -3,12 +3,14 @@
  * any line endings, text around them), base64 without armour, PKCS#7 certificate bundles (DER
  * or BER), PKCS#12, private keys (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1) and CSRs.
  *
- * Everything is sized and walked with a small strict DER/BER reader before any library parser
- * sees it (asn1js's OID parser is quadratic, RELIABILITY.md), so hostile input ends in a typed
- * CertdeskError within a bounded amount of work.
+ * Everything is sized and walked with the one bounded reader (asn1/: readDer, checkStructure)
+ * before any library parser sees it (asn1js's OID parser is quadratic, RELIABILITY.md), so
+ * hostile input ends in a typed CertdeskError within a bounded amount of work.
  */
 import { CertdeskError, throwIfAborted } from '../errors';
+import { Asn1Error, checkStructure, children, contentOf, decodeOid, readDer, readTlv, TAG, type Tlv } from './asn1';
 import { limits } from './limits';
+import { parseCertificate } from './x509';
 import { parsePem, isBase64, base64ToBytes, looksLikePem, type PemBlock } from './pem';
 import { pkcs1ToPkcs8, publicKeyFromPrivateKey, sec1ToPkcs8, sha256Hex } from './keys';
 import { WorkBudget, decryptPrivateKeyInfo, encryptedPrivateKeyWork, importPkcs12 } from './pkcs12';
@@ -45,14 +47,6 @@ interface DecodeOptions {
   signal?: AbortSignal;
   budget: WorkBudget;
 }
-
-/**
- * Largest OID accepted anywhere (bytes of content). Real OIDs are under 40 bytes (pyca's bigoid
- * vector: 35); asn1js's OID parser is quadratic, so a 254 KB OID blocks for seconds.
- */
-const MAX_OID_BYTES = 1024;
-/** Elements in one certificate, key or request: asn1js's default maxNodes (asn1js PR #132). */
-const MAX_NODES_PER_OBJECT = 10_000;
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const OID_PKCS7_PREFIX = '1.2.840.113549.1.7.';
@@ -324,37 +318,10 @@ export async function matchKeysToCertificates<K extends { publicKeySha256: strin
   const byHash = new Map(keys.map((k) => [k.publicKeySha256, k]));
   const out: { certificate: DecodedCertificate; key?: K }[] = [];
   for (const certificate of certificates) {
-    const key = byHash.get(await sha256Hex(certificateSpki(certificate.der)));
+    const key = byHash.get(await sha256Hex(parseCertificate(certificate.der).spki.der));
     out.push(key ? { certificate, key } : { certificate });
   }
   return out;
-}
-
-/** The SubjectPublicKeyInfo DER inside a certificate, found without a full parse. */
-export function certificateSpki(der: Uint8Array): Uint8Array {
-  const certificate = readElement(der, 0, der.length);
-  const tbs = children(der, certificate)[0];
-  if (!tbs) throw invalid('certificate');
-  const fields = children(der, tbs);
-  const offset = fields[0]?.tag === 0xa0 ? 1 : 0;
-  const spki = fields[offset + 5];
-  if (!spki || spki.tag !== 0x30) throw invalid('certificate');
-  return der.subarray(spki.start, spki.end);
-}
-
-/**
- * The notBefore/notAfter encodings exactly as written, so callers can hold them to RFC 5280
- * §4.1.2.5 (UTCTime YYMMDDHHMMSSZ, GeneralizedTime YYYYMMDDHHMMSSZ), which parsers gloss over.
- */
-export function certificateValidityEncodings(der: Uint8Array): { tag: number; text: string }[] {
-  const certificate = readElement(der, 0, der.length);
-  const tbs = children(der, certificate)[0];
-  if (!tbs) throw invalid('certificate');
-  const fields = children(der, tbs);
-  const offset = fields[0]?.tag === 0xa0 ? 1 : 0;
-  const validity = fields[offset + 3];
-  if (!validity || validity.tag !== 0x30) throw invalid('certificate');
-  return children(der, validity).map((t) => ({ tag: t.tag, text: String.fromCharCode(...der.subarray(t.contentStart, t.contentEnd)) }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -363,9 +330,10 @@ export function certificateValidityEncodings(der: Uint8Array): { tag: number; te
 function pkcs7Certificates(der: Uint8Array): DecodedCertificate[] {
   // Trailing bytes after the ContentInfo are tolerated here, as OpenSSL does (its own test
   // vector pkcs7-1.pem has one): they cannot change the certificates, which are checked strictly.
-  const contentInfo = readElement(der, 0, der.length, true);
-  const [type, explicit] = children(der, contentInfo);
-  const oid = type && type.tag === 0x06 ? oidText(der, type) : '';
+  const contentInfo = readTlv(der, 0, der.length, 'ber');
+  if (contentInfo.tag !== TAG.SEQUENCE) throw invalid('PKCS#7 bundle');
+  const [type, explicit] = children(contentInfo);
+  const oid = oidText(type);
   if (oid !== OID_SIGNED_DATA) {
     throw new CertdeskError(
       'pkcs7-unsupported-content',
@@ -373,17 +341,17 @@ function pkcs7Certificates(der: Uint8Array): DecodedCertificate[] {
     );
   }
   if (!explicit || explicit.tag !== 0xa0) throw invalid('PKCS#7 bundle');
-  const signedData = children(der, explicit)[0];
+  const signedData = children(explicit)[0];
   if (!signedData || signedData.tag !== 0x30) throw invalid('PKCS#7 bundle');
-  const fields = children(der, signedData);
+  const fields = children(signedData);
   const certificateSet = fields.find((f) => f.tag === 0xa0);
   const out: DecodedCertificate[] = [];
   if (certificateSet) {
-    for (const element of children(der, certificateSet)) {
+    for (const element of children(certificateSet)) {
       // CertificateChoices (RFC 5652 §10.2.2): only plain certificates; attribute and other
       // certificate formats are tagged [1]…[3] and carry nothing an appliance can use.
       if (element.tag !== 0x30) continue;
-      if (element.indefinite) throw invalid('certificate inside the PKCS#7 bundle');
+      if (element.contentEnd !== element.end) throw invalid('certificate inside the PKCS#7 bundle');
       const cert = der.slice(element.start, element.end);
       expectKind(cert, 'certificate');
       out.push({ der: cert });
@@ -429,48 +397,40 @@ function expectKind(der: Uint8Array, want: Kind, block?: PemBlock): void {
 
 /** What a DER (or BER, for PKCS#7) object is, from its shape; validates the whole encoding. */
 function classify(der: Uint8Array): Kind {
-  const top = readElement(der, 0, der.length, true);
-  if (top.tag !== 0x30) throw invalid();
-  const c = children(der, top);
+  const top = readTlv(der, 0, der.length, 'ber');
+  if (top.tag !== TAG.SEQUENCE) throw invalid();
+  const c = children(top);
   const [c0, c1, c2] = c;
   if (!c0) throw invalid();
-  if (c0.tag === 0x06 && oidText(der, c0).startsWith(OID_PKCS7_PREFIX)) return 'pkcs7';
-  if (top.end !== der.length) throw trailing();
+  if (c0.tag === TAG.OID && oidText(c0).startsWith(OID_PKCS7_PREFIX)) return 'pkcs7';
+  if (top.end !== der.length) throw new Asn1Error('trailing-bytes', 'there are extra bytes after its end');
   // PFX (RFC 7292 §4): version 3, authSafe ContentInfo, optional macData.
-  if (c0.tag === 0x02 && integerValue(der, c0) === 3 && c1?.tag === 0x30) {
-    const inner = children(der, c1)[0];
-    if (inner?.tag === 0x06 && oidText(der, inner).startsWith(OID_PKCS7_PREFIX)) return 'pkcs12';
+  if (c0.tag === TAG.INTEGER && integerValue(c0) === 3 && c1?.tag === TAG.SEQUENCE) {
+    const inner = children(c1)[0];
+    if (inner?.tag === TAG.OID && oidText(inner).startsWith(OID_PKCS7_PREFIX)) return 'pkcs12';
   }
-  if (c0.tag === 0x06) throw invalid();
-  if (top.indefinite) throw notDer();
-  // Everything else must be strict DER: walk it all (depth, node count, OID size).
-  walk(der, top, 0, { nodes: 0 });
-  if (c.length === 3 && c0.tag === 0x30 && c1?.tag === 0x30 && c2?.tag === 0x03) {
-    const t = children(der, c0);
+  if (c0.tag === TAG.OID) throw invalid();
+  // Everything else must be strict DER: walk it all (depth, element count, OID size), inside
+  // OCTET and BIT STRINGs too (asn1/reader.ts checkStructure).
+  checkStructure(readDer(der));
+  // The walk passed, so the BER reading above holds only DER elements: its children are the DER ones.
+  const [d, d0, d1, d2] = [c, c0, c1, c2];
+  if (d.length === 3 && d0.tag === TAG.SEQUENCE && d1?.tag === TAG.SEQUENCE && d2?.tag === TAG.BIT_STRING) {
+    const t = children(d0);
     if (t[0]?.tag === 0xa0) return 'certificate';
     // CertificationRequestInfo (RFC 2986 §4.1); very old requests omit the attributes [0].
-    if (t[0]?.tag === 0x02 && t[1]?.tag === 0x30 && t[2]?.tag === 0x30 && t.length <= 4 && (t[3] === undefined || t[3].tag === 0xa0)) return 'request';
-    if (t.some((f, i) => i <= 3 && (f.tag === 0x17 || f.tag === 0x18))) return 'crl';
-    if (t[0]?.tag === 0x02 && t[3]?.tag === 0x30 && t[5]?.tag === 0x30) return 'certificate'; // v1
+    if (t[0]?.tag === TAG.INTEGER && t[1]?.tag === TAG.SEQUENCE && t[2]?.tag === TAG.SEQUENCE && t.length <= 4 && (t[3] === undefined || t[3].tag === 0xa0)) return 'request';
+    if (t.some((f, i) => i <= 3 && (f.tag === TAG.UTC_TIME || f.tag === TAG.GENERALIZED_TIME))) return 'crl';
+    if (t[0]?.tag === TAG.INTEGER && t[3]?.tag === TAG.SEQUENCE && t[5]?.tag === TAG.SEQUENCE) return 'certificate'; // v1
     throw invalid();
   }
-  if (c.length === 2 && c0.tag === 0x30 && c1?.tag === 0x03) return 'public-key';
-  if (c.length === 2 && c0.tag === 0x30 && c1?.tag === 0x04) return 'encrypted-pkcs8';
-  if (c0.tag === 0x02 && c1?.tag === 0x30 && c2?.tag === 0x04) return 'pkcs8';
-  if (c0.tag === 0x02 && c1?.tag === 0x04 && integerValue(der, c0) === 1) return 'sec1';
-  if (c0.tag === 0x02 && c.length >= 9 && c.every((e) => e.tag === 0x02 || e.tag === 0x30)) return 'pkcs1';
-  if (c.length === 2 && c0.tag === 0x02 && c1?.tag === 0x02) return 'public-key'; // PKCS#1 RSAPublicKey
+  if (d.length === 2 && d0.tag === TAG.SEQUENCE && d1?.tag === TAG.BIT_STRING) return 'public-key';
+  if (d.length === 2 && d0.tag === TAG.SEQUENCE && d1?.tag === TAG.OCTET_STRING) return 'encrypted-pkcs8';
+  if (d0.tag === TAG.INTEGER && d1?.tag === TAG.SEQUENCE && d2?.tag === TAG.OCTET_STRING) return 'pkcs8';
+  if (d0.tag === TAG.INTEGER && d1?.tag === TAG.OCTET_STRING && integerValue(d0) === 1) return 'sec1';
+  if (d0.tag === TAG.INTEGER && d.length >= 9 && d.every((e) => e.tag === TAG.INTEGER || e.tag === TAG.SEQUENCE)) return 'pkcs1';
+  if (d.length === 2 && d0.tag === TAG.INTEGER && d1?.tag === TAG.INTEGER) return 'public-key'; // PKCS#1 RSAPublicKey
   throw invalid();
-}
-
-interface Element {
-  tag: number;
-  start: number;
-  contentStart: number;
-  /** End of content (before the end-of-contents octets for indefinite lengths). */
-  contentEnd: number;
-  end: number;
-  indefinite: boolean;
 }
 
 function invalid(what = 'file'): CertdeskError {
@@ -480,108 +440,26 @@ function invalid(what = 'file'): CertdeskError {
   );
 }
 
-function trailing(): CertdeskError {
-  return new CertdeskError(
-    'trailing-bytes',
-    'The file has extra bytes after its end, so it was damaged or two files were joined. For several certificates use PEM (one block each) or a PKCS#7 bundle.',
-  );
-}
-
-function notDer(): CertdeskError {
-  return new CertdeskError('not-der', 'This object uses indefinite-length BER where DER is required. Export it again as DER or PEM.');
-}
-
-/**
- * Reads one element at `offset`. Indefinite lengths (BER, X.690 §8.1.3.6) are accepted only when
- * `allowIndefinite` (PKCS#7 bundles from Windows and Java use them) and are resolved by walking.
- */
-function readElement(b: Uint8Array, offset: number, limit: number, allowIndefinite = false, depth = 0): Element {
-  if (depth > limits.maxAsn1Depth) {
-    throw new CertdeskError('asn1-too-deep', `The file nests ASN.1 more than ${limits.maxAsn1Depth} levels deep (limits.maxAsn1Depth, as OpenSSL), which no real certificate does.`);
-  }
-  if (offset + 2 > limit) throw invalid();
-  const tag = b[offset]!;
-  // High tag numbers (X.690 §8.1.2.4) never occur in what we read; refusing them also stops the
-  // "1,000 continuation bytes" attack before it starts.
-  if ((tag & 0x1f) === 0x1f) throw invalid();
-  let length = b[offset + 1]!;
-  let contentStart = offset + 2;
-  if (length === 0x80) {
-    if (!allowIndefinite || (tag & 0x20) === 0) throw notDer();
-    let cursor = contentStart;
-    for (;;) {
-      if (cursor + 2 > limit) throw invalid();
-      if (b[cursor] === 0 && b[cursor + 1] === 0) break;
-      cursor = readElement(b, cursor, limit, true, depth + 1).end;
-    }
-    return { tag, start: offset, contentStart, contentEnd: cursor, end: cursor + 2, indefinite: true };
-  }
-  if (length > 0x80) {
-    const count = length & 0x7f;
-    if (count > 4 || contentStart + count > limit) throw invalid();
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + b[contentStart + i]!;
-    contentStart += count;
-  }
-  const end = contentStart + length;
-  if (end > limit) throw invalid();
-  return { tag, start: offset, contentStart, contentEnd: end, end, indefinite: false };
-}
-
-function children(b: Uint8Array, parent: Element, allowIndefinite = true): Element[] {
-  const out: Element[] = [];
-  let cursor = parent.contentStart;
-  while (cursor < parent.contentEnd) {
-    const child = readElement(b, cursor, parent.contentEnd, allowIndefinite);
-    out.push(child);
-    cursor = child.end;
-  }
-  return out;
-}
-
-/** Validates a whole DER tree: nesting depth, element count, OID sizes. */
-function walk(b: Uint8Array, element: Element, depth: number, budget: { nodes: number }): void {
-  if (++budget.nodes > MAX_NODES_PER_OBJECT) {
-    throw new CertdeskError('asn1-too-many-elements', `The object has more than ${MAX_NODES_PER_OBJECT.toLocaleString('en')} ASN.1 elements, far beyond any real certificate.`);
-  }
-  if (depth > limits.maxAsn1Depth) {
-    throw new CertdeskError('asn1-too-deep', `The file nests ASN.1 more than ${limits.maxAsn1Depth} levels deep (limits.maxAsn1Depth, as OpenSSL), which no real certificate does.`);
-  }
-  if (element.tag === 0x06 && element.contentEnd - element.contentStart > MAX_OID_BYTES) {
-    throw new CertdeskError('asn1-oid-too-long', `The file contains an object identifier longer than ${MAX_OID_BYTES} bytes, which no real certificate does.`);
-  }
-  if ((element.tag & 0x20) === 0) return;
-  let cursor = element.contentStart;
-  while (cursor < element.contentEnd) {
-    const child = readElement(b, cursor, element.contentEnd, false, depth + 1);
-    walk(b, child, depth + 1, budget);
-    cursor = child.end;
-  }
-}
-
 function firstElement(der: Uint8Array): Uint8Array {
-  const first = readElement(der, 0, der.length);
-  return der.slice(0, first.end);
+  return der.slice(0, readTlv(der, 0, der.length).end);
 }
 
-function integerValue(b: Uint8Array, e: Element): number {
-  if (e.contentEnd - e.contentStart > 4) return -1;
+/** A small non-negative INTEGER's value, or -1 (for telling formats apart, not for reading them). */
+function integerValue(e: Tlv): number {
+  const c = contentOf(e);
+  if (c.length > 4) return -1;
   let n = 0;
-  for (let i = e.contentStart; i < e.contentEnd; i++) n = n * 256 + b[i]!;
+  for (const b of c) n = n * 256 + b;
   return n;
 }
 
-function oidText(b: Uint8Array, e: Element): string {
-  if (e.contentEnd - e.contentStart > MAX_OID_BYTES) return '';
-  const parts: number[] = [];
-  let value = 0;
-  for (let i = e.contentStart; i < e.contentEnd; i++) {
-    value = value * 128 + (b[i]! & 0x7f);
-    if ((b[i]! & 0x80) === 0) {
-      if (parts.length === 0) parts.push(value < 80 ? Math.floor(value / 40) : 2, value < 80 ? value % 40 : value - 80);
-      else parts.push(value);
-      value = 0;
-    }
+/** An OID's dotted text, or '' when the element is no valid OID (for telling formats apart). */
+function oidText(e: Tlv | undefined): string {
+  if (e?.tag !== TAG.OID) return '';
+  try {
+    return decodeOid(contentOf(e));
+  } catch (error) {
+    if (error instanceof Asn1Error) return '';
+    throw error;
   }
-  return parts.join('.');
 }

@@ -3,35 +3,20 @@
  * and extension decoded (RFC 5280 §4), fingerprints, and the role the vendor guide tells
  * admins to recognise (server, intermediate, root).
  */
-import { AsnConvert, AsnProp, AsnPropTypes, AsnType, AsnTypeTypes } from '@peculiar/asn1-schema';
+import { toArrayBuffer, toHex } from './asn1';
+import { describeGeneralName, type DescribedGeneralName, type GeneralName } from './names/general-name';
+import { isSelfSigned, signatureAlgorithmName } from './signatures';
 import {
-  AuthorityInfoAccessSyntax,
-  AuthorityKeyIdentifier,
-  BasicConstraints,
-  CRLDistributionPoints,
-  Certificate,
-  CertificatePolicies,
-  ExtendedKeyUsage,
-  GeneralName,
-  IssueAlternativeName,
-  KeyUsage,
-  NameConstraints,
-  SubjectAlternativeName,
-  SubjectKeyIdentifier,
-  UserNotice,
-  id_ad_caIssuers,
-  id_ad_ocsp,
+  describePublicKey,
+  isCaCertificate,
+  nameAttributes,
+  nameToString,
+  parseCertificate,
   type Extension,
-  type GeneralSubtrees,
-} from '@peculiar/asn1-x509';
-import { CertdeskError } from '../errors';
-import { certificateValidityEncodings } from './decode';
-import { limits } from './limits';
-import { describePublicKey, signatureAlgorithmName, verifySignature, type PublicKeyDescription } from './keys';
-import { nameAttributes, nameToString, type NameAttribute } from './names/distinguished-name';
-import { describeGeneralName, type DescribedGeneralName } from './names/general-name';
-import { describeIpBytes } from './names/ip';
-import { toArrayBuffer, toHex } from './pem';
+  type GeneralSubtree,
+  type NameAttribute,
+  type PublicKeyDescription,
+} from './x509';
 
 /** The role the guide describes: a server certificate, an intermediate CA, or a root CA. */
 export type CertificateRole = 'server' | 'intermediate' | 'root';
@@ -127,75 +112,40 @@ const POLICY_NAMES: Record<string, string> = {
   '2.23.140.1.1': 'Extended validation (CA/B Forum)',
 };
 
-const KEY_USAGE_NAMES = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-  'encipherOnly',
-  'decipherOnly',
-];
-
 /**
- * Describes a DER certificate.
- * @throws CertdeskError `invalid-certificate` when it cannot be parsed (e.g. an invalid time).
+ * Describes a DER certificate from the certificate model.
+ * @throws MalformedCertificateError (`malformed-certificate`) when it is not a well-formed certificate.
  */
 export async function describeCertificate(der: Uint8Array): Promise<CertificateDescription> {
-  const certificate = parseCertificate(der);
-  const tbs = certificate.tbsCertificate;
-  const spki = new Uint8Array(AsnConvert.serialize(tbs.subjectPublicKeyInfo));
-  let publicKey: PublicKeyDescription;
-  try {
-    publicKey = await describePublicKey(spki);
-  } catch (error) {
-    throw new CertdeskError('invalid-certificate', 'The public key in this certificate is damaged.', { cause: error });
-  }
-  let notBefore: string;
-  let notAfter: string;
-  try {
-    checkValidityEncoding(der);
-    notBefore = tbs.validity.notBefore.getTime().toISOString();
-    notAfter = tbs.validity.notAfter.getTime().toISOString();
-  } catch (error) {
-    throw new CertdeskError('invalid-certificate', 'The validity dates of this certificate are not valid dates (a malformed UTCTime or GeneralizedTime).', { cause: error });
-  }
-  const extensions = (tbs.extensions ?? []).map(describeExtension);
-  const constraints = extensions.find((e) => e.kind === 'basicConstraints');
-  const isCA = constraints?.kind === 'basicConstraints' && constraints.ca;
-  const subjectDer = new Uint8Array(AsnConvert.serialize(tbs.subject));
-  const issuerDer = new Uint8Array(AsnConvert.serialize(tbs.issuer));
-  const tbsDer = certificate.tbsCertificateRaw ?? AsnConvert.serialize(tbs);
-  const sameName = toHex(subjectDer) === toHex(issuerDer);
-  const selfSigned = sameName && (await verifySignature(spki, certificate.signatureAlgorithm, tbsDer, certificate.signatureValue));
-  const subject = nameAttributes(tbs.subject);
-  const issuer = nameAttributes(tbs.issuer);
+  const cert = parseCertificate(der);
+  const extensions = cert.extensions.map(describeExtension);
+  const isCA = isCaCertificate(cert);
+  const subject = nameAttributes(cert.subject);
+  const issuer = nameAttributes(cert.issuer);
   const san = extensions.find((e) => e.kind === 'subjectAltName');
-  const [sha1, sha256] = await Promise.all([
+  const [sha1, sha256, selfSigned] = await Promise.all([
     globalThis.crypto.subtle.digest('SHA-1', toArrayBuffer(der)),
     globalThis.crypto.subtle.digest('SHA-256', toArrayBuffer(der)),
+    isSelfSigned(cert),
   ]);
-  const version = tbs.version + 1;
   return {
-    version,
+    version: cert.version,
     subject,
     subjectText: nameToString(subject),
     issuer,
     issuerText: nameToString(issuer),
-    serialNumber: serialHex(new Uint8Array(tbs.serialNumber)),
-    notBefore,
-    notAfter,
+    serialNumber: serialHex(cert.serialNumber),
+    notBefore: new Date(cert.notBefore.seconds * 1000).toISOString(),
+    notAfter: new Date(cert.notAfter.seconds * 1000).toISOString(),
     subjectAltNames: san?.kind === 'subjectAltName' ? san.names : [],
-    publicKey,
-    signatureAlgorithm: signatureAlgorithmName(certificate.signatureAlgorithm.algorithm),
+    publicKey: describePublicKey(cert.spki),
+    signatureAlgorithm: signatureAlgorithmName(cert.signatureAlgorithm.oid),
     sha1: toHex(sha1),
     sha256: toHex(sha256),
     extensions,
     isCA,
     selfSigned,
-    role: certificateRole(isCA, sameName, version),
+    role: certificateRole(isCA, cert.selfIssued, cert.version),
   };
 }
 
@@ -212,143 +162,71 @@ export function certificateRole(isCA: boolean, issuerIsSubject: boolean, version
   return issuerIsSubject && version === 1 ? 'root' : 'server';
 }
 
-/** RFC 5280 §4.1.2.5.1/§4.1.2.5.2: seconds present, Zulu, two-digit year only in UTCTime. */
-function checkValidityEncoding(der: Uint8Array): void {
-  const times = certificateValidityEncodings(der);
-  const ok = times.length === 2 && times.every((t) => (t.tag === 0x17 && /^\d{12}Z$/.test(t.text)) || (t.tag === 0x18 && /^\d{14}Z$/.test(t.text)));
-  if (!ok) throw new RangeError(`malformed validity: ${times.map((t) => t.text).join(' … ')}`);
-}
-
-function parseCertificate(der: Uint8Array): Certificate {
-  if (der.length > limits.maxFileBytes) throw new CertdeskError('file-too-large', 'This certificate is larger than any real certificate.');
-  try {
-    return AsnConvert.parse(der, Certificate, { berOptions: { maxDepth: limits.maxAsn1Depth } });
-  } catch (error) {
-    throw new CertdeskError('invalid-certificate', 'This certificate is damaged or not a certificate at all, so it cannot be shown. Export or download it again.', { cause: error });
-  }
-}
-
 function serialHex(bytes: Uint8Array): string {
   const trimmed = bytes.length > 1 && bytes[0] === 0 ? bytes.subarray(1) : bytes;
   return toHex(trimmed);
 }
 
 function describeExtension(extension: Extension): DescribedExtension {
-  const oid = extension.extnID;
-  const head = { oid, name: EXTENSION_NAMES[oid] ?? oid, critical: extension.critical };
-  const value = extension.extnValue.buffer;
-  try {
-    return { ...head, ...decodeExtensionValue(oid, value) };
-  } catch {
-    return { ...head, kind: 'unreadable', hex: toHex(value) };
-  }
+  const head = { oid: extension.oid, name: EXTENSION_NAMES[extension.oid] ?? extension.oid, critical: extension.critical };
+  if (extension.problem) return { ...head, kind: 'unreadable', hex: toHex(extension.value) };
+  return { ...head, ...describeValue(extension) };
 }
 
-function generalNames(names: readonly GeneralName[]): DescribedGeneralName[] {
-  return names.map((n) => {
-    try {
-      return describeGeneralName(n);
-    } catch {
-      return { type: 'other', value: 'unreadable name' };
-    }
-  });
-}
+const names = (list: readonly GeneralName[] | undefined): DescribedGeneralName[] => (list ?? []).map(describeGeneralName);
 
-function decodeExtensionValue(oid: string, value: ArrayBuffer): DescribedExtensionValue {
-  switch (oid) {
-    case '2.5.29.19': {
-      const bc = AsnConvert.parse(value, BasicConstraints);
-      return bc.pathLenConstraint === undefined ? { kind: 'basicConstraints', ca: bc.cA } : { kind: 'basicConstraints', ca: bc.cA, pathLength: bc.pathLenConstraint };
-    }
-    case '2.5.29.15': {
-      const ku = AsnConvert.parse(value, KeyUsage);
-      const flags = ku.toNumber();
-      return { kind: 'keyUsage', usages: KEY_USAGE_NAMES.filter((_, i) => flags & (1 << i)) };
-    }
-    case '2.5.29.37': {
-      const eku = AsnConvert.parse(value, ExtendedKeyUsage);
-      return { kind: 'extKeyUsage', purposes: eku.map((p) => ({ oid: p, name: PURPOSE_NAMES[p] ?? p })) };
-    }
-    case '2.5.29.14':
-      return { kind: 'subjectKeyIdentifier', keyIdentifier: toHex(AsnConvert.parse(value, SubjectKeyIdentifier).buffer) };
-    case '2.5.29.35': {
-      const aki = AsnConvert.parse(value, AuthorityKeyIdentifier);
+function describeValue(extension: Extension): DescribedExtensionValue {
+  const v = extension.decoded;
+  switch (v?.kind) {
+    case 'basicConstraints':
+      return v.pathLenConstraint === undefined ? { kind: 'basicConstraints', ca: v.ca } : { kind: 'basicConstraints', ca: v.ca, pathLength: v.pathLenConstraint };
+    case 'keyUsage':
+      return { kind: 'keyUsage', usages: [...v.usages] };
+    case 'extKeyUsage':
+      return { kind: 'extKeyUsage', purposes: v.purposes.map((p) => ({ oid: p, name: PURPOSE_NAMES[p] ?? p })) };
+    case 'subjectKeyIdentifier':
+      return { kind: 'subjectKeyIdentifier', keyIdentifier: toHex(v.keyIdentifier) };
+    case 'authorityKeyIdentifier': {
       const out: DescribedExtensionValue = { kind: 'authorityKeyIdentifier' };
-      if (aki.keyIdentifier) out.keyIdentifier = toHex(aki.keyIdentifier.buffer);
-      if (aki.authorityCertIssuer) out.issuer = generalNames(aki.authorityCertIssuer);
-      if (aki.authorityCertSerialNumber) out.serialNumber = serialHex(new Uint8Array(aki.authorityCertSerialNumber));
+      if (v.keyIdentifier) out.keyIdentifier = toHex(v.keyIdentifier);
+      if (v.authorityCertIssuer) out.issuer = names(v.authorityCertIssuer);
+      if (v.authorityCertSerialNumber) out.serialNumber = serialHex(v.authorityCertSerialNumber);
       return out;
     }
-    case '2.5.29.17':
-      return { kind: 'subjectAltName', names: generalNames(AsnConvert.parse(value, SubjectAlternativeName)) };
-    case '2.5.29.18':
-      return { kind: 'issuerAltName', names: generalNames(AsnConvert.parse(value, IssueAlternativeName)) };
-    case '1.3.6.1.5.5.7.1.1': {
-      const aia = AsnConvert.parse(value, AuthorityInfoAccessSyntax);
+    case 'subjectAltName':
+    case 'issuerAltName':
+      return { kind: v.kind, names: names(v.names) };
+    case 'authorityInfoAccess': {
       const out = { kind: 'authorityInfoAccess' as const, ocsp: [] as string[], caIssuers: [] as string[], other: [] as { method: string; location: DescribedGeneralName }[] };
-      for (const access of aia) {
-        const location = generalNames([access.accessLocation])[0]!;
-        if (access.accessMethod === id_ad_ocsp && location.type === 'uri') out.ocsp.push(location.value);
-        else if (access.accessMethod === id_ad_caIssuers && location.type === 'uri') out.caIssuers.push(location.value);
-        else out.other.push({ method: access.accessMethod, location });
+      for (const { method, location } of v.descriptions) {
+        if (method === '1.3.6.1.5.5.7.48.1' && location.kind === 'uri') out.ocsp.push(location.value);
+        else if (method === '1.3.6.1.5.5.7.48.2' && location.kind === 'uri') out.caIssuers.push(location.value);
+        else out.other.push({ method, location: describeGeneralName(location) });
       }
       return out;
     }
-    case '2.5.29.31': {
-      const points = AsnConvert.parse(value, CRLDistributionPoints);
-      const names = points.flatMap((p) => generalNames(p.distributionPoint?.fullName ?? []));
-      return { kind: 'crlDistributionPoints', urls: names.filter((n) => n.type === 'uri').map((n) => n.value), names };
+    case 'cRLDistributionPoints': {
+      const all = names(v.points.flatMap((p) => p.fullName ?? []));
+      return { kind: 'crlDistributionPoints', urls: all.filter((n) => n.type === 'uri').map((n) => n.value), names: all };
     }
-    case '2.5.29.32': {
-      const policies = AsnConvert.parse(value, CertificatePolicies);
+    case 'certificatePolicies':
       return {
         kind: 'certificatePolicies',
-        policies: policies.map((p) => {
-          const cps: string[] = [];
-          const notices: string[] = [];
-          for (const q of p.policyQualifiers ?? []) {
-            try {
-              if (q.policyQualifierId === '1.3.6.1.5.5.7.2.1') cps.push(AsnConvert.parse(q.qualifier, Ia5).value);
-              else if (q.policyQualifierId === '1.3.6.1.5.5.7.2.2') {
-                const notice = AsnConvert.parse(q.qualifier, UserNotice);
-                if (notice.explicitText) notices.push(notice.explicitText.toString());
-              }
-            } catch {
-              notices.push('(unreadable qualifier)');
-            }
-          }
-          const name = POLICY_NAMES[p.policyIdentifier];
-          return name ? { oid: p.policyIdentifier, name, cps, notices } : { oid: p.policyIdentifier, cps, notices };
+        policies: v.policies.map((p) => {
+          const cps = p.qualifiers.flatMap((q) => (q.cps === undefined ? [] : [q.cps]));
+          const notices = p.qualifiers.flatMap((q) => (q.userNotice?.explicitText === undefined ? [] : [q.userNotice.explicitText]));
+          const name = POLICY_NAMES[p.oid];
+          return name ? { oid: p.oid, name, cps, notices } : { oid: p.oid, cps, notices };
         }),
       };
-    }
-    case '2.5.29.30': {
-      const nc = AsnConvert.parse(value, NameConstraints);
-      return { kind: 'nameConstraints', permitted: subtrees(nc.permittedSubtrees), excluded: subtrees(nc.excludedSubtrees) };
-    }
+    case 'nameConstraints':
+      return { kind: 'nameConstraints', permitted: subtrees(v.permitted), excluded: subtrees(v.excluded) };
     default:
-      return { kind: 'unknown', hex: toHex(value) };
+      return { kind: 'unknown', hex: toHex(extension.value) };
   }
 }
 
-/** Name-constraint IP bases are address+mask (RFC 5280 §4.2.1.10), shown as CIDR-ish text. */
-function subtrees(trees: GeneralSubtrees | undefined): DescribedGeneralName[] {
-  return (trees ?? []).map((t) => {
-    const base = t.base;
-    if (base.iPAddress !== undefined) {
-      const raw = AsnConvert.serialize(base);
-      const bytes = new Uint8Array(raw);
-      const content = bytes.subarray(2); // [7] IMPLICIT OCTET STRING, short form for ≤ 32 bytes
-      if (content.length === 8 || content.length === 32) return { type: 'ip', value: describeIpBytes(content) };
-    }
-    return generalNames([base])[0]!;
-  });
-}
-
-
-/** An IA5String CPS URI (RFC 5280 §4.2.1.4), as a schema for AsnConvert. */
-@AsnType({ type: AsnTypeTypes.Choice })
-class Ia5 {
-  @AsnProp({ type: AsnPropTypes.IA5String })
-  value = '';
+/** Name-constraint bases; an IP range (address and mask, RFC 5280 §4.2.1.10) reads address/mask. */
+function subtrees(trees: readonly GeneralSubtree[] | undefined): DescribedGeneralName[] {
+  return (trees ?? []).map(({ base }) => describeGeneralName(base));
 }

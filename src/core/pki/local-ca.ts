@@ -6,23 +6,22 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import {
   AuthorityKeyIdentifier,
   BasicConstraints,
-  Certificate,
   KeyIdentifier,
   KeyUsage,
   KeyUsageFlags,
+  Name,
   SubjectKeyIdentifier,
-  SubjectPublicKeyInfo,
   id_ce_authorityKeyIdentifier,
   id_ce_basicConstraints,
   id_ce_keyUsage,
   id_ce_subjectKeyIdentifier,
   type Extension,
 } from '@peculiar/asn1-x509';
-import { CertificationRequest } from '@peculiar/asn1-csr';
 import { CertdeskError } from '../errors';
-import { sha256Hex, type CertdeskKey } from './keys';
+import type { CertdeskKey } from './keys';
 import { encodeSubject, validateDnsName, validateSubjectAltName, type SubjectAltName, type SubjectInput } from './names/subject-input';
 import { checkedSubject, parseCsr } from './csr';
+import { certificateExtension, isCaCertificate, parseCertificate } from './x509';
 import { extension, issueCertificate, keyIdentifier, serverExtensions, validityPeriod } from './certificate';
 import { toArrayBuffer } from './pem';
 import { limits } from './limits';
@@ -72,10 +71,10 @@ export async function createLocalRoot(input: LocalRootInput): Promise<Uint8Array
 export async function createLocalIntermediate(input: LocalIntermediateInput): Promise<Uint8Array> {
   const issuer = await checkedIssuer(input.issuer);
   const ski = await keyIdentifier(input.key.spki);
-  const period = clampToIssuer(validityPeriod(input.validityDays ?? 1825, input.notBefore), issuer.certificate);
+  const period = clampToIssuer(validityPeriod(input.validityDays ?? 1825, input.notBefore), issuer);
   return issueCertificate({
     subject: encodeSubject(checkedSubject(input.subject)),
-    issuer: issuer.certificate.tbsCertificate.subject,
+    issuer: issuer.subject,
     spki: input.key.spki,
     ...period,
     extensions: caExtensions(input.pathLength === undefined ? 0 : input.pathLength, ski, issuer.ski),
@@ -125,19 +124,18 @@ export async function signCsr(input: SignCsrInput): Promise<{ certificate: Uint8
     throw new CertdeskError('csr-no-subject-alt-names', 'The request names no hostname or IP address (subjectAltName), so clients would refuse the certificate. Create the request again with the appliance hostnames.');
   }
   const issuer = await checkedIssuer(input.issuer);
-  const request = AsnConvert.parse(csr.der, CertificationRequest);
-  const spki = new Uint8Array(AsnConvert.serialize(request.certificationRequestInfo.subjectPKInfo));
+  const spki = csr.publicKey.spki;
   const certificate = await issueCertificate({
-    subject: request.certificationRequestInfo.subject,
-    issuer: issuer.certificate.tbsCertificate.subject,
+    subject: AsnConvert.parse(csr.subjectDer, Name),
+    issuer: issuer.subject,
     spki,
-    ...clampToIssuer(validityPeriod(input.validityDays, input.notBefore), issuer.certificate),
+    ...clampToIssuer(validityPeriod(input.validityDays, input.notBefore), issuer),
     extensions: serverExtensions({
       key: csr.publicKey.type === 'RSA' ? 'RSA' : 'ECDSA',
       sans,
       ski: await keyIdentifier(spki),
       aki: issuer.ski,
-      emptySubject: request.certificationRequestInfo.subject.length === 0,
+      emptySubject: csr.subject.length === 0,
     }),
     signer: input.issuer.key,
   });
@@ -153,33 +151,22 @@ function caExtensions(pathLength: number | null, ski: Uint8Array, aki: Uint8Arra
   ];
 }
 
-async function checkedIssuer(issuer: Issuer): Promise<{ certificate: Certificate; ski: Uint8Array }> {
-  let certificate: Certificate;
-  try {
-    certificate = AsnConvert.parse(issuer.certificate, Certificate);
-  } catch (error) {
-    throw new CertdeskError('invalid-certificate', 'The CA certificate is damaged and cannot be read.', { cause: error });
-  }
-  const constraints = certificate.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_basicConstraints);
-  const isCa = constraints ? AsnConvert.parse(constraints.extnValue.buffer, BasicConstraints).cA : false;
-  if (!isCa) {
+/** The issuing CA read with the certificate model: its subject for issuance, its end of validity, its key identifier. */
+async function checkedIssuer(issuer: Issuer): Promise<{ subject: Name; notAfter: number; ski: Uint8Array }> {
+  const certificate = parseCertificate(issuer.certificate);
+  if (!isCaCertificate(certificate)) {
     throw new CertdeskError('issuer-not-ca', 'The chosen issuer is not a CA certificate (basicConstraints CA:true), so clients would reject what it signs. Choose the local root or intermediate.');
   }
-  const spki = new Uint8Array(AsnConvert.serialize(certificate.tbsCertificate.subjectPublicKeyInfo));
-  if ((await sha256Hex(spki)) !== issuer.key.publicKeySha256) {
+  if (certificate.spki.sha256 !== issuer.key.publicKeySha256) {
     throw new CertdeskError('issuer-key-mismatch', "The CA's private key does not belong to the CA certificate. Choose the key the CA was created with.");
   }
-  const skiExtension = certificate.tbsCertificate.extensions?.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
-  const ski = skiExtension
-    ? new Uint8Array(AsnConvert.parse(skiExtension.extnValue.buffer, SubjectKeyIdentifier).buffer)
-    : await keyIdentifier(new Uint8Array(AsnConvert.serialize(certificate.tbsCertificate.subjectPublicKeyInfo as SubjectPublicKeyInfo)));
-  return { certificate, ski };
+  const ski = certificateExtension(certificate, 'subjectKeyIdentifier')?.keyIdentifier ?? (await keyIdentifier(certificate.spki.der));
+  return { subject: AsnConvert.parse(certificate.subjectDer, Name), notAfter: certificate.notAfter.seconds * 1000, ski };
 }
 
 /** A certificate may not outlive its issuer (RFC 5280 §6.1.3 would make it invalid then). */
-function clampToIssuer(period: { notBefore: Date; notAfter: Date }, issuer: Certificate): { notBefore: Date; notAfter: Date } {
-  const issuerEnd = issuer.tbsCertificate.validity.notAfter.getTime().getTime();
-  return issuerEnd < period.notAfter.getTime() ? { notBefore: period.notBefore, notAfter: new Date(issuerEnd) } : period;
+function clampToIssuer(period: { notBefore: Date; notAfter: Date }, issuer: { notAfter: number }): { notBefore: Date; notAfter: Date } {
+  return issuer.notAfter < period.notAfter.getTime() ? { notBefore: period.notBefore, notAfter: new Date(issuer.notAfter) } : period;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

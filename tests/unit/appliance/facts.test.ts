@@ -61,7 +61,7 @@ describe('readCertificateFacts on real certificates', () => {
 
   it('refuses bytes that are not a certificate with a typed error', async () => {
     for (const bytes of [new Uint8Array(), ec('server.csr.der'), ec('server.pkcs8.der'), ec('server.der').slice(0, 100)]) {
-      await expect(readCertificateFacts(bytes)).rejects.toMatchObject({ code: 'not-a-certificate' });
+      await expect(readCertificateFacts(bytes)).rejects.toMatchObject({ code: 'malformed-certificate' });
     }
   });
 });
@@ -107,7 +107,7 @@ describe('facts agree with @peculiar/x509 on real certificates', () => {
   it('a certificate with a malformed time is refused with the reason', async () => {
     const text = new TextDecoder().decode(fixture('x509-misc', 'pyca-cryptography-vectors-38.0.4', 'badasn1time.pem'));
     const der = new Uint8Array(Buffer.from(text.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
-    await expect(readCertificateFacts(der)).rejects.toMatchObject({ code: 'not-a-certificate', message: expect.stringContaining('UTCTime') });
+    await expect(readCertificateFacts(der)).rejects.toMatchObject({ code: 'malformed-certificate', message: expect.stringContaining('UTCTime') });
   });
 });
 

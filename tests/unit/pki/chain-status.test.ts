@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainStatus } from '../../../src/core/pki/chain-status';
+import { chainStatus } from '../../../src/core/pki/validation/chain-status';
 import { fixture, fixturePath, openssl } from '../../support/fixtures';
 import { makeCert, makeFamily, now } from './chain-fixtures';
 

@@ -315,9 +315,9 @@ describe('text that starts like DER', () => {
 
 describe('the walker\'s own limits, at and past the edge', () => {
   const oid = (bytes: number) => tlv(0x30, tlv(0x30, tlv(0x06, new Uint8Array(bytes).fill(0x81).map((v, i, a) => (i === a.length - 1 ? 1 : v)))));
-  it('an OID of 1,024 bytes is walked (then refused for its shape); 1,025 is asn1-oid-too-long', async () => {
-    await expectCode(decodeInput(oid(1024)), 'invalid-encoding');
-    await expectCode(decodeInput(oid(1025)), 'asn1-oid-too-long');
+  it(`an OID of limits.maxOidBytes (${limits.maxOidBytes}) bytes is walked (then refused for its shape); one more is asn1-oid-too-long`, async () => {
+    await expectCode(decodeInput(oid(limits.maxOidBytes)), 'invalid-encoding');
+    await expectCode(decodeInput(oid(limits.maxOidBytes + 1)), 'asn1-oid-too-long');
   });
   const nulls = (count: number) => tlv(0x30, new Uint8Array(count * 2).map((_, i) => (i % 2 ? 0 : 5)));
   it('10,000 elements in one object are walked; 10,001 is asn1-too-many-elements', async () => {

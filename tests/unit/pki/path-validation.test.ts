@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as x509 from '@peculiar/x509';
-import { buildAndValidate, type ValidationOptions } from '../../../src/core/pki/path-validation';
+import { buildAndValidate, type ValidationOptions } from '../../../src/core/pki/validation/path-validation';
 import { limits } from '../../../src/core/pki/limits';
 import { readLimbo } from '../../../src/cli/limbo';
 import { fixturePath } from '../../support/fixtures';

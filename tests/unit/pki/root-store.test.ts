@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { findBuiltInIssuer, loadBuiltInRoots } from '../../../src/core/pki/root-store';
-import { chainStatus } from '../../../src/core/pki/chain-status';
-import { buildAndValidate } from '../../../src/core/pki/path-validation';
+import { findBuiltInIssuer, loadBuiltInRoots } from '../../../src/core/pki/validation/root-store';
+import { chainStatus } from '../../../src/core/pki/validation/chain-status';
+import { buildAndValidate } from '../../../src/core/pki/validation/path-validation';
 import { readLimbo } from '../../../src/cli/limbo';
 import { fixturePath, fixtureText, openssl, tempDir, writeTemp } from '../../support/fixtures';
 
@@ -35,9 +35,9 @@ describe('built-in root store (src/data/mozilla-roots.ts)', () => {
 
   it('the CABF root profile is not applied to roots a root program vetted', async () => {
     const store = await loadBuiltInRoots();
-    const { parseChainCertificate, nameToString } = await import('../../../src/core/pki/chain');
+    const { parseCertificate, nameToString } = await import('../../../src/core/pki/x509');
     // QuoVadis Root CA 2 (2006) names its issuer and serial in its AKI, which BR 7.1.2.1.3 now forbids.
-    const quovadis = store.roots.find((r) => nameToString(parseChainCertificate(r).subject).startsWith('CN=QuoVadis Root CA 2,'))!;
+    const quovadis = store.roots.find((r) => nameToString(parseCertificate(r).subject).startsWith('CN=QuoVadis Root CA 2,'))!;
     const time = new Date('2026-01-01T00:00:00Z');
     // Named by the caller, or found in the built-in store when the caller named none.
     expect(await chainStatus(quovadis, [], { time, builtInRoots: store.roots })).toMatchObject({ kind: 'complete' });

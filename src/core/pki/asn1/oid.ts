@@ -15,7 +15,7 @@ export function decodeOid(content: Uint8Array, what = 'an object identifier'): s
   if (content.length > limits.maxOidBytes)
     throw new Asn1Error('asn1-oid-too-long', `${what} is longer than ${limits.maxOidBytes} bytes`);
   if (content[content.length - 1]! & 0x80) throw new Asn1Error('invalid-encoding', `${what} is truncated`);
-  const arcs: string[] = [];
+  let text = '';
   let value = 0n;
   let small = 0;
   let septets = 0;
@@ -30,19 +30,16 @@ export function decodeOid(content: Uint8Array, what = 'an object identifier'): s
       value = value * 128n + BigInt(b & 0x7f);
     }
     if (b & 0x80) continue;
-    if (septets < 7) {
-      if (arcs.length > 0) arcs.push(String(small));
-      else {
-        // X.690 §8.19.4: the first subidentifier is 40 × arc1 + arc2, arc1 ∈ {0, 1, 2}.
-        const first = small < 40 ? 0 : small < 80 ? 1 : 2;
-        arcs.push(String(first), String(small - first * 40));
-      }
-    } else if (arcs.length > 0) arcs.push(value.toString());
-    else arcs.push('2', (value - 80n).toString());
+    if (text !== '') text += septets < 7 ? '.' + small : '.' + value.toString();
+    else if (septets < 7) {
+      // X.690 §8.19.4: the first subidentifier is 40 × arc1 + arc2, arc1 ∈ {0, 1, 2}.
+      const first = small < 40 ? 0 : small < 80 ? 1 : 2;
+      text = first + '.' + (small - first * 40);
+    } else text = '2.' + (value - 80n).toString();
     small = 0;
     septets = 0;
   }
-  return arcs.join('.');
+  return text;
 }
 
 /** The content octets of an OID from its dotted text. Throws RangeError for a malformed OID (a programming error). */
@@ -79,6 +76,7 @@ export const OID = {
   emailAddress: '1.2.840.113549.1.9.1',
 
   // Certificate extensions (RFC 5280 §4.2)
+  subjectDirectoryAttributes: '2.5.29.9',
   subjectKeyIdentifier: '2.5.29.14',
   keyUsage: '2.5.29.15',
   subjectAltName: '2.5.29.17',
@@ -95,6 +93,8 @@ export const OID = {
   anyExtendedKeyUsage: '2.5.29.37.0',
   freshestCRL: '2.5.29.46',
   inhibitAnyPolicy: '2.5.29.54',
+  cps: '1.3.6.1.5.5.7.2.1',
+  userNotice: '1.3.6.1.5.5.7.2.2',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
   subjectInfoAccess: '1.3.6.1.5.5.7.1.11',
   tlsFeature: '1.3.6.1.5.5.7.1.24',
@@ -125,6 +125,7 @@ export const OID = {
 
   // Signature algorithms (RFC 3279, RFC 4055, RFC 5758)
   md2WithRSAEncryption: '1.2.840.113549.1.1.2',
+  md4WithRSAEncryption: '1.2.840.113549.1.1.3',
   md5WithRSAEncryption: '1.2.840.113549.1.1.4',
   sha1WithRSAEncryption: '1.2.840.113549.1.1.5',
   sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
@@ -137,9 +138,14 @@ export const OID = {
   ecdsaWithSHA384: '1.2.840.10045.4.3.3',
   ecdsaWithSHA512: '1.2.840.10045.4.3.4',
   dsaWithSHA1: '1.2.840.10040.4.3',
+  dsaWithSHA224: '2.16.840.1.101.3.4.3.1',
   dsaWithSHA256: '2.16.840.1.101.3.4.3.2',
+  /** OIW's older DSA identifiers, still on some 1990s roots. */
+  dsaOiw: '1.3.14.3.2.12',
+  dsaWithSHA1Oiw: '1.3.14.3.2.27',
 
   // Hashes and HMACs (RFC 8017 appendix B.1, RFC 8018 appendix B.1)
+  md2: '1.2.840.113549.2.2',
   md5: '1.2.840.113549.2.5',
   sha1: '1.3.14.3.2.26',
   sha224: '2.16.840.1.101.3.4.2.4',

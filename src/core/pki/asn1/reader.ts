@@ -72,43 +72,61 @@ export function encodingOf(tlv: Tlv): Uint8Array {
   return tlv.bytes.subarray(tlv.start, tlv.end);
 }
 
+/** Why an element could not be read, without the cost of an exception (checkStructure probes opaque contents). */
+interface ReadFailure {
+  code: 'invalid-encoding' | 'not-der' | 'asn1-too-deep';
+  detail: string;
+}
+
+function fail(code: ReadFailure['code'], detail: string): ReadFailure {
+  return { code, detail };
+}
+
+function scan(bytes: Uint8Array, offset: number, limit: number, encoding: Encoding, depth: number): Tlv | ReadFailure {
+  if (depth > limits.maxAsn1Depth) return fail('asn1-too-deep', `it nests ASN.1 more than ${limits.maxAsn1Depth} levels deep`);
+  if (offset + 2 > limit) return fail('invalid-encoding', 'it ends in the middle of an element');
+  const tag = bytes[offset]!;
+  // High tag numbers (X.690 §8.1.2.4) never occur in the formats Certdesk reads; refusing them
+  // also ends the "1,000 continuation bytes" attack before it starts.
+  if ((tag & 0x1f) === 0x1f) return fail('invalid-encoding', 'it uses a multi-byte ASN.1 tag');
+  let pos = offset + 1;
+  const first = bytes[pos++]!;
+  if (first === 0x80) {
+    if (encoding === 'der') return fail('not-der', 'it uses an indefinite length, which DER forbids');
+    if ((tag & 0x20) === 0) return fail('invalid-encoding', 'a primitive element has an indefinite length');
+    const contentStart = pos;
+    for (;;) {
+      if (pos + 2 > limit) return fail('invalid-encoding', 'an indefinite-length element is not terminated');
+      if (bytes[pos] === 0 && bytes[pos + 1] === 0) return { bytes, tag, start: offset, contentStart, contentEnd: pos, end: pos + 2, depth, encoding };
+      const inner = scan(bytes, pos, limit, encoding, depth + 1);
+      if (!('tag' in inner)) return inner;
+      pos = inner.end;
+    }
+  }
+  let length = first;
+  if (first === 0xff) return fail('invalid-encoding', 'a length field uses the reserved value 0xFF');
+  if (first > 0x80) {
+    const count = first & 0x7f;
+    if (count > 4) return fail('invalid-encoding', 'a length field is larger than any file Certdesk reads');
+    if (pos + count > limit) return fail('invalid-encoding', 'it ends in the middle of a length field');
+    if (bytes[pos] === 0) return fail('invalid-encoding', 'a length field is not minimal (leading zero)');
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + bytes[pos++]!;
+    if (length < 0x80) return fail('invalid-encoding', 'a length field is not minimal (long form for a short length)');
+  }
+  const end = pos + length;
+  if (end > limit) return fail('invalid-encoding', 'a length field points past the end of the data (truncated file?)');
+  return { bytes, tag, start: offset, contentStart: pos, contentEnd: end, end, depth, encoding };
+}
+
 /**
  * Reads one element at `offset` that must end at or before `limit`. Lengths must be minimal in
  * both encodings (X.690 §10.1; strict BER readers such as OpenSSL's and Node's agree).
  */
 export function readTlv(bytes: Uint8Array, offset: number, limit: number, encoding: Encoding = 'der', depth = 0): Tlv {
-  if (depth > limits.maxAsn1Depth) throw new Asn1Error('asn1-too-deep', `it nests ASN.1 more than ${limits.maxAsn1Depth} levels deep`);
-  if (offset + 2 > limit) throw new Asn1Error('invalid-encoding', 'it ends in the middle of an element');
-  const tag = bytes[offset]!;
-  // High tag numbers (X.690 §8.1.2.4) never occur in the formats Certdesk reads; refusing them
-  // also ends the "1,000 continuation bytes" attack before it starts.
-  if ((tag & 0x1f) === 0x1f) throw new Asn1Error('invalid-encoding', 'it uses a multi-byte ASN.1 tag');
-  let pos = offset + 1;
-  const first = bytes[pos++]!;
-  if (first === 0x80) {
-    if (encoding === 'der') throw new Asn1Error('not-der', 'it uses an indefinite length, which DER forbids');
-    if ((tag & 0x20) === 0) throw new Asn1Error('invalid-encoding', 'a primitive element has an indefinite length');
-    const contentStart = pos;
-    for (;;) {
-      if (pos + 2 > limit) throw new Asn1Error('invalid-encoding', 'an indefinite-length element is not terminated');
-      if (bytes[pos] === 0 && bytes[pos + 1] === 0) return { bytes, tag, start: offset, contentStart, contentEnd: pos, end: pos + 2, depth, encoding };
-      pos = readTlv(bytes, pos, limit, encoding, depth + 1).end;
-    }
-  }
-  let length = first;
-  if (first === 0xff) throw new Asn1Error('invalid-encoding', 'a length field uses the reserved value 0xFF');
-  if (first > 0x80) {
-    const count = first & 0x7f;
-    if (count > 4) throw new Asn1Error('invalid-encoding', 'a length field is larger than any file Certdesk reads');
-    if (pos + count > limit) throw new Asn1Error('invalid-encoding', 'it ends in the middle of a length field');
-    if (bytes[pos] === 0) throw new Asn1Error('invalid-encoding', 'a length field is not minimal (leading zero)');
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + bytes[pos++]!;
-    if (length < 0x80) throw new Asn1Error('invalid-encoding', 'a length field is not minimal (long form for a short length)');
-  }
-  const end = pos + length;
-  if (end > limit) throw new Asn1Error('invalid-encoding', 'a length field points past the end of the data (truncated file?)');
-  return { bytes, tag, start: offset, contentStart: pos, contentEnd: end, end, depth, encoding };
+  const result = scan(bytes, offset, limit, encoding, depth);
+  if ('tag' in result) return result;
+  throw new Asn1Error(result.code, result.detail);
 }
 
 /** Reads `bytes` as exactly one element: anything after it is `trailing-bytes`. */
@@ -134,8 +152,15 @@ export function children(tlv: Tlv): Tlv[] {
 /** The element itself when it has the identifier octet `tag`; `what` names it in the error. */
 export function expectTag(tlv: Tlv | undefined, tag: number, what: string): Tlv {
   if (!tlv) throw new Asn1Error('invalid-encoding', `${what} is missing`);
-  if (tlv.tag !== tag) throw new Asn1Error('invalid-encoding', `${what} has the wrong type`);
+  if (tlv.tag !== tag) throw wrongType(tlv.tag, tag, what);
   return tlv;
+}
+
+/** The error for a field of another type; a BER form DER forbids (a constructed string, a primitive SEQUENCE) is named as such. */
+function wrongType(found: number, wanted: number, what: string): Asn1Error {
+  if ((found ^ wanted) === 0x20)
+    return new Asn1Error('invalid-encoding', `${what} uses the ${found & 0x20 ? 'constructed' : 'primitive'} form where DER requires the ${found & 0x20 ? 'primitive' : 'constructed'} one`);
+  return new Asn1Error('invalid-encoding', `${what} has the wrong type`);
 }
 
 /**
@@ -167,7 +192,7 @@ export class Fields {
   next(tag: number | undefined, what: string): Tlv {
     const item = this.#items[this.#index];
     if (!item) throw new Asn1Error('invalid-encoding', `${what} is missing from ${this.what}`);
-    if (tag !== undefined && item.tag !== tag) throw new Asn1Error('invalid-encoding', `${what} in ${this.what} has the wrong type`);
+    if (tag !== undefined && item.tag !== tag) throw wrongType(item.tag, tag, `${what} in ${this.what}`);
     this.#index++;
     return item;
   }
@@ -207,35 +232,57 @@ export function fieldsOf(tlv: Tlv | undefined, what: string, tag: number = TAG.S
  * any library parser (asn1js, @peculiar/*).
  */
 export function checkStructure(root: Tlv, budget: { elements: number } = { elements: limits.maxAsn1Elements }): void {
-  walk(root, budget, true);
+  visit(root.bytes, root.tag, root.contentStart, root.contentEnd, root.depth, root.encoding, budget, true);
 }
 
-/** `strict`: a structural failure is an error (false inside opaque string contents). */
-function walk(tlv: Tlv, budget: { elements: number }, strict: boolean): void {
+/** One element: counted, its OID size checked, its contents walked (`strict`: false inside opaque string contents). */
+function visit(bytes: Uint8Array, tag: number, contentStart: number, contentEnd: number, depth: number, encoding: Encoding, budget: { elements: number }, strict: boolean): void {
   if (--budget.elements < 0) throw new Asn1Error('asn1-too-many-elements', `it has more than ${limits.maxAsn1Elements.toLocaleString('en')} ASN.1 elements, far beyond any real certificate or key`);
-  if (tlv.tag === TAG.OID && tlv.contentEnd - tlv.contentStart > limits.maxOidBytes)
+  if (tag === TAG.OID && contentEnd - contentStart > limits.maxOidBytes)
     throw new Asn1Error('asn1-oid-too-long', `it contains an object identifier longer than ${limits.maxOidBytes} bytes, which no real certificate or key has`);
-  if (isConstructed(tlv)) walkContents(tlv, tlv.contentStart, budget, strict);
-  else if (tlv.tag === TAG.OCTET_STRING) walkContents(tlv, tlv.contentStart, budget, false);
-  else if (tlv.tag === TAG.BIT_STRING && tlv.contentEnd > tlv.contentStart && tlv.bytes[tlv.contentStart] === 0)
-    walkContents(tlv, tlv.contentStart + 1, budget, false);
+  if (tag & 0x20) walkContents(bytes, contentStart, contentEnd, depth + 1, encoding, budget, strict);
+  else if (tag === TAG.OCTET_STRING) walkContents(bytes, contentStart, contentEnd, depth + 1, encoding, budget, false);
+  else if (tag === TAG.BIT_STRING && contentEnd > contentStart && bytes[contentStart] === 0) walkContents(bytes, contentStart + 1, contentEnd, depth + 1, encoding, budget, false);
 }
 
 /**
- * Walks the elements in `parent`'s contents from `start`. In opaque string contents (`strict`
- * false) a structural failure only means "not ASN.1" and ends the walk there; the limits stay fatal.
+ * Walks the elements between `start` and `end` at `depth`, reading headers in place (the walk
+ * allocates nothing per element). In opaque string contents (`strict` false) a structural
+ * failure only means "not ASN.1" and ends the walk there; the limits stay fatal.
  */
-function walkContents(parent: Tlv, start: number, budget: { elements: number }, strict: boolean): void {
+function walkContents(bytes: Uint8Array, start: number, end: number, depth: number, encoding: Encoding, budget: { elements: number }, strict: boolean): void {
   let pos = start;
-  while (pos < parent.contentEnd) {
-    let child: Tlv;
-    try {
-      child = readTlv(parent.bytes, pos, parent.contentEnd, parent.encoding, parent.depth + 1);
-    } catch (error) {
-      if (!strict && error instanceof Asn1Error && (error.code === 'invalid-encoding' || error.code === 'not-der')) return;
-      throw error;
+  while (pos < end) {
+    const tag = bytes[pos]!;
+    // Tag 0 is the end-of-contents marker, never a DER element: opaque contents holding it are
+    // not ASN.1 (a zero-filled salt would otherwise count as millions of elements).
+    if (tag === 0 && !strict) return;
+    const first = bytes[pos + 1];
+    let contentStart = pos + 2;
+    let length = first ?? 0;
+    // The rare and the failing cases take the general reader, which says what is wrong.
+    let simple = depth <= limits.maxAsn1Depth && first !== undefined && (tag & 0x1f) !== 0x1f && first !== 0x80 && first !== 0xff && pos + 2 <= end;
+    if (simple && first! > 0x80) {
+      const count = first! & 0x7f;
+      if (count > 4 || contentStart + count > end || bytes[contentStart] === 0) simple = false;
+      else {
+        length = 0;
+        for (let i = 0; i < count; i++) length = length * 256 + bytes[contentStart + i]!;
+        contentStart += count;
+        if (length < 0x80) simple = false;
+      }
     }
-    walk(child, budget, strict);
+    if (simple && contentStart + length <= end) {
+      visit(bytes, tag, contentStart, contentStart + length, depth, encoding, budget, strict);
+      pos = contentStart + length;
+      continue;
+    }
+    const child = scan(bytes, pos, end, encoding, depth);
+    if (!('tag' in child)) {
+      if (!strict && (child.code === 'invalid-encoding' || child.code === 'not-der')) return;
+      throw new Asn1Error(child.code, child.detail);
+    }
+    visit(bytes, child.tag, child.contentStart, child.contentEnd, depth, encoding, budget, strict);
     pos = child.end;
   }
 }

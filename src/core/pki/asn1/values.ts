@@ -179,6 +179,16 @@ export interface Time {
   tag: typeof TAG.UTC_TIME | typeof TAG.GENERALIZED_TIME;
 }
 
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil), exact for years 0–9999. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
@@ -193,16 +203,63 @@ export function readTime(tlv: Tlv | undefined, what: string): Time {
   if (!tlv || (tlv.tag !== TAG.UTC_TIME && tlv.tag !== TAG.GENERALIZED_TIME)) throw new Asn1Error('invalid-encoding', `${what} is not a time`);
   const text = latin1.decode(contentOf(tlv));
   const m = (tlv.tag === TAG.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/ : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/).exec(text);
-  if (!m) throw new Asn1Error('invalid-encoding', `${what} is not in the YYMMDDHHMMSSZ / YYYYMMDDHHMMSSZ form RFC 5280 requires`);
+  if (!m)
+    throw new Asn1Error('invalid-encoding', tlv.tag === TAG.UTC_TIME ? `${what} is a UTCTime not in the YYMMDDHHMMSSZ form RFC 5280 §4.1.2.5.1 requires` : `${what} is a GeneralizedTime not in the YYYYMMDDHHMMSSZ form RFC 5280 §4.1.2.5.2 requires`);
   const [yearText, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   // RFC 5280 §4.1.2.5.1: YY >= 50 is 19YY, below 50 is 20YY.
   const year = tlv.tag === TAG.UTC_TIME ? (yearText >= 50 ? 1900 : 2000) + yearText : yearText;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
     throw new Asn1Error('invalid-encoding', `${what} is not a real date and time (${text})`);
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, 0);
-  return { seconds: date.getTime() / 1000, tag: tlv.tag };
+  return { seconds: daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second, tag: tlv.tag };
+}
+
+/**
+ * Checks an element of type ANY (an AlgorithmIdentifier's parameters, an otherName value) the
+ * way OpenSSL's ASN1_TYPE decoder does, and as DER requires: universal primitive types must be
+ * well formed (BOOLEAN one octet 0x00/0xFF, INTEGER and ENUMERATED minimal, NULL empty, OBJECT
+ * IDENTIFIER valid, BIT STRING valid, BMPString and UniversalString whole characters), only
+ * SEQUENCE and SET may be constructed in the universal class, and an end-of-contents marker is
+ * no value. Other classes ([0], APPLICATION …) are opaque. Returns the element.
+ */
+export function checkAnyValue(tlv: Tlv | undefined, what: string): Tlv {
+  if (!tlv) throw new Asn1Error('invalid-encoding', `${what} is missing`);
+  if ((tlv.tag & 0xc0) !== 0) return tlv;
+  const number = tlv.tag & 0x1f;
+  // An end-of-contents marker (00 00) is no value; tag 0 with contents is an opaque unknown type to OpenSSL.
+  if (tlv.tag === 0 && tlv.contentEnd === tlv.contentStart) throw new Asn1Error('invalid-encoding', `${what} is an end-of-contents marker, not a value`);
+  if (number === 0) return tlv;
+  if (isConstructed(tlv)) {
+    if (number !== 0x10 && number !== 0x11) throw new Asn1Error('invalid-encoding', `${what} uses a constructed encoding DER forbids for its type`);
+    return tlv;
+  }
+  switch (tlv.tag) {
+    case TAG.BOOLEAN:
+      readBoolean(tlv, what);
+      break;
+    case TAG.INTEGER:
+    case TAG.ENUMERATED:
+      readInteger(tlv, what, tlv.tag);
+      break;
+    case TAG.NULL:
+      readNull(tlv, what);
+      break;
+    case TAG.OID:
+      readOid(tlv, what);
+      break;
+    case TAG.BIT_STRING:
+      readBitString(tlv, what);
+      break;
+    case 0x10:
+    case 0x11:
+      throw new Asn1Error('invalid-encoding', `${what} is a SEQUENCE or SET in primitive form`);
+    case TAG.BMP_STRING:
+      if ((tlv.contentEnd - tlv.contentStart) % 2) throw new Asn1Error('invalid-encoding', `${what} is a BMPString of odd length`);
+      break;
+    case TAG.UNIVERSAL_STRING:
+      if ((tlv.contentEnd - tlv.contentStart) % 4) throw new Asn1Error('invalid-encoding', `${what} is a UniversalString whose length is not a multiple of 4`);
+      break;
+  }
+  return tlv;
 }
 
 /** An AlgorithmIdentifier (RFC 5280 §4.1.1.2): its OID and its parameters element, if any. */

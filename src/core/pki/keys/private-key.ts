@@ -5,6 +5,7 @@
  * converted to PKCS#8; the SubjectPublicKeyInfo of a private key. Every structure is walked with
  * the bounded structure check first (issue 12: a huge OID in a key's attributes took seconds).
  */
+import { bitLength } from '../x509/public-key';
 import { CertdeskError } from '../../errors';
 import {
   Asn1Error,
@@ -143,13 +144,6 @@ export function curveOf(params: Tlv): 'P-256' | 'P-384' {
   return curve;
 }
 
-/** Bits of an unsigned big-endian number. */
-export function bitLength(bigEndian: Uint8Array): number {
-  let i = 0;
-  while (i < bigEndian.length && bigEndian[i] === 0) i++;
-  if (i === bigEndian.length) return 0;
-  return (bigEndian.length - i - 1) * 8 + (32 - Math.clz32(bigEndian[i]!));
-}
 
 function bigEndianToNumber(bytes: Uint8Array): number {
   // Exponents longer than 6 bytes are all odd/even by their last byte and certainly ≥ 3.

@@ -3,7 +3,8 @@
  * DNS names, IP addresses, e-mail addresses, directory names and URIs; any other constrained
  * name form cannot be checked and so fails closed.
  */
-import { children, DerError, oids, parseGeneralName, readTlv, type Budget, type ChainCertificate, type DistinguishedName } from '../chain';
+import { decodeExtensionValue, type Certificate, type DistinguishedName, type ExtensionOf } from '../x509';
+import type { Budget } from '../validation/budget';
 import type { GeneralName } from './general-name';
 import { isValidDnsName } from './hostname';
 import { describeIpBytes } from './ip';
@@ -79,38 +80,26 @@ function toSubtree(name: GeneralName): Subtree {
 }
 
 /**
- * Reads a NameConstraints extension value. Throws NameConstraintsError when it is malformed,
- * empty (RFC 5280 §4.2.1.10: "MUST NOT … an empty sequence"), or uses minimum/maximum.
+ * Checks a decoded NameConstraints extension and turns it into constraints. Throws
+ * NameConstraintsError when it is empty (RFC 5280 §4.2.1.10: "MUST NOT … an empty sequence"),
+ * uses minimum/maximum, or holds a malformed base.
  */
+export function nameConstraintsFrom(value: ExtensionOf<'nameConstraints'>): NameConstraints {
+  if (!value.permitted && !value.excluded) throw new NameConstraintsError('name constraints with neither permitted nor excluded names');
+  const subtrees = (list: ExtensionOf<'nameConstraints'>['permitted']): Subtree[] =>
+    (list ?? []).map((st) => {
+      // minimum MUST be zero (so absent in DER) and maximum MUST be absent (RFC 5280 §4.2.1.10).
+      if (st.minimum !== undefined || st.maximum !== undefined) throw new NameConstraintsError('a name constraint with minimum or maximum');
+      return toSubtree(st.base);
+    });
+  return { permitted: subtrees(value.permitted), excluded: subtrees(value.excluded) };
+}
+
+/** Reads a NameConstraints extension value (DER) and checks it as nameConstraintsFrom does. */
 export function parseNameConstraints(value: Uint8Array): NameConstraints {
-  const result: NameConstraints = { permitted: [], excluded: [] };
-  try {
-    const seq = readTlv(value, 0);
-    if (seq.tag !== 0x30 || seq.end !== value.length) throw new NameConstraintsError('malformed name constraints');
-    const parts = children(value, seq);
-    if (parts.length === 0) throw new NameConstraintsError('name constraints with neither permitted nor excluded names');
-    let last = -1;
-    for (const part of parts) {
-      const which = part.tag === 0xa0 ? 0 : part.tag === 0xa1 ? 1 : -1;
-      if (which <= last) throw new NameConstraintsError('malformed name constraints');
-      last = which;
-      const subtrees = children(value, part);
-      if (subtrees.length === 0) throw new NameConstraintsError('an empty list of name constraints');
-      for (const subtree of subtrees) {
-        if (subtree.tag !== 0x30) throw new NameConstraintsError('malformed name constraint');
-        const [base, ...rest] = children(value, subtree);
-        // minimum MUST be zero (so absent in DER) and maximum MUST be absent (RFC 5280 §4.2.1.10).
-        if (!base || rest.length) throw new NameConstraintsError('a name constraint with minimum or maximum');
-        const st = toSubtree(parseGeneralName(value, base));
-        (which === 0 ? result.permitted : result.excluded).push(st);
-      }
-    }
-  } catch (error) {
-    if (error instanceof NameConstraintsError) throw error;
-    if (error instanceof DerError) throw new NameConstraintsError('malformed name constraints');
-    throw error;
-  }
-  return result;
+  const decoded = decodeExtensionValue('2.5.29.30', value);
+  if (decoded.decoded?.kind !== 'nameConstraints') throw new NameConstraintsError(decoded.problem ?? 'malformed name constraints');
+  return nameConstraintsFrom(decoded.decoded);
 }
 
 /** RFC 5280 §4.2.1.10: a DNS name satisfies a constraint by adding zero or more labels on the left. */
@@ -232,11 +221,11 @@ function describeName(name: ConstrainedName): string {
  * e-mail addresses in the subject (RFC 5280 §4.2.1.10 says they count as rfc822Names), and
  * every subjectAltName entry.
  */
-export function constrainedNames(cert: ChainCertificate, sans: readonly GeneralName[] | undefined): ConstrainedName[] {
+export function constrainedNames(cert: Certificate, sans: readonly GeneralName[] | undefined): ConstrainedName[] {
   const names: ConstrainedName[] = [];
   if (cert.subject.length) names.push({ kind: 'dn', name: cert.subject });
   for (const a of cert.subject.flat())
-    if (a.oid === oids.emailAddress && a.text !== undefined) names.push({ kind: 'email', value: a.text });
+    if (a.oid === '1.2.840.113549.1.9.1' && a.text !== undefined) names.push({ kind: 'email', value: a.text });
   if (sans) names.push(...sans);
   return names;
 }

@@ -140,9 +140,9 @@ describe('Time (RFC 5280 §4.1.2.5)', () => {
     ['230101250000Z', 'not a real date and time'], // hour 25
     ['230101006000Z', 'not a real date and time'], // minute 60
     ['230101000060Z', 'not a real date and time'], // second 60
-    ['2301010000Z', 'form RFC 5280 requires'], // no seconds
-    ['230101000000+0100', 'form RFC 5280 requires'], // offset
-    ['230101000000', 'form RFC 5280 requires'], // no Z
+    ['2301010000Z', 'a UTCTime not in the YYMMDDHHMMSSZ form'], // no seconds
+    ['230101000000+0100', 'a UTCTime not in the YYMMDDHHMMSSZ form'], // offset
+    ['230101000000', 'a UTCTime not in the YYMMDDHHMMSSZ form'], // no Z
   ])('UTCTime %s is refused', (t, why) => expect(String(outcome(() => readTime(utc(t), 't')))).toContain(why));
 
   it.each([['21000229000000Z'], ['20230101000000.5Z'], ['202301010000Z']])('GeneralizedTime %s is refused', (t) => expect(String(outcome(() => readTime(gen(t), 't')))).toMatch(/^invalid-encoding/));

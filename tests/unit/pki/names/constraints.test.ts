@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkNameConstraints, NameConstraintsError, parseNameConstraints, type ConstrainedName } from '../../../../src/core/pki/names/constraints';
-import { Budget, BudgetExhausted, parseName, readTlv } from '../../../../src/core/pki/chain';
+import { Budget, BudgetExhausted } from '../../../../src/core/pki/validation/budget';
+import { parseName } from '../../../../src/core/pki/x509';
+import { readDer } from '../../../../src/core/pki/asn1';
 import { bytes, der, dnsName, emailName, ipName } from '../chain-fixtures';
 
 /** The DER value of a NameConstraints extension. */
@@ -13,7 +15,7 @@ const cn = (value: string) => der(0x30, der(0x31, der(0x30, der(0x06, bytes(0x55
 const dirName = (value: string) => der(0xa4, cn(value));
 const dn = (value: string): ConstrainedName => {
   const name = cn(value);
-  return { kind: 'dn', name: parseName(name, readTlv(name, 0)) };
+  return { kind: 'dn', name: parseName(readDer(name)) };
 };
 const dns = (value: string): ConstrainedName => ({ kind: 'dns', value });
 const email = (value: string): ConstrainedName => ({ kind: 'email', value });

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isPublicSuffix, publicSuffixCheck } from '../../../../src/core/pki/names/public-suffix-list';
 import { loadPublicSuffixCheck, publicSuffixCheckFor } from '../../../../src/core/pki/names/public-suffix';
-import { buildAndValidate } from '../../../../src/core/pki/path-validation';
-import { chainStatus } from '../../../../src/core/pki/chain-status';
+import { buildAndValidate } from '../../../../src/core/pki/validation/path-validation';
+import { chainStatus } from '../../../../src/core/pki/validation/chain-status';
 import { makeCert, now, type Made } from '../chain-fixtures';
 
 /** Chromium's rule (net/cert/x509_certificate.cc): the ICANN section only. */

@@ -20,11 +20,14 @@
  *   `untrusted`, with every problem.
  * - A valid chain whose leaf does not cover `hostname` is `does-not-cover`.
  */
-import { authorityKeyId, CertificatePool, DerError, nameToString, parseChainCertificate, subjectKeyId, verifySignature, type ChainCertificate, type GeneralName } from './chain';
-import { subjectAltNames } from './names/general-name';
-import { coversName, presentedNames } from './names/match';
-import { publicSuffixCheckFor } from './names/public-suffix';
-import { caIssuersUrls, certificateProblems, evaluate, isCa, shortName, toValidationProblems, vettedRootsFor, type ValidationOptions, type ValidationProblem } from './path-validation';
+import { equalBytes, OID } from '../asn1';
+import { coversName, presentedNames } from '../names/match';
+import { publicSuffixCheckFor } from '../names/public-suffix';
+import { isSelfSigned } from '../signatures';
+import { certificateExtension, isCaCertificate, MalformedCertificateError, parseCertificate, type Certificate } from '../x509';
+import { caIssuersUrls, shortName } from './certificate-view';
+import { certificateProblems, evaluate, malformedCertificateProblem, toValidationProblems, vettedRootsFor, type ValidationOptions, type ValidationProblem } from './path-validation';
+import { CertificatePool } from './pool';
 import { findBuiltInIssuer } from './root-store';
 
 export type ChainStatus =
@@ -52,18 +55,12 @@ function iso(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-interface PoolEntry {
-  cert?: ChainCertificate;
-  selfSigned?: Promise<boolean>;
-}
+/** A pool entry: the model, or why the bytes are no certificate. */
+type PoolEntry = Certificate | MalformedCertificateError;
 
 /**
- * Parsed pool certificates and their self-signature checks, per byte array: the UI asks for the
- * status of every certificate against the same pool, so each is parsed and checked once.
+ * Parsed certificates per byte array: the UI asks for the status of every certificate against
+ * the same pool, so each is parsed once (and its self-signature checked once, signatures.ts).
  * Byte arrays handed in are treated as immutable.
  */
 const poolCache = new WeakMap<Uint8Array, PoolEntry>();
@@ -71,33 +68,15 @@ const poolCache = new WeakMap<Uint8Array, PoolEntry>();
 function entryFor(der: Uint8Array): PoolEntry {
   let entry = poolCache.get(der);
   if (!entry) {
-    entry = {};
     try {
-      entry.cert = parseChainCertificate(der);
-    } catch {
-      /* not a certificate: it can be no link of a chain */
+      entry = parseCertificate(der);
+    } catch (error) {
+      if (!(error instanceof MalformedCertificateError)) throw error;
+      entry = error;
     }
     poolCache.set(der, entry);
   }
   return entry;
-}
-
-function isSelfSigned(cert: ChainCertificate, entry?: PoolEntry): Promise<boolean> {
-  if (!cert.selfIssued) return Promise.resolve(false);
-  if (entry?.selfSigned) return entry.selfSigned;
-  // The guide's rule ("identical Issued To and Issued By") made exact: self-issued, and the
-  // certificate's own key verifies its signature. SHA-1 is accepted here only, since an
-  // anchor's self-signature protects nothing; MD2/MD5 roots (WebCrypto cannot check them)
-  // count when their key identifiers agree.
-  const result = verifySignature(cert, cert, undefined, { allowSha1: true }).then((check) => {
-    if (check.ok) return true;
-    if (check.code !== 'weak-signature-algorithm') return false;
-    const aki = authorityKeyId(cert);
-    const ski = subjectKeyId(cert);
-    return !aki || (ski !== undefined && sameBytes(aki, ski));
-  });
-  if (entry) entry.selfSigned = result;
-  return result;
 }
 
 /**
@@ -105,21 +84,12 @@ function isSelfSigned(cert: ChainCertificate, entry?: PoolEntry): Promise<boolea
  * certificates plus any just imported; the certificate itself may be among them).
  */
 export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8Array[], options: ChainStatusOptions = {}): Promise<ChainStatus> {
-  const own = entryFor(certificate);
-  if (!own.cert) {
-    let detail = '';
-    try {
-      parseChainCertificate(certificate);
-    } catch (error) {
-      if (error instanceof DerError) detail = ` (${error.message})`;
-    }
-    return { kind: 'untrusted', problems: [{ code: 'malformed-certificate', message: `The certificate is not valid DER${detail}; clients cannot read it.` }] };
-  }
-  const cert = own.cert;
+  const cert = entryFor(certificate);
+  if (cert instanceof MalformedCertificateError) return { kind: 'untrusted', problems: [malformedCertificateProblem(cert)] };
   const time = options.time ?? new Date();
   const now = Math.floor(time.getTime() / 1000);
-  if (now > cert.notAfter) return { kind: 'expired', notBefore: iso(cert.notBefore), notAfter: iso(cert.notAfter) };
-  if (now < cert.notBefore) return { kind: 'not-yet-valid', notBefore: iso(cert.notBefore), notAfter: iso(cert.notAfter) };
+  if (now > cert.notAfter.seconds) return { kind: 'expired', notBefore: iso(cert.notBefore.seconds), notAfter: iso(cert.notAfter.seconds) };
+  if (now < cert.notBefore.seconds) return { kind: 'not-yet-valid', notBefore: iso(cert.notBefore.seconds), notAfter: iso(cert.notAfter.seconds) };
 
   const validation: ValidationOptions = { time };
   if (options.purpose) validation.purpose = options.purpose;
@@ -130,12 +100,12 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
     ({
       now,
       purpose: options.purpose ?? 'serverAuth',
-      purposeOid: options.purpose === 'clientAuth' ? '1.3.6.1.5.5.7.3.2' : '1.3.6.1.5.5.7.3.1',
-      isVettedRoot: (c: ChainCertificate) => vetted.some((r) => sameBytes(r, c.der)),
+      purposeOid: options.purpose === 'clientAuth' ? OID.clientAuth : OID.serverAuth,
+      isVettedRoot: (c: Certificate) => vetted.some((r) => equalBytes(r, c.der)),
     }) as const;
 
-  if (await isSelfSigned(cert, own)) {
-    if (isCa(cert)) {
+  if (await isSelfSigned(cert)) {
+    if (isCaCertificate(cert)) {
       let problems = certificateProblems(cert, 'anchor', settings(options.builtInRoots ?? []));
       const vetted = await vettedRootsFor(problems, options.builtInRoots);
       if (vetted) problems = certificateProblems(cert, 'anchor', settings(vetted));
@@ -154,17 +124,17 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
   const anchors = new CertificatePool();
   const intermediates = new CertificatePool();
   for (const der of pool) {
-    const entry = entryFor(der);
-    const c = entry.cert;
-    if (!c || sameBytes(c.der, cert.der)) continue;
-    if (await isSelfSigned(c, entry)) anchors.add(c);
+    const c = entryFor(der);
+    if (c instanceof MalformedCertificateError || equalBytes(c.der, cert.der)) continue;
+    if (await isSelfSigned(c)) anchors.add(c);
     else intermediates.add(c);
   }
-  const role = isCa(cert) ? 'ca-subject' : 'leaf';
+  const role = isCaCertificate(cert) ? 'ca-subject' : 'leaf';
   const result = await evaluate(cert, anchors, intermediates, validation, role);
   if (result.ok && result.path) {
     if (options.hostname !== undefined && role === 'leaf') {
-      const names = presentedNames(certificateSans(cert));
+      // A malformed SAN was already refused by validation.
+      const names = presentedNames(certificateExtension(cert, 'subjectAltName')?.names ?? []);
       if (!coversName(names, options.hostname, options.isPublicSuffix ?? (await publicSuffixCheckFor(names)))) return { kind: 'does-not-cover', name: options.hostname };
     }
     return { kind: 'complete', path: result.path.map((c) => c.der) };
@@ -179,13 +149,4 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
   if (builtInRoot) return { kind: 'missing-root', issuer, builtInRoot };
   if (top !== cert || role === 'ca-subject') return { kind: 'missing-root', issuer };
   return { kind: 'missing-intermediate', issuer, caIssuersUrls: caIssuersUrls(top) };
-}
-
-/** The leaf's SAN entries; a malformed SAN was already refused by validation. */
-function certificateSans(cert: ChainCertificate): GeneralName[] {
-  try {
-    return subjectAltNames(cert) ?? [];
-  } catch {
-    return [];
-  }
 }

@@ -1,61 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Budget,
-  BudgetExhausted,
-  buildPath,
-  CertificatePool,
-  DerError,
-  nameToString,
-  oidToString,
-  parseChainCertificate,
-  readTlv,
-  verifySignature,
-  type ChainCertificate,
-} from '../../../src/core/pki/chain';
-import { fixture } from '../../support/fixtures';
-import { limits } from '../../../src/core/pki/limits';
-import { bytes, der, makeCert, makeFamily, makeKeys } from './chain-fixtures';
+import { Budget, BudgetExhausted } from '../../../../src/core/pki/validation/budget';
+import { buildPath } from '../../../../src/core/pki/validation/path-builder';
+import { CertificatePool } from '../../../../src/core/pki/validation/pool';
+import { verifyCertificateSignature } from '../../../../src/core/pki/signatures';
+import { MalformedCertificateError, nameToString, parseCertificate, parseSpki, type Certificate } from '../../../../src/core/pki/x509';
+import { fixture } from '../../../support/fixtures';
+import { limits } from '../../../../src/core/pki/limits';
+import { bytes, der, makeCert, makeFamily, makeKeys } from '../chain-fixtures';
 
-describe('readTlv accepts only DER', () => {
-  it.each([
-    ['indefinite length', bytes(0x30, 0x80, 0, 0)],
-    ['non-minimal long length', bytes(0x04, 0x81, 0x05, 1, 2, 3, 4, 5)],
-    ['length with a leading zero byte', bytes(0x04, 0x82, 0x00, 0x80, ...new Array(128).fill(0))],
-    ['length past the end', bytes(0x04, 0x05, 1, 2)],
-    ['truncated header', bytes(0x30)],
-    ['multi-byte tag', bytes(0x1f, 0x81, 0x01, 0x00)],
-    ['5-byte length', bytes(0x04, 0x85, 1, 0, 0, 0, 0)],
-  ])('%s is refused', (_name, input) => {
-    expect(() => readTlv(input, 0)).toThrow(DerError);
-  });
-
-  it('reads a long-form length', () => {
-    const input = bytes(0x04, 0x81, 0x80, ...new Array(128).fill(7));
-    expect(readTlv(input, 0)).toEqual({ tag: 4, start: 0, contentStart: 3, end: 131 });
-  });
-
-  it.each([
-    [bytes(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b), '1.2.840.113549.1.1.11'],
-    [bytes(0x55, 0x1d, 0x13), '2.5.29.19'],
-    [bytes(0x88, 0x37), '2.999'],
-  ])('oidToString %#', (input, want) => expect(oidToString(input)).toBe(want));
-
-  it('refuses a non-minimal OID arc', () => expect(() => oidToString(bytes(0x55, 0x80, 0x1d))).toThrow(DerError));
-});
-
-describe('parseChainCertificate', () => {
+describe('parseCertificate for chains', () => {
   it.each(['rsa', 'ec'])('reads the openssl-set %s certificates', (family) => {
-    const leaf = parseChainCertificate(fixture('openssl-set', family, 'server.der'));
-    const ica = parseChainCertificate(fixture('openssl-set', family, 'ica.der'));
-    const root = parseChainCertificate(fixture('openssl-set', family, 'root.der'));
+    const leaf = parseCertificate(fixture('openssl-set', family, 'server.der'));
+    const ica = parseCertificate(fixture('openssl-set', family, 'ica.der'));
+    const root = parseCertificate(fixture('openssl-set', family, 'root.der'));
     expect(nameToString(leaf.subject)).toBe('C=XX, O=Certdesk Appliance, CN=appliance.example.test');
     expect(leaf.issuerKey).toBe(ica.subjectKey);
     expect(ica.issuerKey).toBe(root.subjectKey);
     expect(root.selfIssued).toBe(true);
     expect(leaf.selfIssued).toBe(false);
     expect(leaf.version).toBe(3);
-    expect(new Date(leaf.notAfter * 1000).toISOString()).toBe('2027-06-01T00:00:00.000Z');
-    expect(leaf.extensions.get('2.5.29.19')?.critical).toBe(true);
+    expect(new Date(leaf.notAfter.seconds * 1000).toISOString()).toBe('2027-06-01T00:00:00.000Z');
+    expect(leaf.extensionsByOid.get('2.5.29.19')?.critical).toBe(true);
   });
 
   it.each([
@@ -65,13 +30,13 @@ describe('parseChainCertificate', () => {
     ['a truncated certificate', fixture('openssl-set', 'ec', 'root.der').subarray(0, 300)],
     ['a public key', fixture('openssl-set', 'ec', 'server.pkcs8.der')],
   ])('refuses %s', (_name, input) => {
-    expect(() => parseChainCertificate(input)).toThrow(DerError);
+    expect(() => parseCertificate(input)).toThrow(MalformedCertificateError);
   });
 
   it('compares names case- and space-insensitively (RFC 5280 §7.1)', async () => {
-    const a = parseChainCertificate((await makeCert({ subject: 'CN=Example  CA, O=Test' })).der);
-    const b = parseChainCertificate((await makeCert({ subject: 'CN=example ca, O=TEST' })).der);
-    const c = parseChainCertificate((await makeCert({ subject: 'CN=example cb, O=TEST' })).der);
+    const a = parseCertificate((await makeCert({ subject: 'CN=Example  CA, O=Test' })).der);
+    const b = parseCertificate((await makeCert({ subject: 'CN=example ca, O=TEST' })).der);
+    const c = parseCertificate((await makeCert({ subject: 'CN=example cb, O=TEST' })).der);
     expect(a.subjectKey).toBe(b.subjectKey);
     expect(a.subjectKey).not.toBe(c.subjectKey);
   });
@@ -79,30 +44,30 @@ describe('parseChainCertificate', () => {
   it('records a repeated extension', async () => {
     const x509 = await import('@peculiar/x509');
     const made = await makeCert({ subject: 'CN=dup', san: ['dns:dup.example'], extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature)] });
-    expect(parseChainCertificate(made.der).duplicateExtensions).toEqual(['2.5.29.15']);
+    expect(parseCertificate(made.der).duplicateExtensions).toEqual(['2.5.29.15']);
   });
 });
 
-describe('verifySignature', () => {
+describe('verifyCertificateSignature', () => {
   it.each(['rsa', 'ec'])('verifies the openssl-set %s chain links', async (family) => {
-    const [leaf, ica, root] = ['server', 'ica', 'root'].map((n) => parseChainCertificate(fixture('openssl-set', family, `${n}.der`))) as [ChainCertificate, ChainCertificate, ChainCertificate];
-    expect(await verifySignature(leaf, ica)).toEqual({ ok: true });
-    expect(await verifySignature(ica, root)).toEqual({ ok: true });
-    expect(await verifySignature(root, root)).toEqual({ ok: true });
-    expect(await verifySignature(leaf, root)).toMatchObject({ ok: false, code: 'bad-signature' });
+    const [leaf, ica, root] = ['server', 'ica', 'root'].map((n) => parseCertificate(fixture('openssl-set', family, `${n}.der`))) as [Certificate, Certificate, Certificate];
+    expect(await verifyCertificateSignature(leaf, ica)).toEqual({ ok: true });
+    expect(await verifyCertificateSignature(ica, root)).toEqual({ ok: true });
+    expect(await verifyCertificateSignature(root, root)).toEqual({ ok: true });
+    expect(await verifyCertificateSignature(leaf, root)).toMatchObject({ ok: false, code: 'bad-signature' });
   });
 
   it('fails a tampered signature', async () => {
     const f = await makeFamily();
     const der = f.leaf.der.slice();
     der[der.length - 5] = der[der.length - 5]! ^ 1;
-    expect(await verifySignature(parseChainCertificate(der), parseChainCertificate(f.ica.der))).toMatchObject({ ok: false });
+    expect(await verifyCertificateSignature(parseCertificate(der), parseCertificate(f.ica.der))).toMatchObject({ ok: false });
   });
 
   it('refuses an RSA signature checked with an EC key', async () => {
     const rsa = await makeFamily('rsa2048');
     const ec = await makeFamily();
-    expect(await verifySignature(parseChainCertificate(rsa.leaf.der), parseChainCertificate(ec.ica.der))).toMatchObject({ ok: false, code: 'bad-signature' });
+    expect(await verifyCertificateSignature(parseCertificate(rsa.leaf.der), parseCertificate(ec.ica.der))).toMatchObject({ ok: false, code: 'bad-signature' });
   });
 });
 
@@ -123,10 +88,10 @@ describe('RSA keys are checked before any arithmetic', () => {
     ['a huge exponent', rsaSpki(2048, new Array(256).fill(0x7f))],
   ])('%s is refused as unsupported-key', async (_name, spki) => {
     const f = await makeFamily('rsa2048');
-    const leaf = parseChainCertificate(f.leaf.der);
-    const issuer = { ...parseChainCertificate(f.ica.der), spki };
+    const leaf = parseCertificate(f.leaf.der);
+    const issuer = parseSpki(spki);
     const start = performance.now();
-    expect(await verifySignature(leaf, issuer)).toMatchObject({ ok: false, code: 'unsupported-key' });
+    expect(await verifyCertificateSignature(leaf, issuer)).toMatchObject({ ok: false, code: 'unsupported-key' });
     expect(performance.now() - start).toBeLessThan(50);
   });
 });
@@ -138,8 +103,8 @@ describe('RSA key size limit', () => {
     modulus[0] = 0xc5;
     const rsaKey = der(0x30, der(0x02, new Uint8Array([0, ...modulus])), der(0x02, bytes(1, 0, 1)));
     const algorithm = der(0x30, der(0x06, bytes(0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01)), der(0x05));
-    const issuer = { ...parseChainCertificate(f.ica.der), spki: der(0x30, algorithm, der(0x03, new Uint8Array([0, ...rsaKey]))) };
-    expect(await verifySignature(parseChainCertificate(f.leaf.der), issuer)).toMatchObject({ ok: false, code: 'bad-signature' });
+    const issuer = parseSpki(der(0x30, algorithm, der(0x03, new Uint8Array([0, ...rsaKey]))));
+    expect(await verifyCertificateSignature(parseCertificate(f.leaf.der), issuer)).toMatchObject({ ok: false, code: 'bad-signature' });
   });
 });
 
@@ -165,7 +130,7 @@ describe('buildPath', () => {
     const forged = new Uint8Array(Buffer.from(text, 'latin1'));
     expect(forged).not.toEqual(genuine.der);
     const leaf = await makeCert({ subject: 'CN=appliance.example.test', issuer: genuine, san: ['dns:appliance.example.test'], notAfter: new Date('2027-01-01T00:00:00Z') });
-    const { buildAndValidate } = await import('../../../src/core/pki/path-validation');
+    const { buildAndValidate } = await import('../../../../src/core/pki/validation/path-validation');
     const result = await buildAndValidate(leaf.der, { intermediates: [genuine.der, forged], roots: [root.der] }, { time: new Date('2026-06-01T00:00:00Z') });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems.map((p) => p.code)).toContain('expired');
@@ -179,7 +144,7 @@ describe('buildPath', () => {
     const a = await makeCert({ subject: 'CN=Same', keys });
     const b = await makeCert({ subject: 'CN=Same', keys, issuer: a });
     const leaf = await makeCert({ subject: 'CN=leaf.example', issuer: b, san: ['dns:leaf.example'] });
-    const outcome = await buildPath(parseChainCertificate(leaf.der), new CertificatePool(), new CertificatePool([a, b].map((c) => parseChainCertificate(c.der))), accept, { maxIntermediates: 6 });
+    const outcome = await buildPath(parseCertificate(leaf.der), new CertificatePool(), new CertificatePool([a, b].map((c) => parseCertificate(c.der))), accept, { maxIntermediates: 6 });
     expect(outcome.path).toBeUndefined();
     expect(outcome.longest).toHaveLength(2);
     expect(outcome.budgetExhausted).toBeUndefined();
@@ -187,8 +152,8 @@ describe('buildPath', () => {
 
   it('dedupes identical certificates in a pool', () => {
     const der = fixture('openssl-set', 'ec', 'ica.der');
-    const pool = new CertificatePool([parseChainCertificate(der)]);
-    expect(pool.add(parseChainCertificate(der.slice()))).toBe(false);
+    const pool = new CertificatePool([parseCertificate(der)]);
+    expect(pool.add(parseCertificate(der.slice()))).toBe(false);
     expect(pool.all()).toHaveLength(1);
   });
 });

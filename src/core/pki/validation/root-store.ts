@@ -4,7 +4,9 @@
  * a CA did not send. The data is loaded lazily with import(): the UI pays for it only when a
  * chain is missing its root.
  */
-import { parseChainCertificate, verifySignature, type ChainCertificate } from './chain';
+import { base64ToBytes } from '../asn1';
+import { verifyCertificateSignature } from '../signatures';
+import { MalformedCertificateError, parseCertificate, type Certificate } from '../x509';
 
 /** The built-in roots, parsed and indexed by subject. */
 export interface BuiltInRootStore {
@@ -15,18 +17,11 @@ export interface BuiltInRootStore {
   readonly generated: string;
 }
 
-function base64ToBytes(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 let cached: Promise<BuiltInRootStore> | undefined;
 
 /** Loads (once) the built-in Mozilla root store. */
 export function loadBuiltInRoots(): Promise<BuiltInRootStore> {
-  cached ??= import('../../data/mozilla-roots').then((m) => ({
+  cached ??= import('../../../data/mozilla-roots').then((m) => ({
     roots: m.mozillaRoots.map(base64ToBytes),
     source: m.source,
     generated: m.generated,
@@ -34,17 +29,18 @@ export function loadBuiltInRoots(): Promise<BuiltInRootStore> {
   return cached;
 }
 
-const parsedRoots = new WeakMap<readonly Uint8Array[], ChainCertificate[]>();
+const parsedRoots = new WeakMap<readonly Uint8Array[], Certificate[]>();
 
-function parseRoots(roots: readonly Uint8Array[]): ChainCertificate[] {
+function parseRoots(roots: readonly Uint8Array[]): Certificate[] {
   let parsed = parsedRoots.get(roots);
   if (!parsed) {
     parsed = [];
     for (const der of roots)
       try {
-        parsed.push(parseChainCertificate(der));
-      } catch {
-        /* not a certificate: cannot be an issuer */
+        parsed.push(parseCertificate(der));
+      } catch (error) {
+        // Not a certificate: cannot be an issuer.
+        if (!(error instanceof MalformedCertificateError)) throw error;
       }
     parsedRoots.set(roots, parsed);
   }
@@ -56,16 +52,17 @@ function parseRoots(roots: readonly Uint8Array[]): ChainCertificate[] {
  * subject is the certificate's issuer and whose key verifies the certificate's signature.
  * Returns its DER, or undefined.
  */
-export async function findBuiltInIssuer(certificate: Uint8Array | ChainCertificate, roots: readonly Uint8Array[]): Promise<Uint8Array | undefined> {
-  let cert: ChainCertificate;
+export async function findBuiltInIssuer(certificate: Uint8Array | Certificate, roots: readonly Uint8Array[]): Promise<Uint8Array | undefined> {
+  let cert: Certificate;
   try {
-    cert = certificate instanceof Uint8Array ? parseChainCertificate(certificate) : certificate;
-  } catch {
-    return undefined;
+    cert = certificate instanceof Uint8Array ? parseCertificate(certificate) : certificate;
+  } catch (error) {
+    if (error instanceof MalformedCertificateError) return undefined;
+    throw error;
   }
   for (const root of parseRoots(roots)) {
     if (root.subjectKey !== cert.issuerKey || !root.selfIssued) continue;
-    if ((await verifySignature(cert, root)).ok) return root.der;
+    if ((await verifyCertificateSignature(cert, root)).ok) return root.der;
   }
   return undefined;
 }

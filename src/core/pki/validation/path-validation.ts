@@ -1,39 +1,24 @@
 /**
  * Certification path validation as the strictest TLS clients do it: RFC 5280 §6.1 plus the
  * Web PKI profile (CA/Browser Forum Baseline Requirements) that browsers and rustls-webpki
- * enforce. `buildAndValidate` builds candidate paths (chain.ts) and returns the first one that
+ * enforce. `buildAndValidate` builds candidate paths (path-builder.ts) and returns the first one that
  * passes every rule, or every problem found, each naming its certificate and rule.
  */
-import {
-  Budget,
-  buildPath,
-  CertificatePool,
-  children,
-  curveByOid,
-  DerError,
-  ecCurveOid,
-  keyUsageBits,
-  nameToString,
-  oidToString,
-  oids,
-  parseChainCertificate,
-  readTlv,
-  rsaKeyShape,
-  toHex,
-  type ChainCertificate,
-  type CandidateVerdict,
-  type GeneralName,
-  type PathBuildOutcome,
-} from './chain';
-import { subjectAltNames } from './names/general-name';
-import { isValidPresentedDnsName, type PublicSuffixCheck } from './names/hostname';
-import { formatIpAddress } from './names/ip';
-import { coversName, hasWildcard, presentedNames } from './names/match';
-import { loadPublicSuffixCheck } from './names/public-suffix';
-import { checkNameConstraints, constrainedNames, NameConstraintsError, parseNameConstraints, type NameConstraints } from './names/constraints';
-import { limits } from './limits';
+import { CertdeskError, throwIfAborted } from '../../errors';
+import { equalBytes, OID, sha256Hex, toHex } from '../asn1';
+import { isValidPresentedDnsName, type PublicSuffixCheck } from '../names/hostname';
+import { formatIpAddress } from '../names/ip';
+import { coversName, hasWildcard, presentedNames } from '../names/match';
+import { loadPublicSuffixCheck } from '../names/public-suffix';
+import { checkNameConstraints, constrainedNames } from '../names/constraints';
+import { limits } from '../limits';
+import { isUsableRsaExponent, keyUsageBits, MalformedCertificateError, nameToString, parseCertificate, type Certificate } from '../x509';
+import { WEBCRYPTO_CURVES } from '../signatures';
+import { Budget } from './budget';
+import { decodeExtensions, p, shortName, who, type RawProblem, type Role } from './certificate-view';
+import { buildPath, type CandidateVerdict, type PathBuildOutcome } from './path-builder';
+import { CertificatePool } from './pool';
 import { loadBuiltInRoots } from './root-store';
-import { CertdeskError, throwIfAborted } from '../errors';
 
 /** What to validate for. */
 export interface ValidationOptions {
@@ -74,225 +59,22 @@ export type ValidationResult =
   | { ok: true; path: Uint8Array[] }
   | { ok: false; problems: ValidationProblem[]; partialPath?: Uint8Array[] };
 
-/** A problem before it is tied to a position in a path. */
-export interface RawProblem {
-  code: string;
-  message: string;
-  cert?: ChainCertificate;
-}
-
-/** The role a certificate plays in a path; the rules differ per role. */
-export type Role = 'leaf' | 'intermediate' | 'anchor';
-
-interface Decoded {
-  problems: RawProblem[];
-  basicConstraints?: { ca: boolean; pathLen?: number };
-  keyUsage?: Set<number>;
-  eku?: string[];
-  sans?: GeneralName[];
-  nameConstraints?: NameConstraints;
-  aki?: { keyId?: Uint8Array; hasIssuerOrSerial: boolean };
-  ski?: Uint8Array;
-  caIssuers: string[];
-}
-
-/** Extensions this validator understands, so may be critical (RFC 5280 §4.2). Policies are accepted but not processed, as browsers do. */
-const understood = new Set<string>([
-  oids.basicConstraints,
-  oids.keyUsage,
-  oids.extKeyUsage,
-  oids.subjectAltName,
-  oids.nameConstraints,
-  oids.certificatePolicies,
-  oids.policyConstraints,
-  oids.policyMappings,
-  oids.inhibitAnyPolicy,
-]);
-
-/** Describes a certificate in a sentence. */
-export function who(cert: ChainCertificate): string {
-  return `“${shortName(cert.subject)}”`;
-}
-
-/** A name for a sentence: a hostile certificate can carry thousands of attributes. */
-export function shortName(name: ChainCertificate['subject']): string {
-  const text = nameToString(name);
-  return text.length > 160 ? text.slice(0, 157) + '…' : text;
-}
-
-function p(code: string, cert: ChainCertificate | undefined, message: string): RawProblem {
-  return cert ? { code, message, cert } : { code, message };
-}
-
-function decodeExtensions(cert: ChainCertificate): Decoded {
-  if (cert.decoded) return cert.decoded as Decoded;
-  const d: Decoded = { problems: [], caIssuers: [] };
-  const bad = (what: string): void => {
-    d.problems.push(p('malformed-extension', cert, `The ${what} extension of ${who(cert)} is malformed, so clients reject the certificate. Reissue it.`));
-  };
-  const get = (oid: string) => cert.extensions.get(oid);
-
-  const bc = get(oids.basicConstraints);
-  if (bc)
-    try {
-      const seq = readTlv(bc.value, 0);
-      if (seq.tag !== 0x30 || seq.end !== bc.value.length) throw new DerError('bc');
-      const parts = children(bc.value, seq);
-      let ca = false;
-      let pathLen: number | undefined;
-      let k = 0;
-      if (parts[k]?.tag === 0x01) {
-        ca = bc.value[parts[k]!.contentStart] === 0xff;
-        k++;
-      }
-      if (parts[k]?.tag === 0x02) {
-        const c = bc.value.subarray(parts[k]!.contentStart, parts[k]!.end);
-        if (c.length === 0 || c.length > 2 || c[0]! & 0x80) throw new DerError('pathLen');
-        pathLen = c.reduce((n, b) => n * 256 + b, 0);
-        k++;
-      }
-      if (k !== parts.length) throw new DerError('bc');
-      d.basicConstraints = pathLen === undefined ? { ca } : { ca, pathLen };
-    } catch {
-      bad('basicConstraints');
-    }
-
-  const ku = get(oids.keyUsage);
-  if (ku)
-    try {
-      const t = readTlv(ku.value, 0);
-      if (t.tag !== 0x03 || t.end !== ku.value.length || t.end - t.contentStart < 2) throw new DerError('ku');
-      const bits = new Set<number>();
-      const bytes = ku.value.subarray(t.contentStart + 1, t.end);
-      bytes.forEach((b, i) => {
-        for (let bit = 0; bit < 8; bit++) if (b & (0x80 >> bit)) bits.add(i * 8 + bit);
-      });
-      if (bits.size === 0) throw new DerError('ku');
-      d.keyUsage = bits;
-    } catch {
-      bad('keyUsage');
-    }
-
-  const eku = get(oids.extKeyUsage);
-  if (eku)
-    try {
-      const seq = readTlv(eku.value, 0);
-      if (seq.tag !== 0x30 || seq.end !== eku.value.length) throw new DerError('eku');
-      d.eku = children(eku.value, seq).map((t) => {
-        if (t.tag !== 0x06) throw new DerError('eku');
-        return oidToString(eku.value.subarray(t.contentStart, t.end));
-      });
-      if (d.eku.length === 0)
-        d.problems.push(p('empty-extended-key-usage', cert, `${who(cert)} has an extendedKeyUsage extension that lists no usage (RFC 5280 §4.2.1.12 requires at least one). Reissue it.`));
-    } catch {
-      bad('extendedKeyUsage');
-    }
-
-  const san = get(oids.subjectAltName);
-  if (san)
-    try {
-      d.sans = subjectAltNames(cert);
-      if (!d.sans || d.sans.length === 0) throw new DerError('san');
-    } catch {
-      bad('subjectAltName');
-    }
-
-  const nc = get(oids.nameConstraints);
-  if (nc)
-    try {
-      d.nameConstraints = parseNameConstraints(nc.value);
-    } catch (error) {
-      const detail = error instanceof NameConstraintsError ? ` (${error.message})` : '';
-      d.problems.push(p('malformed-name-constraints', cert, `The name constraints of ${who(cert)} are malformed${detail}; clients reject every certificate below it.`));
-    }
-
-  const aki = get(oids.authorityKeyIdentifier);
-  if (aki) {
-    // RFC 5280 §4.2.1.1: conforming CAs MUST mark this extension non-critical.
-    if (aki.critical) d.problems.push(p('critical-authority-key-identifier', cert, `${who(cert)} marks its authorityKeyIdentifier critical, which RFC 5280 §4.2.1.1 forbids.`));
-    try {
-      const seq = readTlv(aki.value, 0);
-      if (seq.tag !== 0x30 || seq.end !== aki.value.length) throw new DerError('aki');
-      let keyId: Uint8Array | undefined;
-      let hasIssuerOrSerial = false;
-      for (const f of children(aki.value, seq)) {
-        if (f.tag === 0x80) keyId = aki.value.subarray(f.contentStart, f.end);
-        else if (f.tag === 0xa1 || f.tag === 0x82) hasIssuerOrSerial = true;
-        else throw new DerError('aki');
-      }
-      d.aki = keyId ? { keyId, hasIssuerOrSerial } : { hasIssuerOrSerial };
-    } catch {
-      bad('authorityKeyIdentifier');
-    }
-  }
-
-  const ski = get(oids.subjectKeyIdentifier);
-  if (ski) {
-    if (ski.critical) d.problems.push(p('critical-subject-key-identifier', cert, `${who(cert)} marks its subjectKeyIdentifier critical, which RFC 5280 §4.2.1.2 forbids.`));
-    try {
-      const t = readTlv(ski.value, 0);
-      if (t.tag !== 0x04 || t.end !== ski.value.length) throw new DerError('ski');
-      d.ski = ski.value.subarray(t.contentStart, t.end);
-    } catch {
-      bad('subjectKeyIdentifier');
-    }
-  }
-
-  const aia = get(oids.authorityInfoAccess);
-  if (aia) {
-    if (aia.critical) d.problems.push(p('critical-authority-info-access', cert, `${who(cert)} marks its authorityInfoAccess critical, which RFC 5280 §4.2.2.1 forbids.`));
-    try {
-      const seq = readTlv(aia.value, 0);
-      if (seq.tag !== 0x30 || seq.end !== aia.value.length) throw new DerError('aia');
-      const descriptions = children(aia.value, seq);
-      // "The AuthorityInfoAccessSyntax MUST contain one or more AccessDescriptions" (CABF).
-      if (descriptions.length === 0) throw new DerError('aia');
-      for (const desc of descriptions) {
-        const [method, location] = children(aia.value, desc);
-        if (method?.tag !== 0x06 || !location) throw new DerError('aia');
-        if (oidToString(aia.value.subarray(method.contentStart, method.end)) === oids.caIssuers && location.tag === 0x86)
-          d.caIssuers.push(new TextDecoder().decode(aia.value.subarray(location.contentStart, location.end)));
-      }
-    } catch {
-      bad('authorityInfoAccess');
-    }
-  }
-
-  for (const [oid, ext] of cert.extensions)
-    if (ext.critical && !understood.has(oid))
-      d.problems.push(p('unknown-critical-extension', cert, `${who(cert)} has a critical extension (${oid}) that clients do not understand, so they must reject it (RFC 5280 §4.2).`));
-  for (const oid of cert.duplicateExtensions)
-    d.problems.push(p('duplicate-extension', cert, `${who(cert)} contains the extension ${oid} twice, which RFC 5280 §4.2 forbids.`));
-
-  cert.decoded = d;
-  return d;
-}
-
-/** The AIA caIssuers URLs of a certificate (where its issuer can be downloaded). */
-export function caIssuersUrls(cert: ChainCertificate): string[] {
-  return decodeExtensions(cert).caIssuers;
-}
-
-/** Whether a certificate asserts cA (basicConstraints). */
-export function isCa(cert: ChainCertificate): boolean {
-  return decodeExtensions(cert).basicConstraints?.ca === true;
-}
-
 /** Keys the Web PKI accepts (CABF BR §6.1.5): RSA 2048–8192 bits in whole bytes, ECDSA P-256/384/521. */
-function keyProblems(cert: ChainCertificate): RawProblem[] {
-  if (cert.keyAlgorithmOid === oids.rsaEncryption) {
-    const shape = rsaKeyShape(cert);
-    if (!shape) return [p('unsupported-key', cert, `The RSA key of ${who(cert)} is malformed.`)];
-    if (shape.bits < 2048 || shape.bits > limits.maxRsaBits || shape.bits % 8 !== 0)
-      return [p('unsupported-key', cert, `${who(cert)} has a ${shape.bits}-bit RSA key; clients accept 2048 to ${limits.maxRsaBits} bits in whole bytes.`)];
-    if (!shape.exponentOk) return [p('unsupported-key', cert, `The RSA key of ${who(cert)} has an unusable public exponent.`)];
+function keyProblems(cert: Certificate): RawProblem[] {
+  const spki = cert.spki;
+  if (spki.algorithm.oid === OID.rsaEncryption) {
+    const rsa = spki.rsa;
+    if (!rsa) return [p('unsupported-key', cert, `The RSA key of ${who(cert)} is malformed.`)];
+    if (rsa.modulusBits < 2048 || rsa.modulusBits > limits.maxRsaBits || rsa.modulusBits % 8 !== 0)
+      return [p('unsupported-key', cert, `${who(cert)} has a ${rsa.modulusBits}-bit RSA key; clients accept 2048 to ${limits.maxRsaBits} bits in whole bytes.`)];
+    if (!isUsableRsaExponent(rsa.publicExponent)) return [p('unsupported-key', cert, `The RSA key of ${who(cert)} has an unusable public exponent.`)];
     return [];
   }
-  if (cert.keyAlgorithmOid === oids.ecPublicKey) {
-    if (curveByOid[ecCurveOid(cert) ?? '']) return [];
+  if (spki.algorithm.oid === OID.ecPublicKey) {
+    if (WEBCRYPTO_CURVES[spki.namedCurve ?? '']) return [];
     return [p('unsupported-key', cert, `${who(cert)} uses an elliptic curve that clients do not accept (only P-256, P-384 and P-521).`)];
   }
-  return [p('unsupported-key', cert, `${who(cert)} has a key type (${cert.keyAlgorithmOid}) that TLS clients do not accept; use RSA or ECDSA P-256/P-384.`)];
+  return [p('unsupported-key', cert, `${who(cert)} has a key type (${spki.algorithm.oid}) that TLS clients do not accept; use RSA or ECDSA P-256/P-384.`)];
 }
 
 function formatDate(seconds: number): string {
@@ -305,34 +87,34 @@ interface Settings {
   purpose: 'serverAuth' | 'clientAuth';
   hostname?: string;
   isPublicSuffix?: PublicSuffixCheck;
-  isVettedRoot?: (cert: ChainCertificate) => boolean;
+  isVettedRoot?: (cert: Certificate) => boolean;
 }
 
 /** Whether a certificate is byte for byte one of `roots`. */
-function vettedRootCheck(roots: readonly Uint8Array[]): (cert: ChainCertificate) => boolean {
+function vettedRootCheck(roots: readonly Uint8Array[]): (cert: Certificate) => boolean {
   const byLength = new Map<number, Uint8Array[]>();
   for (const r of roots) byLength.set(r.length, [...(byLength.get(r.length) ?? []), r]);
   return (cert) => (byLength.get(cert.der.length) ?? []).some((r) => r.every((b, i) => b === cert.der[i]));
 }
 
 /** Checks that do not depend on the rest of the path. */
-export function certificateProblems(cert: ChainCertificate, role: Role | 'ca-subject', s: Settings): RawProblem[] {
+export function certificateProblems(cert: Certificate, role: Role | 'ca-subject', s: Settings): RawProblem[] {
   const d = decodeExtensions(cert);
   const out: RawProblem[] = [...d.problems];
-  if (cert.signatureAlgorithm.length !== cert.tbsSignatureAlgorithm.length || !cert.signatureAlgorithm.every((b, i) => b === cert.tbsSignatureAlgorithm[i]))
+  if (!equalBytes(cert.signatureAlgorithm.der, cert.tbsSignatureAlgorithm.der))
     out.push(p('signature-algorithm-mismatch', cert, `${who(cert)} names two different signature algorithms inside and outside its signed part (RFC 5280 §4.1.1.2).`));
   if (role !== 'anchor') {
-    const serial = cert.serial;
+    const serial = cert.serialNumber;
     const zero = serial.every((b) => b === 0);
     // RFC 5280 §4.1.2.2: positive, at most 20 octets.
     if (serial.length === 0 || serial[0]! & 0x80 || zero || serial.length > (serial[0] === 0 ? 21 : 20))
       out.push(p('bad-serial-number', cert, `${who(cert)} has a serial number that is ${zero ? 'zero' : serial[0]! & 0x80 ? 'negative' : 'not a positive number of at most 20 bytes'} (RFC 5280 §4.1.2.2).`));
   }
   if (cert.issuer.length === 0) out.push(p('empty-issuer', cert, `${who(cert)} has an empty issuer name (RFC 5280 §4.1.2.4).`));
-  if (s.now < cert.notBefore)
-    out.push(p('not-yet-valid', cert, `${who(cert)} is not valid before ${formatDate(cert.notBefore)}.`));
-  if (s.now > cert.notAfter)
-    out.push(p('expired', cert, `${who(cert)} expired on ${formatDate(cert.notAfter)}. Renew it and import the new certificate.`));
+  if (s.now < cert.notBefore.seconds)
+    out.push(p('not-yet-valid', cert, `${who(cert)} is not valid before ${formatDate(cert.notBefore.seconds)}.`));
+  if (s.now > cert.notAfter.seconds)
+    out.push(p('expired', cert, `${who(cert)} expired on ${formatDate(cert.notAfter.seconds)}. Renew it and import the new certificate.`));
   out.push(...keyProblems(cert));
 
   const bc = d.basicConstraints;
@@ -345,23 +127,23 @@ export function certificateProblems(cert: ChainCertificate, role: Role | 'ca-sub
   if (role === 'leaf') {
     if (bc?.ca)
       out.push(p('leaf-is-ca', cert, `${who(cert)} is a CA certificate used as a server certificate; clients require cA=false there (CABF BR §7.1.2.7.8). Use the server certificate the CA issued.`));
-    if (d.nameConstraints || cert.extensions.has(oids.nameConstraints))
+    if (d.nameConstraints || cert.extensionsByOid.has(OID.nameConstraints))
       out.push(p('name-constraints-in-leaf', cert, `${who(cert)} is not a CA but carries name constraints, which only CA certificates may (RFC 5280 §4.2.1.10).`));
     if (!cert.selfIssued && !d.aki?.keyId)
       out.push(p('missing-authority-key-identifier', cert, `${who(cert)} lacks the authorityKeyIdentifier that RFC 5280 §4.2.1.1 requires.`));
     if (d.eku) {
       if (d.eku.length && !d.eku.includes(s.purposeOid))
         out.push(p('wrong-extended-key-usage', cert, `${who(cert)} is not allowed for ${s.purpose === 'serverAuth' ? 'TLS servers' : 'TLS clients'} by its extendedKeyUsage.`));
-      else if (s.purpose === 'serverAuth' && d.eku.includes(oids.anyExtendedKeyUsage))
+      else if (s.purpose === 'serverAuth' && d.eku.includes(OID.anyExtendedKeyUsage))
         out.push(p('any-extended-key-usage', cert, `${who(cert)} allows any extended key usage, which CABF BR §7.1.2.7.10 forbids for server certificates.`));
     }
     const sans = d.sans;
     if (s.purpose === 'serverAuth') {
-      if (!cert.extensions.has(oids.subjectAltName))
+      if (!cert.extensionsByOid.has(OID.subjectAltName))
         out.push(p('missing-subject-alt-name', cert, `${who(cert)} has no subjectAltName; browsers and mobile clients ignore the common name and reject it. Request a certificate with the host names as SANs.`));
-      else if (cert.extensions.get(oids.subjectAltName)!.critical && cert.subject.length > 0)
+      else if (cert.extensionsByOid.get(OID.subjectAltName)!.critical && cert.subject.length > 0)
         out.push(p('critical-subject-alt-name', cert, `${who(cert)} marks its subjectAltName critical although its subject is not empty (CABF BR §7.1.2.7.12).`));
-    } else if (cert.subject.length === 0 && !cert.extensions.get(oids.subjectAltName)?.critical)
+    } else if (cert.subject.length === 0 && !cert.extensionsByOid.get(OID.subjectAltName)?.critical)
       out.push(p('missing-subject-alt-name', cert, `${who(cert)} has neither a subject nor a critical subjectAltName (RFC 5280 §4.2.1.6).`));
     for (const name of sans ?? []) {
       if (name.kind === 'dns' && !isValidPresentedDnsName(name.value))
@@ -380,7 +162,7 @@ export function certificateProblems(cert: ChainCertificate, role: Role | 'ca-sub
     // a CN shows a name the certificate was not validated for.
     if (s.purpose === 'serverAuth' && sans)
       for (const a of cert.subject.flat())
-        if (a.oid === oids.commonName && a.text !== undefined) {
+        if (a.oid === OID.commonName && a.text !== undefined) {
           const cn = a.text;
           const exact = sans.some((n) => (n.kind === 'dns' && n.value === cn) || (n.kind === 'ip' && (n.bytes.length === 4 || n.bytes.length === 16) && formatIpAddress(n.bytes) === cn));
           if (exact) continue;
@@ -399,7 +181,7 @@ export function certificateProblems(cert: ChainCertificate, role: Role | 'ca-sub
       out.push(p('ca-key-usage', cert, `${who(cert)} is a CA whose key usage does not include keyCertSign, so it may not sign certificates (RFC 5280 §4.2.1.3).`));
     if (cert.subject.length === 0)
       out.push(p('empty-subject', cert, `The CA certificate ${who(cert)} has an empty subject (RFC 5280 §4.1.2.6).`));
-    if (cert.extensions.has(oids.nameConstraints) && !cert.extensions.get(oids.nameConstraints)!.critical)
+    if (cert.extensionsByOid.has(OID.nameConstraints) && !cert.extensionsByOid.get(OID.nameConstraints)!.critical)
       out.push(p('non-critical-name-constraints', cert, `${who(cert)} has name constraints that are not marked critical, as RFC 5280 §4.2.1.10 requires.`));
     if (role === 'anchor' && !s.isVettedRoot?.(cert)) {
       // CABF BR §7.1.2.1.2: root CAs carry no extKeyUsage.
@@ -413,7 +195,7 @@ export function certificateProblems(cert: ChainCertificate, role: Role | 'ca-sub
     } else {
       if (!cert.selfIssued && !d.aki?.keyId)
         out.push(p('missing-authority-key-identifier', cert, `${who(cert)} lacks the authorityKeyIdentifier that RFC 5280 §4.2.1.1 requires.`));
-      if (d.eku && !d.eku.includes(s.purposeOid) && !d.eku.includes(oids.anyExtendedKeyUsage))
+      if (d.eku && !d.eku.includes(s.purposeOid) && !d.eku.includes(OID.anyExtendedKeyUsage))
         out.push(p('intermediate-extended-key-usage', cert, `The intermediate ${who(cert)} is restricted to other uses than ${s.purpose} by its extendedKeyUsage.`));
     }
   }
@@ -421,7 +203,7 @@ export function certificateProblems(cert: ChainCertificate, role: Role | 'ca-sub
 }
 
 /** Checks over a whole leaf..anchor path: path length (§6.1.4 (l)–(m)), name constraints (§6.1.3 (b)–(c)), host name. */
-function pathProblems(path: ChainCertificate[], s: Settings, role: Role | 'ca-subject', budget: Budget): RawProblem[] {
+function pathProblems(path: Certificate[], s: Settings, role: Role | 'ca-subject', budget: Budget): RawProblem[] {
   const out: RawProblem[] = [];
   for (let i = 1; i < path.length; i++) {
     const ca = path[i]!;
@@ -457,10 +239,10 @@ function pathProblems(path: ChainCertificate[], s: Settings, role: Role | 'ca-su
 /** Everything one validation found, for buildAndValidate and chainStatus. */
 export interface Evaluation {
   ok: boolean;
-  path?: ChainCertificate[];
+  path?: Certificate[];
   problems: RawProblem[];
   /** The longest verified partial path when no path reached a trust anchor. */
-  partialPath: ChainCertificate[];
+  partialPath: Certificate[];
   outcome?: PathBuildOutcome<RawProblem>;
 }
 
@@ -478,13 +260,13 @@ export async function vettedRootsFor(problems: readonly RawProblem[], given: rea
 }
 
 /** Whether the leaf names a wildcard, the only case that needs the public-suffix check. */
-function hasWildcardName(cert: ChainCertificate): boolean {
+function hasWildcardName(cert: Certificate): boolean {
   return hasWildcard(presentedNames(decodeExtensions(cert).sans ?? []));
 }
 
 /** Builds and validates from already-parsed certificates (used by chain-status.ts too). */
 export async function evaluate(
-  leaf: ChainCertificate,
+  leaf: Certificate,
   anchors: CertificatePool,
   intermediates: CertificatePool,
   options: ValidationOptions = {},
@@ -500,7 +282,7 @@ export async function evaluate(
   const s: Settings = {
     now: Math.floor((options.time ?? new Date()).getTime() / 1000),
     purpose,
-    purposeOid: purpose === 'serverAuth' ? oids.serverAuth : oids.clientAuth,
+    purposeOid: purpose === 'serverAuth' ? OID.serverAuth : OID.clientAuth,
     ...(options.hostname !== undefined ? { hostname: options.hostname } : {}),
     ...(options.isPublicSuffix ? { isPublicSuffix: options.isPublicSuffix } : {}),
     ...(options.vettedRoots?.length ? { isVettedRoot: vettedRootCheck(options.vettedRoots) } : {}),
@@ -542,12 +324,8 @@ export async function evaluate(
   return { ok: false, problems, partialPath: outcome.longest, outcome };
 }
 
-async function sha256Hex(der: Uint8Array): Promise<string> {
-  return toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', der as BufferSource)));
-}
-
 /** Ties raw problems to certificates in `path` (index) with their SHA-256 fingerprints. */
-export async function toValidationProblems(problems: RawProblem[], path: ChainCertificate[]): Promise<ValidationProblem[]> {
+export async function toValidationProblems(problems: RawProblem[], path: Certificate[]): Promise<ValidationProblem[]> {
   const seen = new Set<string>();
   const out: ValidationProblem[] = [];
   for (const r of problems) {
@@ -568,15 +346,22 @@ export async function toValidationProblems(problems: RawProblem[], path: ChainCe
 }
 
 /** Parses pool certificates, skipping any that are not certificates (they cannot be issuers). */
-export function parsePool(ders: readonly Uint8Array[]): ChainCertificate[] {
-  const out: ChainCertificate[] = [];
+export function parsePool(ders: readonly Uint8Array[]): Certificate[] {
+  const out: Certificate[] = [];
   for (const der of ders)
     try {
-      out.push(parseChainCertificate(der));
-    } catch {
-      /* an unreadable pool entry can never be part of a path */
+      out.push(parseCertificate(der));
+    } catch (error) {
+      // An unreadable pool entry can never be part of a path.
+      if (!(error instanceof MalformedCertificateError)) throw error;
     }
   return out;
+}
+
+/** The problem a certificate that cannot be read is (anything else is rethrown). */
+export function malformedCertificateProblem(error: unknown): ValidationProblem {
+  if (error instanceof MalformedCertificateError) return { code: error.code, message: error.message };
+  throw error;
 }
 
 /**
@@ -592,12 +377,11 @@ export async function buildAndValidate(
   pool: { intermediates: readonly Uint8Array[]; roots: readonly Uint8Array[] },
   options: ValidationOptions = {},
 ): Promise<ValidationResult> {
-  let leafCert: ChainCertificate;
+  let leafCert: Certificate;
   try {
-    leafCert = parseChainCertificate(leaf);
+    leafCert = parseCertificate(leaf);
   } catch (error) {
-    const detail = error instanceof DerError ? ` (${error.message})` : '';
-    return { ok: false, problems: [{ code: 'malformed-certificate', message: `The certificate is not valid DER${detail}; clients cannot read it.` }] };
+    return { ok: false, problems: [malformedCertificateProblem(error)] };
   }
   const anchors = new CertificatePool(parsePool(pool.roots));
   const intermediates = new CertificatePool(parsePool(pool.intermediates));

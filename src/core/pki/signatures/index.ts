@@ -1,0 +1,3 @@
+export * from './algorithms';
+export * from './sign';
+export * from './verify';

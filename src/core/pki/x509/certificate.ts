@@ -1,0 +1,183 @@
+/**
+ * The one certificate model (RFC 5280 §4.1), after Go's crypto/x509 parser.go and
+ * rustls-webpki's cert.rs: `parseCertificate` reads the DER once, strictly, and keeps the
+ * encoded bytes validation needs (the signed TBS, both AlgorithmIdentifiers, names, the key)
+ * beside every extension decoded with its criticality.
+ *
+ * What OpenSSL's d2i_X509 refuses is refused here (`malformed-certificate`), and what DER
+ * forbids besides (non-minimal lengths, BER, non-DER BOOLEANs and BIT STRINGs, invalid dates,
+ * versions other than v1–v3); what OpenSSL accepts although RFC 5280 forbids it (extensions in
+ * a v1 certificate, unique identifiers in v1, a negative serial, GeneralizedTime before 2050,
+ * a malformed extension value, an empty RDN) is read and kept, so that validation can say so.
+ */
+import { CertdeskError } from '../../errors';
+import { limits } from '../limits';
+import {
+  Asn1Error,
+  context,
+  encodingOf,
+  fieldsOf,
+  readBitString,
+  readDer,
+  readInteger,
+  readSmallInteger,
+  readTime,
+  TAG,
+  type BitString,
+  type Time,
+} from '../asn1';
+import { parseAlgorithmIdentifier, type AlgorithmIdentifier } from './algorithm';
+import { extensionValue, parseExtensions, type Extension, type ExtensionKind, type ExtensionOf, type ParsedExtensions } from './extensions';
+import { nameKey, parseName, type DistinguishedName } from './name';
+import { parseSubjectPublicKeyInfo, type SubjectPublicKeyInfo } from './public-key';
+
+export interface Certificate {
+  der: Uint8Array;
+  /** The TBSCertificate as encoded: the bytes the signature covers. */
+  tbs: Uint8Array;
+  /** The outer signatureAlgorithm and the `signature` field inside the TBS (RFC 5280 §4.1.1.2: must be identical). */
+  signatureAlgorithm: AlgorithmIdentifier;
+  tbsSignatureAlgorithm: AlgorithmIdentifier;
+  /** The signatureValue BIT STRING's octets, and its unused-bits count (0 for every real signature). */
+  signature: Uint8Array;
+  signatureUnusedBits: number;
+  version: 1 | 2 | 3;
+  /** The version field was written out (DER omits the default v1, X.690 §11.5). */
+  versionEncoded: boolean;
+  /** The serial number's INTEGER contents (two's complement, as encoded; RFC 5280 §4.1.2.2 wants it positive). */
+  serialNumber: Uint8Array;
+  issuer: DistinguishedName;
+  subject: DistinguishedName;
+  /** The names as encoded. */
+  issuerDer: Uint8Array;
+  subjectDer: Uint8Array;
+  /** RFC 5280 §7.1 comparison keys (x509/name.ts nameKey). */
+  issuerKey: string;
+  subjectKey: string;
+  /** Validity, in seconds, with the time type each was written in (RFC 5280 §4.1.2.5). */
+  notBefore: Time;
+  notAfter: Time;
+  spki: SubjectPublicKeyInfo;
+  /** RFC 5280 §4.1.2.8: only in v2 and v3 certificates. */
+  issuerUniqueId?: BitString;
+  subjectUniqueId?: BitString;
+  /** Every extension in encoded order, duplicates included. */
+  extensions: readonly Extension[];
+  /** The first extension of each OID. */
+  extensionsByOid: ReadonlyMap<string, Extension>;
+  /** OIDs that occur more than once (RFC 5280 §4.2 forbids it). */
+  duplicateExtensions: readonly string[];
+  /** Issuer and subject are the same name (RFC 5280 §6.1, compared per §7.1). */
+  selfIssued: boolean;
+}
+
+/** A certificate that is not well-formed DER X.509; `detail` says what exactly is wrong. */
+export class MalformedCertificateError extends CertdeskError {
+  readonly detail: string;
+
+  constructor(detail: string, cause?: unknown) {
+    super(
+      'malformed-certificate',
+      `This certificate is malformed (${detail}), so clients cannot read it. Export or download it again, or ask the CA for a correctly encoded copy.`,
+      { cause },
+    );
+    this.name = 'MalformedCertificateError';
+    this.detail = detail;
+  }
+}
+
+function parse(der: Uint8Array): Certificate {
+  const outer = fieldsOf(readDer(der), 'the certificate');
+  const tbsTlv = outer.next(TAG.SEQUENCE, 'tbsCertificate');
+  const signatureAlgorithm = parseAlgorithmIdentifier(outer.next(TAG.SEQUENCE, 'signatureAlgorithm'), 'the signatureAlgorithm');
+  const signatureBits = readBitString(outer.next(TAG.BIT_STRING, 'signatureValue'), 'the signatureValue');
+  outer.end();
+
+  const t = fieldsOf(tbsTlv, 'tbsCertificate');
+  let version: 1 | 2 | 3 = 1;
+  const versionTlv = t.optional(context(0, true));
+  if (versionTlv) {
+    const v = fieldsOf(versionTlv, 'the version', versionTlv.tag);
+    const number = readSmallInteger(v.next(TAG.INTEGER, 'the version number'), 'the version', 2 ** 31);
+    v.end();
+    // RFC 5280 §4.1.2.1: Version ::= INTEGER { v1(0), v2(1), v3(2) }.
+    if (number > 2) throw new Asn1Error('invalid-encoding', `the version is ${number + 1}; X.509 has only versions 1 to 3`);
+    version = (number + 1) as 1 | 2 | 3;
+  }
+  const serialNumber = readInteger(t.next(TAG.INTEGER, 'serialNumber'), 'the serial number');
+  const tbsSignatureAlgorithm = parseAlgorithmIdentifier(t.next(TAG.SEQUENCE, 'signature'), 'the TBS signature algorithm');
+  const issuerTlv = t.next(TAG.SEQUENCE, 'issuer');
+  const validity = fieldsOf(t.next(TAG.SEQUENCE, 'validity'), 'the validity');
+  const notBefore = readTime(validity.next(undefined, 'notBefore'), 'notBefore');
+  const notAfter = readTime(validity.next(undefined, 'notAfter'), 'notAfter');
+  validity.end();
+  const subjectTlv = t.next(TAG.SEQUENCE, 'subject');
+  const spki = parseSubjectPublicKeyInfo(t.next(TAG.SEQUENCE, 'subjectPublicKeyInfo'));
+  const issuerUid = t.optional(context(1, false));
+  const subjectUid = t.optional(context(2, false));
+  const extensionsTlv = t.optional(context(3, true));
+  t.end();
+
+  const issuer = parseName(issuerTlv, 'the issuer');
+  const subject = parseName(subjectTlv, 'the subject');
+  const issuerKey = nameKey(issuer);
+  const subjectKey = nameKey(subject);
+  let extensions: ParsedExtensions = { list: [], byOid: new Map(), duplicates: [] };
+  if (extensionsTlv) {
+    const wrapper = fieldsOf(extensionsTlv, 'the extensions', extensionsTlv.tag);
+    extensions = parseExtensions(wrapper.next(TAG.SEQUENCE, 'Extensions'));
+    wrapper.end();
+  }
+  const cert: Certificate = {
+    der,
+    tbs: encodingOf(tbsTlv),
+    signatureAlgorithm,
+    tbsSignatureAlgorithm,
+    signature: signatureBits.bytes,
+    signatureUnusedBits: signatureBits.unusedBits,
+    version,
+    versionEncoded: versionTlv !== undefined,
+    serialNumber,
+    issuer,
+    subject,
+    issuerDer: encodingOf(issuerTlv),
+    subjectDer: encodingOf(subjectTlv),
+    issuerKey,
+    subjectKey,
+    notBefore,
+    notAfter,
+    spki,
+    extensions: extensions.list,
+    extensionsByOid: extensions.byOid,
+    duplicateExtensions: extensions.duplicates,
+    selfIssued: issuerKey === subjectKey,
+  };
+  if (issuerUid) cert.issuerUniqueId = readBitString(issuerUid, 'the issuerUniqueID', issuerUid.tag);
+  if (subjectUid) cert.subjectUniqueId = readBitString(subjectUid, 'the subjectUniqueID', subjectUid.tag);
+  return cert;
+}
+
+/**
+ * Reads a DER certificate (RFC 5280 §4.1) into the model.
+ * @throws MalformedCertificateError (`malformed-certificate`) when the bytes are not a
+ *   well-formed DER certificate; the error's `detail` says what is wrong.
+ */
+export function parseCertificate(der: Uint8Array): Certificate {
+  if (der.length > limits.maxFileBytes) throw new MalformedCertificateError(`it is larger than ${limits.maxFileBytes / 1024 / 1024} MB, far beyond any certificate`);
+  try {
+    return parse(der);
+  } catch (error) {
+    if (error instanceof Asn1Error) throw new MalformedCertificateError(error.detail, error);
+    throw error;
+  }
+}
+
+/** The decoded value of a certificate's first extension of `kind`, when present and well formed. */
+export function certificateExtension<K extends ExtensionKind>(cert: Certificate, kind: K): ExtensionOf<K> | undefined {
+  return extensionValue(cert.extensionsByOid, kind);
+}
+
+/** Whether the certificate asserts cA in basicConstraints (RFC 5280 §4.2.1.9). */
+export function isCaCertificate(cert: Certificate): boolean {
+  return certificateExtension(cert, 'basicConstraints')?.ca === true;
+}

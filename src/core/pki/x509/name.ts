@@ -1,0 +1,200 @@
+/**
+ * Distinguished names (RFC 5280 §4.1.2.4) as structured values: RDNs of attributes, each with
+ * its type, the string tag it was written in, the decoded text (or the raw value when it is not
+ * a string), the RFC 5280 §7.1 comparison form, display text and the common-name accessor.
+ */
+import { Asn1Error, children, encodingOf, fieldsOf, isConstructed, readBitString, readOid, readString, TAG, toHex, type Tlv } from '../asn1';
+
+/** One AttributeTypeAndValue of a name. */
+export interface AttributeTypeAndValue {
+  oid: string;
+  /** Identifier octet of the value: a string tag such as 0x0c (UTF8String), or another type. */
+  tag: number;
+  /** The value decoded, when it is a character string. */
+  text?: string;
+  /** The value's whole encoding (what RFC 4514 §2.4 shows as `#hex` for a non-string). */
+  raw: Uint8Array;
+  /**
+   * The comparison form (RFC 5280 §7.1 with RFC 4518 simplified as most clients do: case
+   * folded, white space trimmed and collapsed, the string type ignored); `#hex` for a non-string.
+   */
+  normalized: string;
+}
+
+/** The RDNs of a name in encoded order (most general first); an RDN may hold several attributes. */
+export type DistinguishedName = readonly (readonly AttributeTypeAndValue[])[];
+
+/**
+ * The value tags OpenSSL's X509_NAME decoder accepts (ASN1_PRINTABLE: the directory strings,
+ * IA5String, NumericString, BIT STRING, SEQUENCE and the types it cannot name), DER-primitive.
+ * VisibleString, the times, INTEGER, OCTET STRING, NULL, OID, SET and every non-universal tag
+ * make OpenSSL refuse the whole certificate, so they are refused here too.
+ */
+const STRING_VALUE_TAGS: ReadonlySet<number> = new Set([
+  TAG.UTF8_STRING,
+  TAG.NUMERIC_STRING,
+  TAG.PRINTABLE_STRING,
+  TAG.TELETEX_STRING,
+  TAG.IA5_STRING,
+  TAG.UNIVERSAL_STRING,
+  TAG.BMP_STRING,
+]);
+/** ObjectDescriptor, EXTERNAL, REAL, EMBEDDED PDV, RELATIVE-OID, reserved 14/15, CHARACTER STRING. */
+const OPAQUE_VALUE_TAGS: ReadonlySet<number> = new Set([0x07, 0x08, 0x09, 0x0b, 0x0d, 0x0e, 0x0f, 0x1d]);
+
+/** The comparison form of an attribute's text. */
+function normalizeText(text: string): string {
+  return text.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** One AttributeTypeAndValue (also the contents of a nameRelativeToCRLIssuer RDN). */
+export function parseAttribute(tlv: Tlv): AttributeTypeAndValue {
+  const f = fieldsOf(tlv, 'a name attribute');
+  const oid = readOid(f.next(TAG.OID, 'the attribute type'), 'a name attribute type');
+  const value = f.next(undefined, 'the attribute value');
+  f.end();
+  const raw = encodingOf(value);
+  if (STRING_VALUE_TAGS.has(value.tag & ~0x20) && isConstructed(value))
+    throw new Asn1Error('invalid-encoding', 'a name attribute uses the constructed form of a string, which DER forbids');
+  if (STRING_VALUE_TAGS.has(value.tag)) {
+    const text = readString(value, 'a name attribute');
+    return { oid, tag: value.tag, text, raw, normalized: normalizeText(text) };
+  }
+  if (value.tag === TAG.BIT_STRING) readBitString(value, 'a name attribute');
+  else if (!(value.tag === TAG.SEQUENCE || (OPAQUE_VALUE_TAGS.has(value.tag) && !isConstructed(value))))
+    throw new Asn1Error('invalid-encoding', `a name attribute has a value of a type names cannot hold (tag 0x${value.tag.toString(16)})`);
+  return { oid, tag: value.tag, raw, normalized: '#' + toHex(raw) };
+}
+
+/**
+ * Reads a Name (SEQUENCE OF RelativeDistinguishedName). An empty RDN is kept (OpenSSL accepts
+ * it; RFC 5280 forbids it, which validation may flag); an unsorted SET is read as written.
+ */
+export function parseName(tlv: Tlv | undefined, what = 'a name'): DistinguishedName {
+  return children(fieldsOf(tlv, what).parent).map((rdn) => {
+    if (rdn.tag !== TAG.SET) throw new Asn1Error('invalid-encoding', `${what} has a relative distinguished name that is not a SET`);
+    return children(rdn).map(parseAttribute);
+  });
+}
+
+/** A key under which two names compare equal exactly when RFC 5280 §7.1 says they match. */
+export function nameKey(name: DistinguishedName): string {
+  let key = '';
+  for (let i = 0; i < name.length; i++) {
+    const rdn = name[i]!;
+    if (i) key += ',';
+    key += rdn.length === 1 ? `${rdn[0]!.oid}=${rdn[0]!.normalized}` : rdn.map((a) => `${a.oid}=${a.normalized}`).sort().join('+');
+  }
+  return key;
+}
+
+/** The most specific common name (the last CN in encoded order, RFC 6125 §6.4.4), if any. */
+export function commonName(name: DistinguishedName): string | undefined {
+  for (let i = name.length - 1; i >= 0; i--) {
+    const rdn = name[i]!;
+    for (let j = rdn.length - 1; j >= 0; j--) if (rdn[j]!.oid === '2.5.4.3') return rdn[j]!.text ?? rdn[j]!.normalized;
+  }
+  return undefined;
+}
+
+/** Short names for attribute types, as RFC 4514 §3 and OpenSSL print them. */
+const SHORT_NAMES: Record<string, string> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.4': 'SN',
+  '2.5.4.5': 'serialNumber',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.9': 'street',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.12': 'title',
+  '2.5.4.15': 'businessCategory',
+  '2.5.4.17': 'postalCode',
+  '2.5.4.42': 'GN',
+  '2.5.4.43': 'initials',
+  '2.5.4.46': 'dnQualifier',
+  '2.5.4.97': 'organizationIdentifier',
+  '0.9.2342.19200300.100.1.25': 'DC',
+  '0.9.2342.19200300.100.1.1': 'UID',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+  '1.3.6.1.4.1.311.60.2.1.3': 'jurisdictionC',
+  '1.3.6.1.4.1.311.60.2.1.2': 'jurisdictionST',
+  '1.3.6.1.4.1.311.60.2.1.1': 'jurisdictionL',
+};
+
+/** One attribute of a name as shown to the admin. Plain data (structured-cloneable). */
+export interface NameAttribute {
+  /** Short name (CN, O, …) or the dotted OID when there is none. */
+  type: string;
+  oid: string;
+  /** The text with control characters escaped, or "#" + hex of a non-string value (RFC 4514 §2.4). */
+  value: string;
+  /** Index of the RDN this attribute belongs to; several attributes may share one (multi-valued RDN). */
+  rdn: number;
+  /** The value is not a string type. */
+  binary?: true;
+}
+
+/** Control characters would let a name look like another on screen: shown as `\xx`. */
+function visible(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** The attributes of a name in encoded order (most general first), for display. */
+export function nameAttributes(name: DistinguishedName): NameAttribute[] {
+  const out: NameAttribute[] = [];
+  name.forEach((rdn, index) => {
+    for (const a of rdn) {
+      const attribute: NameAttribute = { type: SHORT_NAMES[a.oid] ?? a.oid, oid: a.oid, value: a.text === undefined ? a.normalized : visible(a.text), rdn: index };
+      if (a.text === undefined) attribute.binary = true;
+      out.push(attribute);
+    }
+  });
+  return out;
+}
+
+function escapeRfc4514(value: string): string {
+  return value
+    .replace(/([\\,+"<>;=])/g, '\\$1')
+    .replace(/^([ #])/, '\\$1')
+    .replace(/ $/, '\\ ');
+}
+
+/** Longest display text of a name: hostile certificates carry thousands of attributes. */
+const MAX_NAME_TEXT = 1024;
+
+/**
+ * One-line display text in RFC 4514 order (most specific first: "CN=…, O=…, C=…") with its
+ * §2.4 escapes, as browsers and `openssl -nameopt RFC2253` show it, cut to `maxLength`
+ * characters with "…". An empty name is "(empty name)".
+ */
+export function nameToString(name: DistinguishedName | readonly NameAttribute[], maxLength = MAX_NAME_TEXT): string {
+  if (maxLength !== MAX_NAME_TEXT) return nameText(name, maxLength);
+  let text = displayTexts.get(name);
+  if (text === undefined) displayTexts.set(name, (text = nameText(name, maxLength)));
+  return text;
+}
+
+/** Parsed names are immutable, and lists and messages show the same ones again and again. */
+const displayTexts = new WeakMap<DistinguishedName | readonly NameAttribute[], string>();
+
+function nameText(name: DistinguishedName | readonly NameAttribute[], maxLength: number): string {
+  const attributes = name.length && Array.isArray(name[0]) ? nameAttributes(name as DistinguishedName) : (name as readonly NameAttribute[]);
+  if (attributes.length === 0) return '(empty name)';
+  const rdns: string[][] = [];
+  let last = Number.NaN;
+  for (const a of attributes) {
+    if (a.rdn !== last) rdns.push([]);
+    last = a.rdn;
+    rdns[rdns.length - 1]!.push(`${a.type}=${a.binary ? a.value : escapeRfc4514(a.value)}`);
+  }
+  // RFC 4514 §2.1: RDNs last-to-first, separated by commas; §2.2: multi-valued with "+".
+  const text = rdns
+    .reverse()
+    .map((rdn) => rdn.join('+'))
+    .join(', ');
+  return text.length > maxLength ? text.slice(0, maxLength - 1) + '…' : text;
+}
+
