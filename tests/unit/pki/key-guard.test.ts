@@ -265,6 +265,15 @@ describe('limits (limits.keyGuard), each at the limit and just past it', () => {
     expect(past).toMatchObject({ findings: [], unchecked: [{ where: 'big.bin', why: expect.stringContaining('larger than') }], scannedBytes: 0 });
   });
 
+  test(`a single base64 run of ${limits.maxFileBytes / 1024 / 1024} MB is scanned to its end (a regular expression overflowed the stack)`, () => {
+    const base64 = Buffer.from(seededRandom((limits.maxFileBytes / 4) * 3, 3)).toString('base64').replace(/(.{64})/g, '$1\n');
+    const key = `\n${pemBody(k.rsaPkcs1Pem)}\n`;
+    const bytes = text(base64.slice(0, limits.maxFileBytes - key.length - 1) + key);
+    const report = findPrivateKeys({ name: 'big.b64', bytes });
+    expect(report.unchecked).toEqual([]);
+    expect(kinds(report)).toContain('pkcs1');
+  });
+
   test(`findings stop at ${limits.keyGuard.maxFindings}: one is enough to refuse`, () => {
     const many = Array.from({ length: 30 }, (_, i) => relabel(k.rsaPkcs8Pem, `KEY ${i} PRIVATE KEY`)).join('');
     expect(findPrivateKeys({ name: 'many.pem', bytes: text(many) }).findings).toHaveLength(limits.keyGuard.maxFindings);

@@ -119,7 +119,7 @@ class Scan {
     for (const view of textViews(bytes)) {
       if (view.layer) this.#charge(part, view.text.length);
       for (const hit of textKeys(view, this.limits.maxFindings)) this.found(part, hit, view.layer);
-      for (const run of encodedRuns(view.text, Number.POSITIVE_INFINITY)) {
+      for (const run of encodedRuns(view.text)) {
         this.#child(part, { bytes: run.bytes, where: part.where, layers: [...part.layers, view.layer, run.layer].filter(Boolean), whole: false });
       }
     }

@@ -171,33 +171,94 @@ function decodeBase64(clean: string, start: number): Uint8Array {
   return out.subarray(0, o);
 }
 
-/**
- * Base64 runs: lines of base64 or base64url, joined across line breaks (also the `\n` escapes of
- * JSON strings, indentation and "> " quoting). The smallest private key, Ed25519 in PKCS#8, is
- * 48 bytes: 64 characters.
- */
-const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}(?:(?:\r\n|\r|\n|\\[rn])+[ \t>]*[A-Za-z0-9+/_-]{4,}={0,2})*/g;
-const HEX_RUN = /(?:[0-9a-fA-F]{2}[: \t-]?(?:\r?\n[ \t]*)?){48,}/g;
 const MIN_BASE64 = 64;
+/** Hex digits of the smallest private key (48 bytes). */
+const MIN_HEX = 96;
+
+const isBase64Char = (c: number) => c < 128 && (BASE64_VALUES[c]! >= 0 || c === 0x3d); // and "="
+const isHexChar = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+
+/**
+ * Base64 runs: lines of base64 or base64url joined across line breaks (also the `\n` escapes of
+ * JSON strings, and indentation or "> " quoting after a break); a space inside a line ends a run.
+ * A linear scan: a regular expression with a repeated group overflows the stack on a 10 MB run.
+ */
+function base64Runs(text: string): string[] {
+  const runs: string[] = [];
+  let run: string[] = [];
+  let length = 0;
+  const flush = () => {
+    if (length >= MIN_BASE64) runs.push(run.join(''));
+    run = [];
+    length = 0;
+  };
+  let i = 0;
+  while (i < text.length) {
+    let j = i;
+    while (j < text.length && isBase64Char(text.charCodeAt(j))) j++;
+    if (j === i) {
+      i++;
+      continue;
+    }
+    run.push(text.slice(i, j));
+    length += j - i;
+    // A line break (and what may follow it) keeps the run going; anything else ends it.
+    let k = j;
+    let broke = false;
+    for (;;) {
+      const c = text[k];
+      if (c === '\n' || c === '\r') k++;
+      else if (c === '\\' && (text[k + 1] === 'n' || text[k + 1] === 'r')) k += 2;
+      else if (broke && (c === ' ' || c === '\t' || c === '>')) k++;
+      else break;
+      if (c !== ' ' && c !== '\t' && c !== '>') broke = true;
+    }
+    if (!broke || k >= text.length || !isBase64Char(text.charCodeAt(k))) flush();
+    i = k > j ? k : j;
+  }
+  flush();
+  return runs;
+}
+
+/** Hex runs: hex digits with ":", "-", spaces and line breaks between them (xxd -p, colon hex). */
+function hexRuns(text: string): string[] {
+  const runs: string[] = [];
+  let digits: string[] = [];
+  let count = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : -1;
+    if (isHexChar(c)) {
+      let j = i;
+      while (j < text.length && isHexChar(text.charCodeAt(j))) j++;
+      digits.push(text.slice(i, j));
+      count += j - i;
+      i = j - 1;
+    } else if (c === 0x3a || c === 0x2d || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) {
+      continue;
+    } else {
+      if (count >= MIN_HEX) runs.push(digits.join(''));
+      digits = [];
+      count = 0;
+    }
+  }
+  return runs;
+}
 
 /**
  * The bytes every base64 and hex run of `text` decodes to. A run's start is not known (text
  * before it may be base64 letters too), so each run is decoded at all four character alignments
  * (and hex at both): one of them is the real one, the others are noise that matches nothing.
  */
-export function encodedRuns(text: string, maxRuns: number): EncodedRun[] {
+export function encodedRuns(text: string): EncodedRun[] {
   const out: EncodedRun[] = [];
-  for (const match of text.matchAll(BASE64_RUN)) {
-    if (out.length >= maxRuns) break;
+  for (const run of base64Runs(text)) {
     // A run can hold several base64 texts one after another, each ending in padding.
-    for (const part of match[0].replace(/(?:\\[rn]|\s|>)+/g, '').split(/=+/)) {
+    for (const part of run.split(/=+/)) {
       if (part.length < MIN_BASE64) continue;
       for (let start = 0; start < 4; start++) out.push({ bytes: decodeBase64(part, start), layer: 'in base64 text' });
     }
   }
-  for (const match of text.matchAll(HEX_RUN)) {
-    if (out.length >= maxRuns) break;
-    const digits = match[0].replace(/[^0-9a-fA-F]/g, '');
+  for (const digits of hexRuns(text)) {
     for (let start = 0; start < 2; start++) {
       const bytes = new Uint8Array(Math.floor((digits.length - start) / 2));
       for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(digits.slice(start + 2 * i, start + 2 * i + 2), 16);
