@@ -5,6 +5,7 @@
  * Then the limits, each at the limit and just past it.
  */
 import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { crc32, deflateSync, gzipSync } from 'node:zlib';
 import JSZip from 'jszip';
@@ -197,6 +198,8 @@ describe('what cannot be looked into is refused as unchecked', () => {
     { name: 'an encrypted .zip entry', file: { name: 'a.zip', bytes: encryptedZip() }, why: 'entry "secret.txt" is encrypted' },
     { name: 'an xz archive (xz -c)', file: { name: 'a.xz', bytes: xz(k.certificatePem) }, why: 'an xz archive' },
     { name: 'a zip entry in an unsupported method', file: { name: 'a.zip', bytes: withMethod(makeZip([{ name: 'b.bin', bytes: text('x') }]), 12) }, why: 'method 12' },
+    { name: 'a .gz cut off halfway', file: { name: 'chain.pem.gz', bytes: cutHalf(gzipSync(k.certificatePem)) }, why: 'gzip data is damaged or cut off' },
+    { name: 'a .zip entry cut off', file: { name: 'a.zip', bytes: cutHalf(makeZip([{ name: 'chain.pem', bytes: text(k.certificatePem.repeat(4)) }])) }, why: 'entry "chain.pem" is damaged or cut off' },
     { name: 'whole-file DER cut off (fixture certificate, 200 bytes)', file: { name: 'cut.der', bytes: fixture('openssl-set', 'rsa', 'server.der').slice(0, 200) }, why: 'cut off after 200 of its' },
   ])('$name', ({ file, why }) => {
     const report = findPrivateKeys(file);
@@ -207,6 +210,10 @@ describe('what cannot be looked into is refused as unchecked', () => {
     expect(refusal.message).toContain(`"${file.name}"`);
   });
 });
+
+function cutHalf(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes.subarray(0, Math.floor(bytes.length / 2)));
+}
 
 function withMethod(zip: Uint8Array, method: number): Uint8Array {
   const out = Buffer.from(zip);
@@ -315,3 +322,27 @@ describe('independent check: what the guard calls a key, OpenSSL reads as one', 
   });
 });
 
+
+describe('hostile bytes never throw', () => {
+  const seeds = [text(k.rsaPkcs8Pem), k.rsaPkcs8Der, makeZip([{ name: 'k.pem', bytes: text(k.ecSec1Pem) }]), new Uint8Array(gzipSync(k.certificatePem)), k.pkcs12, k.pgpBinary, k.jksWithKey];
+  test('mutated keys, archives and streams end in a report (fast-check, seeded)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: seeds.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 16 }), fc.nat(), (which, flips, cut) => {
+        const bytes = seeds[which]!.slice(0, Math.max(1, seeds[which]!.length - (cut % 64)));
+        for (const [at, value] of flips) bytes[at % bytes.length] = value;
+        const report = findPrivateKeys({ name: 'fuzz', bytes });
+        expect(Array.isArray(report.findings) && Array.isArray(report.unchecked)).toBe(true);
+      }),
+      { seed: 12, numRuns: 300 },
+    );
+  });
+
+  test.each([
+    ['10 MB of dashes (armour backtracking)', () => new Uint8Array(limits.maxFileBytes).fill(0x2d)],
+    ['10,000 gzip headers back to back', () => Uint8Array.from({ length: 100_010 }, (_, i) => [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3][i % 10]!)],
+    ['"-----BEGIN " a million times', () => text('-----BEGIN '.repeat(1_000_000))],
+  ])('%s', (_, make) => {
+    const report = findPrivateKeys({ name: 'hostile', bytes: make() });
+    expect(report.findings).toEqual([]);
+  });
+});

@@ -8,7 +8,8 @@
  *
  * Decompression is bounded: pako inflates in 64 KB output chunks and every chunk is charged to
  * the scan's budget before it is kept, so a zip bomb stops at the budget, not at memory's end.
- * Damaged compressed data yields what decodes before the damage (nobody can read the rest).
+ * Damaged compressed data yields what decodes before the damage; a damaged .zip entry, .gz file
+ * or PNG text is unreadable as well, since what follows the damage was not seen.
  */
 import { Inflate } from 'pako';
 
@@ -23,6 +24,8 @@ export interface ContainerPart {
 
 /** What the scan lets a container spend; each call throws once the scan's limit is passed. */
 export interface ContainerBudget {
+  /** Compressed bytes about to be read: windows can overlap in a hostile file, so reading is work too. */
+  read(bytes: number): void;
   /** Decompressed bytes about to be kept. */
   inflate(bytes: number): void;
   /** One more archive entry or compressed member. */
@@ -38,8 +41,12 @@ export interface ContainerContents {
 const u16 = (b: Uint8Array, at: number) => b[at]! | (b[at + 1]! << 8);
 const u32 = (b: Uint8Array, at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 
-/** Raw DEFLATE (RFC 1951) of `data`, bounded by the budget; stops at the end of the stream. */
-export function inflateRaw(data: Uint8Array, budget: ContainerBudget): Uint8Array {
+/**
+ * Raw DEFLATE (RFC 1951) of `data`, bounded by the budget; stops at the end of the stream.
+ * `complete` is false when the data is damaged or cut off before the stream's end.
+ */
+export function inflateRaw(data: Uint8Array, budget: ContainerBudget): { bytes: Uint8Array; complete: boolean } {
+  budget.read(data.length);
   const inflater = new Inflate({ raw: true, chunkSize: 64 * 1024 });
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -48,7 +55,7 @@ export function inflateRaw(data: Uint8Array, budget: ContainerBudget): Uint8Arra
     chunks.push(chunk);
     size += chunk.length;
   };
-  // A failed inflate keeps what came out before the damage; the rest cannot be read by anyone.
+  // A failed inflate keeps what came out before the damage.
   inflater.push(data, true);
   const out = new Uint8Array(size);
   let at = 0;
@@ -56,11 +63,12 @@ export function inflateRaw(data: Uint8Array, budget: ContainerBudget): Uint8Arra
     out.set(chunk, at);
     at += chunk.length;
   }
-  return out;
+  return { bytes: out, complete: inflater.ended && inflater.err === 0 };
 }
 
-function indexOfSignature(b: Uint8Array, s0: number, s1: number, s2: number, s3: number, from: number): number {
-  for (let i = b.indexOf(s0, from); i >= 0 && i + 4 <= b.length; i = b.indexOf(s0, i + 1)) {
+/** Where the four-byte signature next occurs in b[from, to), or -1. */
+function indexOfSignature(b: Uint8Array, s0: number, s1: number, s2: number, s3: number, from: number, to = b.length): number {
+  for (let i = b.indexOf(s0, from); i >= 0 && i + 4 <= to; i = b.indexOf(s0, i + 1)) {
     if (b[i + 1] === s1 && b[i + 2] === s2 && b[i + 3] === s3) return i;
   }
   return -1;
@@ -100,17 +108,22 @@ function zipEntries(b: Uint8Array, budget: ContainerBudget, out: ContainerConten
       continue;
     }
     let end = compressed === undefined ? b.length : Math.min(b.length, dataStart + compressed);
-    if (method === 0 && compressed === undefined) {
-      // Stored with unknown size: up to the next zip record (the data descriptor, entry or directory).
-      const next = indexOfSignature(b, 0x50, 0x4b, 7, 8, dataStart);
+    if (compressed === undefined) {
+      // Size unknown: up to the next zip record (data descriptor, entry or directory), searched
+      // only up to the next entry, so that the windows of all entries together stay linear.
       const entry = indexOfSignature(b, 0x50, 0x4b, 3, 4, dataStart);
-      const directory = indexOfSignature(b, 0x50, 0x4b, 1, 2, dataStart);
-      end = Math.min(...[next, entry, directory, b.length].filter((n) => n >= 0));
+      const limit = entry >= 0 ? entry : b.length;
+      const descriptor = indexOfSignature(b, 0x50, 0x4b, 7, 8, dataStart, limit);
+      const directory = indexOfSignature(b, 0x50, 0x4b, 1, 2, dataStart, limit);
+      end = Math.min(...[descriptor, directory, limit].filter((n) => n >= 0));
     }
     const data = b.subarray(dataStart, end);
     if (method === 0) out.parts.push({ bytes: data, name });
-    else if (method === 8) out.parts.push({ bytes: inflateRaw(data, budget), name });
-    else out.unreadable.push(`entry "${name}" is compressed with method ${method}, which Certdesk cannot open`);
+    else if (method === 8) {
+      const inflated = inflateRaw(data, budget);
+      out.parts.push({ bytes: inflated.bytes, name });
+      if (!inflated.complete) out.unreadable.push(`entry "${name}" is damaged or cut off, so not all of it can be read`);
+    } else out.unreadable.push(`entry "${name}" is compressed with method ${method}, which Certdesk cannot open`);
   }
 }
 
@@ -136,7 +149,10 @@ function gzipMembers(b: Uint8Array, budget: ContainerBudget, out: ContainerConte
     if (flags & 0x02) at += 2; // FHCRC
     if (at >= b.length) continue;
     budget.entry();
-    out.parts.push({ bytes: inflateRaw(b.subarray(at), budget), layer: name ? `inside gzip data ("${name}")` : 'inside gzip data' });
+    const inflated = inflateRaw(b.subarray(at), budget);
+    out.parts.push({ bytes: inflated.bytes, layer: name ? `inside gzip data ("${name}")` : 'inside gzip data' });
+    // A whole .gz that cannot be read to its end hides its rest; elsewhere a broken stream is noise.
+    if (pos === 0 && !inflated.complete) out.unreadable.push('its gzip data is damaged or cut off, so not all of it can be read');
   }
 }
 
@@ -144,7 +160,8 @@ function gzipMembers(b: Uint8Array, budget: ContainerBudget, out: ContainerConte
 function zlibStream(b: Uint8Array, budget: ContainerBudget, out: ContainerContents): void {
   if (b.length < 3 || (b[0]! & 0x0f) !== 8 || b[0]! >> 4 > 7 || b[1]! & 0x20 || ((b[0]! << 8) | b[1]!) % 31 !== 0) return;
   budget.entry();
-  out.parts.push({ bytes: inflateRaw(b.subarray(2), budget), layer: 'inside zlib data' });
+  // Two header bytes match by chance in 1 of ~2,000 files: a stream that does not decode is not reported.
+  out.parts.push({ bytes: inflateRaw(b.subarray(2), budget).bytes, layer: 'inside zlib data' });
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -173,7 +190,9 @@ function pngText(b: Uint8Array, budget: ContainerBudget, out: ContainerContents)
     }
     if (text + 2 > data.length) continue;
     budget.entry();
-    out.parts.push({ bytes: inflateRaw(data.subarray(text + 2), budget), layer: `in the PNG's compressed "${keyword}" text` });
+    const inflated = inflateRaw(data.subarray(text + 2), budget);
+    out.parts.push({ bytes: inflated.bytes, layer: `in the PNG's compressed "${keyword}" text` });
+    if (!inflated.complete) out.unreadable.push(`its compressed "${keyword}" text is damaged, so not all of it can be read`);
   }
 }
 

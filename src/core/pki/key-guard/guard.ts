@@ -94,6 +94,7 @@ class Scan {
       });
     }
     const budget: ContainerBudget = {
+      read: (n) => this.#charge(part, n),
       inflate: (n) => {
         this.inflated += n;
         if (this.inflated > this.limits.maxInflatedBytes) {

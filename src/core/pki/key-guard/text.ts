@@ -101,13 +101,16 @@ export function textViews(bytes: Uint8Array): TextView[] {
 /** Dash look-alikes word processors and chat tools substitute for U+002D (as pem.ts lists them, and more). */
 const LOOKALIKE_DASHES = /[\u2010-\u2015\u2212\u2E3A\u2E3B\uFE58\uFE63\uFF0D\u30FC\u2796]/g;
 
-/** PEM-style armour whose label says private key; lenient in case, dashes and spacing. */
-const ARMOUR = /-{2,}\s{0,4}BEGIN\s{1,4}([A-Za-z0-9 ._-]{0,40}?PRIVATE\s{1,4}KEY[A-Za-z0-9 ]{0,12}?)\s{0,4}-{2,}/gi;
+/**
+ * PEM-style armour whose label says private key; lenient in case, dashes and spacing. Every
+ * quantifier is bounded, so no input makes the expression backtrack more than a constant per character.
+ */
+const ARMOUR = /-{2,16}\s{0,4}BEGIN\s{1,4}([A-Za-z0-9 ._-]{0,40}?PRIVATE\s{1,4}KEY[A-Za-z0-9 ]{0,12}?)\s{0,4}-{2,16}/gi;
 const STRICT_ARMOUR = /^-----BEGIN [A-Z0-9 ]+-----$/;
-const PUTTY = /PuTTY-User-Key-File-(\d{1,2})\s*:\s*([\w@.-]{1,64})/gi;
+const PUTTY = /PuTTY-User-Key-File-(\d{1,2})\s{0,16}:\s{0,16}([\w@.-]{1,64})/gi;
 /** A private JWK member with a base64url value; `\\?` also finds escaped JSON inside a JSON string. */
-const JWK_PRIVATE = /\\?"(d|p|q|dp|dq|qi|k)\\?"\s*:\s*\\?"([A-Za-z0-9_-]{16,})/g;
-const JWK_KTY = /\\?"kty\\?"\s*:/g;
+const JWK_PRIVATE = /\\?"(d|p|q|dp|dq|qi|k)\\?"\s{0,16}:\s{0,16}\\?"([A-Za-z0-9_-]{16,})/g;
+const JWK_KTY = /\\?"kty\\?"\s{0,16}:/g;
 /** How far apart the members of one JWK may be (an RSA-16384 JWK is under 16 KB). */
 const JWK_SPAN = 20_000;
 
