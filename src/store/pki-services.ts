@@ -16,6 +16,7 @@ import type { ChainStatus } from '../core/pki/validation/chain-status';
 import type { PresentedNames } from '../core/pki/names/match';
 import type { PublicSuffixCheck } from '../core/pki/names/hostname';
 import type { DecodedImportFile } from '../worker/pki-protocol';
+import type { KeyGuardReport } from '../core/pki/key-guard';
 
 export type { KeyAlgorithmName } from '../core/pki/keys';
 export type { Pkcs12Preset } from '../core/pki/pkcs12';
@@ -23,6 +24,7 @@ export type { CertificateDescription, DescribedExtension } from '../core/pki/des
 export type { DescribedGeneralName } from '../core/pki/names/general-name';
 export type { ChainStatus } from '../core/pki/validation/chain-status';
 export type { ValidationProblem } from '../core/pki/validation/path-validation';
+export type { KeyFinding, KeyGuardReport, UncheckedPart } from '../core/pki/key-guard';
 
 /** What decodeInput found in one file (src/core/pki/decode.ts). */
 export interface DecodedFile {
@@ -105,6 +107,13 @@ export interface PkiServices<K extends KeyMaterial = KeyMaterial> {
   exportEncryptedPrivateKey(key: K, password: string, options?: SlowWorkOptions): Promise<string>;
   /** A self-signed CA certificate for the internal CA. */
   createLocalRoot(options: { key: K; subject: SubjectInput }): Promise<Uint8Array>;
+  /**
+   * The key guard (src/core/pki/key-guard): scans every byte of the file, decoded and unpacked, and
+   * resolves with its report when it holds no private key and every part of it could be read;
+   * otherwise rejects with CertdeskError 'private-key-in-support-package' or
+   * 'support-file-unreadable', naming the file and what was found. Slow on large files: runs in the worker.
+   */
+  assertNoPrivateKey(file: { name: string; bytes: Uint8Array }, options?: SlowWorkOptions): Promise<KeyGuardReport>;
   /** An intermediate CA certificate signed by the internal CA's root. */
   createLocalIntermediate(options: { key: K; subject: SubjectInput; issuer: { certificate: Uint8Array; key: K } }): Promise<Uint8Array>;
   /** Signs a CSR as a server certificate; returns it with the issuer's chain. */

@@ -20,6 +20,7 @@ const load = {
   publicSuffix: () => import('../core/pki/names/public-suffix'),
   describe: () => import('../core/pki/describe'),
   export: () => import('../core/pki/export'),
+  keyGuardReport: () => import('../core/pki/key-guard/report'),
 };
 
 /**
@@ -59,6 +60,12 @@ export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<Cert
         slow,
       ),
     exportEncryptedPrivateKey: (key, password, slow = {}) => runJob({ kind: 'encrypted-pkcs8', key, password }, slow),
+    assertNoPrivateKey: async ({ name, bytes }, slow = {}) => {
+      const report = await runJob({ kind: 'find-private-keys', name, bytes }, slow);
+      const refusal = (await load.keyGuardReport()).privateKeyRefusal(report);
+      if (refusal) throw refusal;
+      return report;
+    },
     createLocalRoot: async (input) => (await load.localCa()).createLocalRoot(input),
     createLocalIntermediate: async (input) => (await load.localCa()).createLocalIntermediate(input),
     signCsr: async (input) => (await load.localCa()).signCsr(input),
@@ -66,3 +73,5 @@ export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<Cert
 }
 
 export type { CertdeskKey } from '../core/pki/keys';
+export { displayName } from '../core/pki/names/display';
+export type { DisplayName, NameWarning } from '../core/pki/names/display';
