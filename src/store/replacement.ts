@@ -75,10 +75,9 @@ export function replaceCertificate(ctx: WorkspaceContext, newId: string, oldId: 
   return ctx.action('replaceCertificate', () => [applianceId], async () => {
     const { preview, appliance } = await previewWithState(ctx, newId, oldId, options);
     const now = ctx.clock();
-    const finalName = options.carryFriendlyName ? preview.oldName : preview.newName;
     const overrides = acceptProblems(ctx, preview.problems, options, {
       appliance,
-      after: `"${preview.oldName}" replaced by "${finalName}"`,
+      after: `"${preview.oldName}" replaced by "${preview.newName}"`,
     });
     await tx(ctx.db, [STORE.certificates, STORE.appliances, STORE.ipAssignments, STORE.events], async (t) => {
       const next = await t.objectStore(STORE.certificates).get(newId);

@@ -4,11 +4,11 @@
  */
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { Download, Page } from 'playwright-core';
-import { fixture, fixturePath, fixtureText, openssl, tempDir, writeTemp } from '../support/fixtures';
+import type { Page } from 'playwright-core';
+import { fixture, fixturePath, fixtureText, openssl } from '../support/fixtures';
 import { appSuite } from './support/suite';
+import { saveDownload, signCsr } from './support/ca';
 import { firstPage, screenshot, type TestBrowser } from './support/browser';
 import {
   accessibilityViolations,
@@ -31,31 +31,6 @@ async function open(hash = '#/certificates'): Promise<Page> {
   const page = await firstPage(browser);
   await openApp(page, app.url, hash);
   return page;
-}
-
-async function saveDownload(download: Download): Promise<{ path: string; name: string; bytes: Buffer }> {
-  const dir = tempDir('certdesk-download-');
-  const path = join(dir, download.suggestedFilename());
-  await download.saveAs(path);
-  return { path, name: download.suggestedFilename(), bytes: readFileSync(path) };
-}
-
-/** Signs a PEM CSR with the openssl-set RSA intermediate, as the CA would; returns the DER leaf. */
-function signWithOpensslSetCa(csrPem: string): Buffer {
-  const dir = tempDir();
-  const csr = writeTemp(dir, 'request.csr', csrPem);
-  const out = join(dir, 'leaf.der');
-  const result = openssl([
-    'x509', '-req', '-in', csr,
-    '-CA', fixturePath('openssl-set/rsa/ica.pem'),
-    '-CAkey', fixturePath('openssl-set/rsa/ica.pkcs8.pem'),
-    '-set_serial', '0x' + Date.now().toString(16),
-    '-days', '90', '-sha256', '-copy_extensions', 'copy',
-    '-extfile', writeTemp(dir, 'ext.cnf', 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n'),
-    '-outform', 'DER', '-out', out,
-  ]);
-  expect(result.stderr).not.toMatch(/error/i);
-  return readFileSync(out);
 }
 
 function statusOf(page: Page, name: string) {
@@ -162,7 +137,7 @@ describe('2 and 3. Certificate request, the CA reply and its chain', () => {
     await screenshot(page, 'request-details');
 
     // The CA signs it and sends back only the leaf, as DER.
-    const leaf = signWithOpensslSetCa(pem);
+    const leaf = signCsr(pem);
     await page.getByRole('link', { name: /Back to Certificates/ }).click();
     await importFiles(page, [{ name: 'appliance.cer', buffer: leaf }]);
     expect(await importSummaryText(page)).toMatch(/Linked: 1/);

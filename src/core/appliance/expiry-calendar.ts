@@ -29,9 +29,12 @@ export function expiryEventUid(entry: Pick<ExpiryEntry, 'applianceId' | 'sha256'
   return `${entry.sha256}.${entry.applianceId}@certdesk.invalid`;
 }
 
-/** Minutes since 2020-01-01 UTC: a SEQUENCE that is a small integer and grows with every export. */
+/**
+ * Seconds since 2020-01-01 UTC: a SEQUENCE (§3.8.7.4, an INTEGER: 32-bit signed by §3.3.8) that
+ * grows with every export and fits until 2088.
+ */
 function sequenceAt(now: number): number {
-  return Math.max(0, Math.floor((now - Date.UTC(2020, 0, 1)) / 60_000));
+  return Math.max(0, Math.floor((now - Date.UTC(2020, 0, 1)) / 1000));
 }
 
 function eventOf(entry: ExpiryEntry, now: number): CalendarComponent {
