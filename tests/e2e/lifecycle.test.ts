@@ -14,7 +14,7 @@ import { fixture, openssl, tempDir, writeTemp } from '../support/fixtures';
 import { appSuite } from './support/suite';
 import { firstPage, horizontalOverflow, openBrowser, type TestBrowser } from './support/browser';
 import { addIpAddress, certificateRow, createRequest, importFiles, openApp, waitForIdle } from './support/app';
-import { localInput, opensslCsr, pemBlocks, saveDownload, signCsr, verifyChain } from './support/ca';
+import { opensslCsr, pemBlocks, saveDownload, signCsr, verifyChain } from './support/ca';
 import { screenshotsAt, exportPem, requestPem, parseCsv, checkICalendar } from './support/lifecycle';
 
 const app = appSuite();
@@ -84,15 +84,23 @@ describe('the second year: change CA, renew, re-key (one profile, in order)', ()
     expect(verified.status, verified.stderr).toBe(0);
     expect(Object.keys(zip.files).some((name) => /\.(p12|pfx|key)$/.test(name))).toBe(false);
 
-    // Steps 2 and 3: the request four days ago, the installation three days ago.
-    await steps.getByLabel('Software update requested').fill(localInput(Date.now() - 4 * DAY));
+    // Steps 2 and 3: the request sent with the package, then the new build installed.
     await steps.getByRole('button', { name: 'Record request' }).click();
     await expect.poll(() => steps.getByRole('listitem').nth(1).innerText()).toMatch(/Done/);
-    await steps.getByLabel('Software update installed').fill(localInput(Date.now() - 3 * DAY));
     await steps.getByRole('button', { name: 'Record installation' }).click();
-    // Step 4 passed long ago: the sequence is complete and the steps give way to "Ready".
-    await expect.poll(() => steps.count()).toBe(0);
+    // Step 4: the guide's 24–48 h wait, with its dates; the gate stays closed meanwhile.
+    await expect.poll(() => steps.getByRole('listitem').nth(3).innerText()).toMatch(/Waiting[\s\S]*not before .* better after /);
+    expect(await page.getByRole('region', { name: 'Before you save' }).innerText()).toMatch(/installed less than 24 hours ago/);
+    expect(await page.getByRole('button', { name: 'Save Configuration' }).isDisabled()).toBe(true);
+    await screenshotsAt(page, 'guided-ca-change-waiting', steps);
+
+    // Three days later (the page's clock moves; the data stays): the sequence is complete.
+    await page.clock.install({ time: Date.now() + 3 * DAY });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Edit Certificate Configuration' }).waitFor();
+    await page.getByRole('checkbox', { name: '192.0.2.10' }).check();
     await expect.poll(() => page.getByText('Ready: no problems found').count()).toBe(1);
+    expect(await steps.count()).toBe(0);
     await page.getByRole('button', { name: 'Save Configuration' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved' }).count()).toBe(1);
     browser.assertClean();
@@ -263,7 +271,8 @@ describe('4. Expiry planning', () => {
     await page.getByLabel('SAN contains').fill('www.long');
     await expect.poll(names).toEqual(['long.example.net']);
     await page.getByLabel('SAN contains').fill('');
-    await page.getByLabel('Issuer').selectOption({ label: 'CN=Certdesk Test Intermediate CA rsa, O=Certdesk Test PKI (rsa), C=XX' });
+    const rsaIssuer = (await page.getByLabel('Issuer').locator('option').allInnerTexts()).find((text) => text.includes('Intermediate CA rsa'))!;
+    await page.getByLabel('Issuer').selectOption({ label: rsaIssuer });
     await expect.poll(names).toEqual(['short.example.com']);
     await page.getByLabel('Issuer').selectOption({ label: 'Any issuer' });
     await page.getByLabel('Act by').selectOption({ label: 'Within 30 days' });
@@ -337,7 +346,7 @@ describe('5. The guide\'s smaller warnings', () => {
     expect(await summary.innerText()).toMatch(/New root certificate: Certdesk Test Root CA rsa/);
     await summary.getByRole('link', { name: 'Build the support package' }).waitFor();
 
-    const server = 'appliance.example.test';
+    const server = 'appliance server (rsa)';
     await expect.poll(() => words(page, server).innerText()).toContain('Not assigned');
     expect(await certificateRow(page, server).innerText()).toMatch(/Next: assign it to the IP addresses/);
 
@@ -369,7 +378,7 @@ describe('5. The guide\'s smaller warnings', () => {
     const path = page.getByRole('list', { name: 'Certification path, leaf first' });
     await expect.poll(() => path.getByRole('listitem').count()).toBe(3);
     expect((await path.getByRole('listitem').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '))).toEqual([
-      expect.stringMatching(/appliance\.example\.test Server certificate · Imported/),
+      expect.stringMatching(/appliance server \(rsa\) Server certificate · Imported/),
       expect.stringMatching(/Certdesk Test Intermediate CA rsa Intermediate certificate · Imported/),
       expect.stringMatching(/Certdesk Test Root CA rsa Root certificate · Imported/),
     ]);
@@ -400,7 +409,7 @@ describe('5. The guide\'s smaller warnings', () => {
     const wr2Path = page.getByRole('list', { name: 'Certification path, leaf first' });
     await expect.poll(() => wr2Path.innerText()).toMatch(/GTS Root R1[\s\S]*Missing: not on this appliance — the built-in root store has it/);
     await wr2Path.getByRole('button', { name: 'Add the root certificate from the built-in store' }).click();
-    await expect.poll(() => wr2Path.innerText()).toMatch(/GTS Root R1 Root certificate · From the built-in root store/);
+    await expect.poll(() => wr2Path.innerText()).toMatch(/GTS Root R1\s+Root certificate · From the built-in root store/);
     await screenshotsAt(page, 'certification-path', page.getByRole('heading', { name: 'Certification Path' }));
     browser.assertClean();
   }, 180_000);

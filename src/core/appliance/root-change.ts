@@ -52,9 +52,12 @@ export function rootChange(build: ClientSoftwareBuild, rootSha256: string, now: 
   const installedAt = installed ? build.rootsInstalledAt?.[rootSha256] : undefined;
   const packaged = installed || (build.pendingRoots ?? []).includes(rootSha256);
   const packageAt = packaged && !installed ? build.packageBuiltAt : undefined;
-  // The request counts when it was made with (after) the package that carries this root.
+  // The request counts when it was made with (after) the package that carries this root. Dates
+  // are entered to the minute, so the comparison is by minute.
+  const minute = (ms: number) => Math.floor(ms / 60_000);
   const requested =
-    installed || (packaged && build.updateRequestedAt !== undefined && build.updateRequestedAt >= (build.packageBuiltAt ?? -Infinity));
+    installed ||
+    (packaged && build.updateRequestedAt !== undefined && (build.packageBuiltAt === undefined || minute(build.updateRequestedAt) >= minute(build.packageBuiltAt)));
   const minimumUntil = installedAt === undefined ? undefined : installedAt + SOFTWARE_UPDATE_WAIT_HOURS.minimum * HOUR;
   const advisedUntil = installedAt === undefined ? undefined : installedAt + SOFTWARE_UPDATE_WAIT_HOURS.advised * HOUR;
   const waited = installed && (minimumUntil === undefined || now >= minimumUntil);

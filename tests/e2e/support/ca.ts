@@ -17,23 +17,20 @@ const SERVER_EXTENSIONS =
 let serial = Date.now();
 
 /**
- * Signs a PEM CSR with the openssl-set intermediate of `ca` for `days` (the SANs the request asks
- * for are copied), starting `startDaysAgo` days ago; returns the DER leaf.
+ * Signs a PEM CSR with the openssl-set intermediate of `ca`, valid from now for `days` (the SANs
+ * the request asks for are copied); returns the DER leaf.
  */
-export function signCsr(csrPem: string, options: { ca?: TestCa; days?: number; startDaysAgo?: number } = {}): Buffer {
+export function signCsr(csrPem: string, options: { ca?: TestCa; days?: number } = {}): Buffer {
   const ca = options.ca ?? 'rsa';
   const dir = tempDir();
   const csr = writeTemp(dir, 'request.csr', csrPem);
   const out = join(dir, 'leaf.der');
-  const start = new Date(Date.now() - (options.startDaysAgo ?? 1) * 86_400_000);
-  const end = new Date(start.getTime() + ((options.days ?? 90) + (options.startDaysAgo ?? 1)) * 86_400_000);
-  const asn1Time = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
   const result = openssl([
     'x509', '-req', '-in', csr,
     '-CA', fixturePath(`openssl-set/${ca}/ica.pem`),
     '-CAkey', fixturePath(`openssl-set/${ca}/ica.pkcs8.pem`),
     '-set_serial', '0x' + (serial++).toString(16),
-    '-not_before', asn1Time(start), '-not_after', asn1Time(end),
+    '-days', String(options.days ?? 90),
     '-sha256', '-copy_extensions', 'copy',
     '-extfile', writeTemp(dir, 'ext.cnf', SERVER_EXTENSIONS),
     '-outform', 'DER', '-out', out,
@@ -58,13 +55,6 @@ export async function saveDownload(download: Download): Promise<{ path: string; 
   const path = join(dir, download.suggestedFilename());
   await download.saveAs(path);
   return { path, name: download.suggestedFilename(), bytes: readFileSync(path) };
-}
-
-/** The value a datetime-local input takes for `ms`, in the local time zone the browser shares with Node. */
-export function localInput(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 /** Splits PEM text into its certificate blocks, each as PEM. */
