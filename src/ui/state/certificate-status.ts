@@ -74,6 +74,16 @@ export function chainAdvice(status: ChainStatus | undefined): string | undefined
   return undefined;
 }
 
+/**
+ * The guide's "Issued By" for lists: the issuer's friendly name when the appliance holds the
+ * issuer (matched by name, RFC 5280 §7.1), else the issuer name as written in the certificate.
+ */
+export function issuedBy(certificate: CertificateView, others: readonly CertificateView[]): string {
+  if (certificate.facts.selfIssued) return 'itself (self-signed)';
+  const issuer = others.find((other) => other.id !== certificate.id && other.facts.subjectKey === certificate.facts.issuerKey);
+  return issuer?.friendlyName ?? certificate.facts.issuer;
+}
+
 /** The guide's "Issued To" for lists: the common name, else the first SAN, else the subject. */
 export function issuedTo(certificate: CertificateView): string {
   return certificate.facts.commonName ?? certificate.facts.dnsNames[0] ?? certificate.facts.subject;
