@@ -148,9 +148,9 @@ export function addIpAddress(ctx: WorkspaceContext, applianceId: string, entry: 
 
 /** Sets the appliance's lead times for expiry planning (expiry-plan.ts). */
 export function setLeadTimes(ctx: WorkspaceContext, applianceId: string, leadTimes: LeadTimes): Promise<Appliance> {
-  const checked = checkedLeadTimes(leadTimes);
   return ctx.action('setLeadTimes', () => [applianceId], () =>
     tx(ctx.db, [STORE.appliances, STORE.events], async (t) => {
+      const checked = checkedLeadTimes(leadTimes);
       const next: Appliance = { ...(await getAppliance(t, applianceId)), leadTimes: checked };
       await t.objectStore(STORE.appliances).put(next);
       await t.objectStore(STORE.events).add(
