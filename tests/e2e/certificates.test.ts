@@ -11,6 +11,7 @@ import { appSuite } from './support/suite';
 import { saveDownload, signCsr } from './support/ca';
 import { firstPage, screenshot, type TestBrowser } from './support/browser';
 import {
+  acceptAssignment,
   accessibilityViolations,
   addIpAddress,
   certificateRow,
@@ -343,7 +344,7 @@ describe('6. Edit Certificate Configuration', () => {
     await createSelfSigned(page, { friendlyName: 'Support', sans: ['support.example.com'] });
     await certificateRow(page, 'Support').getByRole('link', { name: /Assign IP/ }).click();
     await page.getByRole('heading', { name: 'Edit Certificate Configuration' }).waitFor();
-    expect(await page.getByText('SHA-256 Fingerprint').count()).toBe(1);
+    await expect.poll(() => page.getByText('SHA-256 Fingerprint').count()).toBe(1);
     expect(await page.locator('dl.details').first().innerText()).toMatch(/Private Key\s+Available/);
 
     await page.getByRole('checkbox', { name: '192.0.2.11' }).check();
@@ -355,7 +356,8 @@ describe('6. Edit Certificate Configuration', () => {
     await page.getByRole('checkbox', { name: '192.0.2.10' }).check();
     await expect.poll(() => readiness.innerText()).not.toMatch(/other\.example\.net/);
     await screenshot(page, 'edit-configuration-readiness');
-    await page.getByRole('checkbox', { name: /I understand|I accept/ }).check();
+    // A self-signed certificate's root is not in the client software: the deliberate override.
+    await acceptAssignment(page);
     await page.getByRole('button', { name: 'Save Configuration' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved' }).count()).toBe(1);
 

@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { fixture, openssl, tempDir, writeTemp } from '../support/fixtures';
 import { appSuite } from './support/suite';
 import { firstPage, horizontalOverflow, openBrowser, type TestBrowser } from './support/browser';
-import { addIpAddress, certificateRow, createRequest, importFiles, openApp, waitForIdle } from './support/app';
+import { acceptAssignment, addIpAddress, certificateRow, createRequest, importFiles, openApp, waitForIdle } from './support/app';
 import { opensslCsr, pemBlocks, saveDownload, signCsr, verifyChain } from './support/ca';
 import { screenshotsAt, exportPem, requestPem, parseCsv, checkICalendar } from './support/lifecycle';
 
@@ -367,10 +367,7 @@ describe('5. The guide\'s smaller warnings', () => {
 
     // Assign it (its root is not in the client software: the deliberate override), so the site has a served certificate.
     await page.getByRole('checkbox', { name: '192.0.2.30' }).check();
-    await page.getByText('Override the client-software check').click();
-    await page.getByLabel('Type the appliance name to confirm').fill('My appliance');
-    await page.getByLabel('Reason for the override').fill('test site, clients managed');
-    await page.getByRole('checkbox', { name: 'I accept these warnings' }).check();
+    await acceptAssignment(page);
     await page.getByRole('button', { name: 'Save Configuration' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved' }).count()).toBe(1);
 

@@ -155,3 +155,23 @@ export async function headingLevelSkips(page: Page): Promise<string[]> {
   }
   return out;
 }
+
+/**
+ * Answers Edit Certificate Configuration's questions so Save Configuration can go on: when the
+ * root is not in the client software, the deliberate override (the appliance's name as its
+ * hint asks, and `reason`); then the acceptance of the remaining problems, if any is asked.
+ */
+export async function acceptAssignment(page: Page, reason = 'test appliance, clients managed'): Promise<void> {
+  const accept = page.getByRole('checkbox', { name: /I understand|I accept/ });
+  const ready = page.getByText('Ready: no problems');
+  const override = page.getByText('Override the client-software check');
+  await expect.poll(async () => (await accept.count()) + (await ready.count()) + (await override.count()), { timeout: 20_000 }).toBeGreaterThan(0);
+  if (await override.count()) {
+    await override.click();
+    const name = page.getByLabel('Type the appliance name to confirm');
+    const hint = await page.locator(`[id="${await name.getAttribute('aria-describedby')}"]`).innerText();
+    await name.fill(hint.replace(/^Type /, ''));
+    await page.getByLabel('Reason for the override').fill(reason);
+  }
+  if (await accept.count()) await accept.check();
+}
