@@ -59,6 +59,8 @@ export async function createSelfSigned(page: Page, options: CreateOptions): Prom
   await fillCreateForm(page, options);
   await page.getByRole('button', { name: 'Create Self-Signed Certificate' }).click();
   await page.getByRole('link', { name: options.friendlyName, exact: true }).waitFor({ timeout: 60_000 });
+  // The form closes once the action is done: wait for it, so a next Create opens a fresh one.
+  await page.locator('form.create-form').waitFor({ state: 'detached' });
 }
 
 export async function createRequest(page: Page, options: CreateOptions): Promise<void> {
@@ -68,6 +70,7 @@ export async function createRequest(page: Page, options: CreateOptions): Promise
     .getByRole('region', { name: 'Certificate Requests' })
     .getByRole('link', { name: options.friendlyName, exact: true })
     .waitFor({ timeout: 60_000 });
+  await page.locator('form.create-form').waitFor({ state: 'detached' });
 }
 
 /** Uploads files (name + bytes) through the Import form's file input, with an optional password. */
