@@ -3,8 +3,14 @@
  * stored: the full chain status of each certificate (as a strict client judges it, offering a
  * built-in root when the appliance lacks it) and everything a certificate says.
  */
+import type { CertificateEntry, CertificateKind, CertificateSource } from '../core/appliance/certificate-entry';
+import { certificateKind, chainShape } from '../core/appliance/certificate-entry';
+import { sha256Hex } from '../core/pki/asn1';
 import type { WorkspaceContext } from './context';
+import { unknownCertificate } from './context';
+import { read } from './database';
 import type { CertificateDescription, ChainStatus } from './pki-services';
+import { STORE } from './schema';
 
 /**
  * The chain status of each certificate against all of them (an appliance's certificates), by id.
@@ -30,4 +36,53 @@ export async function chainStatuses(
 /** Everything the certificate says, for the certificate details. */
 export function describeCertificate(ctx: WorkspaceContext, der: Uint8Array): Promise<CertificateDescription> {
   return ctx.pki.describeCertificate(der);
+}
+
+/** One certificate of a certification path, leaf first. */
+export interface PathLink {
+  /** The certificate on this appliance; absent for one it lacks (a missing issuer). */
+  certificateId?: string;
+  friendlyName: string;
+  /** Issued To, as the guide calls it. */
+  subject: string;
+  kind: CertificateKind;
+  /**
+   * Where it came from: how it entered the workspace, or `missing` (not on the appliance) —
+   * with `builtInRoot` when the built-in store has it.
+   */
+  origin: CertificateSource | 'missing';
+  builtInRoot?: Uint8Array;
+  notAfter?: number;
+}
+
+/**
+ * The certification path of a certificate, leaf → intermediates → root, as the guide has the
+ * admin look at it ("the Certification Path tab … the root certificate is listed at the top").
+ * When the validator finds a complete path, that is the path; otherwise the quick issuer chain
+ * through the appliance's certificates, ending in what is missing.
+ */
+export async function certificationPath(ctx: WorkspaceContext, certId: string): Promise<{ links: PathLink[]; status: ChainStatus | undefined }> {
+  const { certificate, pool } = await read(ctx.db, [STORE.certificates], async (t) => {
+    const certificate = await t.objectStore(STORE.certificates).get(certId);
+    if (!certificate) throw unknownCertificate();
+    return { certificate, pool: await t.objectStore(STORE.certificates).index('byAppliance').getAll(certificate.applianceId) };
+  });
+  let status: ChainStatus | undefined;
+  try {
+    status = await ctx.pki.chainStatus(certificate.der, pool.map((c) => c.der), { builtInRoots: await ctx.pki.builtInRoots() });
+  } catch {
+    status = undefined;
+  }
+  const bySha = new Map(pool.map((c) => [c.sha256, c] as const));
+  const shas = status?.kind === 'complete' ? await Promise.all(status.path.map((der) => sha256Hex(der))) : chainShape(certificate.facts, pool.map((c) => c.facts)).path;
+  const links: PathLink[] = shas
+    .map((sha) => bySha.get(sha))
+    .filter((c): c is CertificateEntry => c !== undefined)
+    .map((c) => ({ certificateId: c.id, friendlyName: c.friendlyName, subject: c.facts.commonName ?? c.facts.subject, kind: certificateKind(c.facts), origin: c.source, notAfter: c.facts.notAfter }));
+  if (status?.kind === 'missing-intermediate' || status?.kind === 'missing-root') {
+    const missing: PathLink = { friendlyName: status.issuer, subject: status.issuer, kind: status.kind === 'missing-root' ? 'root' : 'intermediate', origin: 'missing' };
+    if (status.kind === 'missing-root' && status.builtInRoot) missing.builtInRoot = status.builtInRoot;
+    links.push(missing);
+  }
+  return { links, status };
 }
