@@ -1,11 +1,17 @@
 /**
  * What the certificate viewer shows beyond the read model, derived on request and never stored:
- * everything a certificate says; and the built-in root a chain status offers. (Chain statuses
- * themselves are kept with the data: chain-statuses.ts.)
+ * everything a certificate says, its certification path with its full chain status, and the
+ * built-in root a chain status offers. (The lists' chain statuses are kept with the data:
+ * chain-statuses.ts.)
  */
+import type { CertificateEntry, CertificateKind, CertificateSource } from '../core/appliance/certificate-entry';
+import { certificateKind, chainShape, indexBySubject, possibleIssuers } from '../core/appliance/certificate-entry';
 import { sha256Hex } from '../core/pki/asn1';
 import type { WorkspaceContext } from './context';
-import type { CertificateDescription } from './pki-services';
+import { certificatesOf, unknownCertificate } from './context';
+import { read } from './database';
+import type { CertificateDescription, ChainStatus } from './pki-services';
+import { STORE } from './schema';
 
 /** The built-in root with this SHA-256 (loading the root store, on the admin's request). */
 export async function builtInRoot(ctx: WorkspaceContext, sha256: string): Promise<Uint8Array | undefined> {
@@ -16,4 +22,57 @@ export async function builtInRoot(ctx: WorkspaceContext, sha256: string): Promis
 /** Everything the certificate says, for the certificate details. */
 export function describeCertificate(ctx: WorkspaceContext, der: Uint8Array): Promise<CertificateDescription> {
   return ctx.pki.describeCertificate(der);
+}
+
+/** One certificate of a certification path, leaf first. */
+export interface PathLink {
+  /** The certificate on this appliance; absent for one it lacks (a missing issuer). */
+  certificateId?: string;
+  friendlyName: string;
+  /** Issued To, as the guide calls it. */
+  subject: string;
+  kind: CertificateKind;
+  /**
+   * Where it came from: how it entered the workspace, or `missing` (not on the appliance) —
+   * with `builtInRoot` when the built-in store has it.
+   */
+  origin: CertificateSource | 'missing';
+  builtInRoot?: Uint8Array;
+  notAfter?: number;
+}
+
+/**
+ * The certification path of a certificate, leaf → intermediates → root, as the guide has the
+ * admin look at it ("the Certification Path tab … the root certificate is listed at the top").
+ * When the validator finds a complete path, that is the path; otherwise the quick issuer chain
+ * through the appliance's certificates, ending in what is missing.
+ */
+export async function certificationPath(ctx: WorkspaceContext, certId: string): Promise<{ links: PathLink[]; status: ChainStatus | undefined }> {
+  const { certificate, pool } = await read(ctx.db, [STORE.certificates], async (t) => {
+    const certificate = await t.objectStore(STORE.certificates).get(certId);
+    if (!certificate) throw unknownCertificate();
+    return { certificate, pool: await certificatesOf(t, certificate.applianceId) };
+  });
+  const bySha = new Map(pool.map((c) => [c.sha256, c] as const));
+  // Only what may issue it (by name) can be in its path (the answer is the same as over the whole appliance).
+  const issuers = [certificate.der, ...possibleIssuers(certificate.facts, indexBySubject(pool.map((c) => c.facts))).map((f) => bySha.get(f.sha256)!.der)];
+  let status: ChainStatus | undefined;
+  try {
+    status = await ctx.pki.chainStatus(certificate.der, issuers, {});
+    // The built-in store is loaded only for a chain that lacks its root (or its only intermediate).
+    if (status.kind === 'missing-root' || status.kind === 'missing-intermediate') status = await ctx.pki.chainStatus(certificate.der, issuers, { builtInRoots: await ctx.pki.builtInRoots() });
+  } catch {
+    status = undefined;
+  }
+  const shas = status?.kind === 'complete' ? await Promise.all(status.path.map((der) => sha256Hex(der))) : chainShape(certificate.facts, pool.map((c) => c.facts)).path;
+  const links: PathLink[] = shas
+    .map((sha) => bySha.get(sha))
+    .filter((c): c is CertificateEntry => c !== undefined)
+    .map((c) => ({ certificateId: c.id, friendlyName: c.friendlyName, subject: c.facts.commonName ?? c.facts.subject, kind: certificateKind(c.facts), origin: c.source, notAfter: c.facts.notAfter }));
+  if (status?.kind === 'missing-intermediate' || status?.kind === 'missing-root') {
+    const missing: PathLink = { friendlyName: status.issuer, subject: status.issuer, kind: status.kind === 'missing-root' ? 'root' : 'intermediate', origin: 'missing' };
+    if (status.kind === 'missing-root' && status.builtInRoot) missing.builtInRoot = status.builtInRoot;
+    links.push(missing);
+  }
+  return { links, status };
 }

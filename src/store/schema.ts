@@ -7,7 +7,10 @@
  *   1 — first release: appliances, keys, requests, certificates, IP assignments, events.
  *   2 — index certificates by key id (`byKey`), so linking, deleting and replicating find a
  *       key's certificates without reading every certificate of the appliance.
- *   3 — `chainStatuses`: each certificate's chain status as last computed, with what it depends
+ *   3 — index events by appliance and time (`byAppliance`, [applianceId, at]), so the event log
+ *       of one appliance reads newest first without reading every event. Events with no
+ *       appliance (the workspace's own) are not in it; the log of all uses `byAt`.
+ *   4 — `chainStatuses`: each certificate's chain status as last computed, with what it depends
  *       on (chain-statuses.ts), so a start reads them instead of recomputing. Derived state: a
  *       record that is missing, stale or from other rules is only recomputed, never trusted.
  */
@@ -23,7 +26,7 @@ import type { KeptChainStatus } from './chain-statuses';
 export const DATABASE_NAME = 'certdesk';
 
 /** The current schema version. Raise it only together with a new step in `upgrade`. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * Object store names. Changing any of these loses data: existing records stay under the old name
@@ -50,7 +53,7 @@ export interface CertdeskSchema extends DBSchema {
   };
   /** Keyed by [applianceId, ip]: one certificate per IP holds by construction. */
   ipAssignments: { key: [string, string]; value: IpAssignment; indexes: { byAppliance: string; byCertificate: string } };
-  events: { key: string; value: EventEntry; indexes: { byAt: number } };
+  events: { key: string; value: EventEntry; indexes: { byAt: number; byAppliance: [string, number] } };
   /** Keyed by certificate id; derived from `certificates`, kept up to date by chain-statuses.ts. */
   chainStatuses: { key: string; value: KeptChainStatus; indexes: { byAppliance: string } };
 }
@@ -90,6 +93,9 @@ export function upgrade(
     tx.objectStore(STORE.certificates).createIndex('byKey', 'keyId');
   }
   if (oldVersion < 3) {
+    tx.objectStore(STORE.events).createIndex('byAppliance', ['applianceId', 'at']);
+  }
+  if (oldVersion < 4) {
     // Starts empty: the first start computes every status once (off the page's thread) and keeps it.
     const statuses = db.createObjectStore(STORE.chainStatuses, { keyPath: 'id' });
     statuses.createIndex('byAppliance', 'applianceId');

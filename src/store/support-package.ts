@@ -11,10 +11,14 @@
  * cannot read through. The file names the guide names are refused as well, whatever they hold.
  */
 import { CertdeskError, throwIfAborted } from '../core/errors';
+import type { Problem } from '../core/errors';
+import { withSupportPackage } from '../core/appliance/appliance';
 import type { CertificateEntry } from '../core/appliance/certificate-entry';
+import { chainShape } from '../core/appliance/certificate-entry';
+import { siteHostnameProblem } from '../core/appliance/warnings';
 import type { WorkspaceContext } from './context';
 import { getAppliance } from './context';
-import { read } from './database';
+import { read, tx } from './database';
 import { fileNameBase } from './file-names';
 import type { PkiServices } from './pki-services';
 import { certificateMaterial } from './read-model';
@@ -31,6 +35,8 @@ export interface SupportPackage {
   name: string;
   bytes: Uint8Array;
   files: string[];
+  /** What the admin should know before sending it (the site hostname not covered). */
+  warnings: Problem[];
 }
 
 type KeyGuard = Pick<PkiServices, 'assertNoPrivateKey'>;
@@ -110,18 +116,51 @@ export function supportPackageName(applianceName: string, now: Date): string {
 }
 
 /**
- * The support package for a certificate: its chain as found on its appliance, and `picture` (the
- * Status > Basics PNG the page drew at `now`), every file inspected before it is zipped.
+ * What to check before sending a certificate's support package: the vendor builds the client
+ * software for the site hostname, so a certificate that does not cover it is flagged.
  */
-export async function supportPackage(
+export async function supportPackageChecks(ctx: WorkspaceContext, certId: string): Promise<Problem[]> {
+  const material = await certificateMaterial(ctx, certId);
+  const appliance = await read(ctx.db, [STORE.appliances], (t) => getAppliance(t, material.certificate.applianceId));
+  const problem = siteHostnameProblem(material.certificate, appliance, await ctx.pki.publicSuffixCheckFor(material.certificate.facts));
+  return problem ? [problem] : [];
+}
+
+/**
+ * The support package for a certificate: its chain as found on its appliance, and `picture` (the
+ * Status > Basics PNG the page drew at `now`), every file inspected before it is zipped. Building
+ * it is the first step of bringing a new root into the client software (root-change.ts), so the
+ * appliance records when it was built and which root it carries, in one transaction.
+ */
+export function supportPackage(
   ctx: WorkspaceContext,
   certId: string,
   input: { picture: Uint8Array; now?: number; signal?: AbortSignal },
 ): Promise<SupportPackage> {
-  const material = await certificateMaterial(ctx, certId);
-  const appliance = await read(ctx.db, [STORE.appliances], (t) => getAppliance(t, material.certificate.applianceId));
-  const now = new Date(input.now ?? ctx.clock());
-  const files = [...chainFiles(ctx.pki, [material.certificate, ...material.chain]), { name: 'status-basics.png', bytes: input.picture }];
-  const bytes = await buildSupportPackage(ctx.pki, files, { date: now, ...(input.signal ? { signal: input.signal } : {}) });
-  return { name: supportPackageName(appliance.name, now), bytes, files: files.map((file) => file.name) };
+  let applianceId = '';
+  return ctx.action('supportPackage', () => [applianceId], async () => {
+    const material = await certificateMaterial(ctx, certId);
+    applianceId = material.certificate.applianceId;
+    const appliance = await read(ctx.db, [STORE.appliances], (t) => getAppliance(t, applianceId));
+    const now = new Date(input.now ?? ctx.clock());
+    const chain = [material.certificate, ...material.chain];
+    const files = [...chainFiles(ctx.pki, chain), { name: 'status-basics.png', bytes: input.picture }];
+    const bytes = await buildSupportPackage(ctx.pki, files, { date: now, ...(input.signal ? { signal: input.signal } : {}) });
+    const shape = chainShape(material.certificate.facts, chain.map((c) => c.facts));
+    const root = shape.shape === 'complete' ? shape.path.at(-1) : undefined;
+    await tx(
+      ctx.db,
+      [STORE.appliances, STORE.events],
+      async (t) => {
+        const current = await getAppliance(t, applianceId);
+        await t.objectStore(STORE.appliances).put(withSupportPackage(current, root, now.getTime()));
+        await t.objectStore(STORE.events).add(
+          ctx.event('support-package-built', `Built the support package for "${material.certificate.friendlyName}" (${files.length - 1} certificate file${files.length === 2 ? '' : 's'}).`, applianceId),
+        );
+      },
+      input.signal,
+    );
+    const site = siteHostnameProblem(material.certificate, appliance, await ctx.pki.publicSuffixCheckFor(material.certificate.facts));
+    return { name: supportPackageName(appliance.name, now), bytes, files: files.map((file) => file.name), warnings: site ? [site] : [] };
+  });
 }

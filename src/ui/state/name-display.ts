@@ -15,6 +15,11 @@ export function nameDisplay(value: string): DisplayName {
   return displayName(value);
 }
 
+/** The name as plain text for labels, options and sentences: hidden characters made visible. */
+export function shownName(value: string): string {
+  return displayName(value).text;
+}
+
 /** "Hidden characters in this name" or "Look-alike letters in this name"; undefined when it is safe. */
 export function nameWarningWords(verdict: DisplayName): string | undefined {
   if (verdict.warnings.length === 0) return undefined;

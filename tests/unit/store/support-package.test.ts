@@ -162,7 +162,13 @@ describe('the supportPackage action', () => {
     const expected = ['server.der', 'ica.der', 'root.der'].map((f) => openssl(['x509', '-inform', 'DER', '-noout', '-fingerprint', '-sha256'], rsa(f)).stdout);
     expect(fingerprints).toEqual(expected);
     expect(await zip.file('status-basics.png')!.async('uint8array')).toEqual(png);
-    expect(await snapshot(ws)).toEqual(before);
+    // Building it is the first step of the guided root change: the appliance records when, and
+    // the root it carries; nothing else changes.
+    const after = await snapshot(ws);
+    for (const store of ['certificates', 'keys', 'requests', 'ipAssignments']) expect(after[store], store).toEqual(before[store]);
+    const root = (await ws.listWorkspace()).appliances[0]!.certificates.find((c) => c.kind === 'root')!;
+    expect((after.appliances![0] as { clientSoftware: object }).clientSoftware).toMatchObject({ packageBuiltAt: Date.parse('2026-11-26T12:00:00Z'), pendingRoots: [root.sha256] });
+    expect(after.events!.length).toBe(before.events!.length + 1);
     ws.close();
   });
 

@@ -1,0 +1,43 @@
+/** How a workspace is opened (src/store/workspace.ts), and what its subscribers hear. */
+import type { KeyMaterial } from '../core/appliance/key-entry';
+import type { BackgroundWork } from './background-work';
+import type { ChangeNotice } from './broadcast';
+import type { LockManagerLike } from './locks';
+import type { PkiServices } from './pki-services';
+import type { RoomEnvironment } from './room';
+import type { KeyValueStore } from './safety-copy';
+import type { CertdeskDatabase } from './schema';
+import type { StorageManagerLike } from './storage';
+
+export interface WorkspaceOptions<K extends KeyMaterial = KeyMaterial> {
+  pki: PkiServices<K>;
+  factory?: IDBFactory;
+  name?: string;
+  /** Web Locks; defaults to navigator.locks, else an in-realm queue. */
+  locks?: LockManagerLike;
+  /** Defaults to navigator.storage. */
+  storage?: StorageManagerLike;
+  /** Where the marker and the safety copy live (outside IndexedDB); defaults to localStorage. */
+  keyValueStore?: KeyValueStore;
+  /** What the free-space check uses; defaults to navigator.storage and Cache Storage. */
+  room?: RoomEnvironment;
+  /** How long after a change the safety copy is taken (it is debounced); default 1 s. */
+  safetyCopyDelayMs?: number;
+  /**
+   * Where the work over all records runs — keeping chain statuses, building the safety copy
+   * (background-work.ts): the app passes the workspace worker; by default it runs in-process
+   * (a function gets the open database, for an in-process runner with options of its own).
+   */
+  background?: BackgroundWork | ((db: CertdeskDatabase) => BackgroundWork);
+  /** BroadcastChannel name; defaults to "certdesk:<database name>". */
+  channelName?: string;
+  clock?: () => number;
+  newId?: () => string;
+}
+
+/** What subscribers hear: a committed change (here or in another tab), or that this tab must reload. */
+export type WorkspaceNotice =
+  | ChangeNotice
+  | { type: 'reload-needed'; reason: 'newer-version' | 'closed' }
+  /** The browser deleted the database under this tab (found after its connection closed). */
+  | { type: 'storage-lost' };
