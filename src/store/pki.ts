@@ -11,8 +11,6 @@ import type { PkiServices } from './pki-services';
 
 const load = {
   keys: () => import('../core/pki/keys'),
-  certificate: () => import('../core/pki/certificate'),
-  csr: () => import('../core/pki/csr'),
   localCa: () => import('../core/pki/local-ca'),
   pathValidation: () => import('../core/pki/validation/path-validation'),
   chainStatus: () => import('../core/pki/validation/chain-status'),
@@ -35,8 +33,9 @@ export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<Cert
     generateKey: async (algorithm, options) => (await load.keys()).generateKey(algorithm, options),
     importPrivateKey: async (pkcs8, options) => (await load.keys()).importPrivateKey(pkcs8, options),
     exportPrivateKey: async (key) => (await load.keys()).exportPrivateKey(key),
-    createSelfSignedCertificate: async (input) => (await load.certificate()).createSelfSignedCertificate(input),
-    createCsr: async (input) => (await load.csr()).createCsr(input),
+    // The certificate writer runs in the PKI worker: its code never loads on the page's thread.
+    createSelfSignedCertificate: (input) => runJob({ kind: 'self-signed-certificate', ...input }),
+    createCsr: (input) => runJob({ kind: 'csr', ...input }),
     decodeInput: (bytes, { password, signal, importWorkSpent }) =>
       runJob(
         { kind: 'decode', bytes, ...(password !== undefined ? { password } : {}), ...(importWorkSpent !== undefined ? { importWorkSpent } : {}) },

@@ -94,9 +94,9 @@ function defaultWorker(): Worker {
 }
 
 function stopped(job: PkiJob): CertdeskError {
-  return job.kind === 'decode' || job.kind === 'decode-files'
-    ? new CertdeskError('decoder-failed', 'The file reader stopped unexpectedly; nothing was imported. Try again, or reload the page.')
-    : new CertdeskError('export-failed', 'The export stopped unexpectedly; nothing was exported. Try again, or reload the page.');
+  if (job.kind === 'decode' || job.kind === 'decode-files') return new CertdeskError('decoder-failed', 'The file reader stopped unexpectedly; nothing was imported. Try again, or reload the page.');
+  if (job.kind === 'self-signed-certificate' || job.kind === 'csr') return new CertdeskError('create-failed', 'The certificate writer stopped unexpectedly; nothing was stored. Try again, or reload the page.');
+  return new CertdeskError('export-failed', 'The export stopped unexpectedly; nothing was exported. Try again, or reload the page.');
 }
 
 function abortError(): DOMException {

@@ -10,6 +10,8 @@ import { decodeInput } from '../core/pki/decode';
 import { exportEncryptedPrivateKey } from '../core/pki/export';
 import { exportPrivateKey } from '../core/pki/keys';
 import { exportPkcs12 } from '../core/pki/pkcs12';
+import { createSelfSignedCertificate } from '../core/pki/certificate';
+import { createCsr } from '../core/pki/csr';
 import { findPrivateKeys } from '../core/pki/key-guard';
 import type { DecodedImportFile, PkiJob, PkiJobKind, PkiJobResult, PkiJobResults, PkiReply, PkiRequest } from './pki-protocol';
 
@@ -68,6 +70,14 @@ async function run(job: PkiJob, signal: AbortSignal | undefined): Promise<PkiJob
       throwIfAborted(signal);
       return pem;
     }
+    case 'self-signed-certificate': {
+      const { kind: _kind, ...input } = job;
+      return createSelfSignedCertificate(input);
+    }
+    case 'csr': {
+      const { kind: _kind, ...input } = job;
+      return createCsr(input);
+    }
     case 'find-private-keys':
       return findPrivateKeys({ name: job.name, bytes: job.bytes }, signal ? { signal } : {});
   }
@@ -107,6 +117,7 @@ async function decodeFiles(files: readonly { bytes: Uint8Array; password?: strin
 /** A failure no core module translated (a bug or a browser refusing): said without internals. */
 function unexpected(kind: PkiJobKind, cause: unknown): CertdeskError {
   if (kind === 'decode' || kind === 'decode-files') return new CertdeskError('unreadable-file', 'This file could not be read as a certificate, chain, request or key.', { cause });
+  if (kind === 'self-signed-certificate' || kind === 'csr') return new CertdeskError('create-failed', 'The certificate could not be created; nothing was stored. Try again, or reload the page.', { cause });
   if (kind === 'find-private-keys') {
     return new CertdeskError('support-file-unreadable', 'A file could not be checked for private keys, so the support package was not created. Try again, or reload the page.', { cause });
   }

@@ -9,6 +9,7 @@ import type { CertificateFacts } from '../core/appliance/certificate-facts';
 import type { CertdeskKey } from '../core/pki/keys';
 import type { KeyGuardReport } from '../core/pki/key-guard';
 import type { Pkcs12Preset } from '../core/pki/pkcs12';
+import type { SubjectInput } from '../core/pki/names/subject-input';
 
 /** The slow PKI work the page hands the worker. */
 export type PkiJob =
@@ -25,9 +26,32 @@ export type PkiJob =
   /** The key as PEM "ENCRYPTED PRIVATE KEY" (src/core/pki/export.ts). */
   | { kind: 'encrypted-pkcs8'; key: CertdeskKey; password: string }
   /** Every private key in a file, however written or packed (src/core/pki/key-guard). */
-  | { kind: 'find-private-keys'; name: string; bytes: Uint8Array };
+  | { kind: 'find-private-keys'; name: string; bytes: Uint8Array }
+  /**
+   * A self-signed certificate for a key (src/core/pki/certificate.ts), and a certificate request
+   * (src/core/pki/csr.ts): the certificate writer loads and runs here, never on the page's thread
+   * (a key's CryptoKeys travel to the worker and sign there).
+   */
+  | ({ kind: 'self-signed-certificate' } & SelfSignedInput)
+  | ({ kind: 'csr' } & CsrInput);
 
-/** What each kind of job answers. */
+/** What a self-signed certificate is made from. */
+export interface SelfSignedInput {
+  key: CertdeskKey;
+  subject: SubjectInput;
+  subjectAltNames: string[];
+  validityDays?: number;
+  notBefore?: Date;
+}
+
+/** What a certificate request is made from. */
+export interface CsrInput {
+  key: CertdeskKey;
+  subject: SubjectInput;
+  subjectAltNames: string[];
+  siteHostname?: string;
+}
+
 /** One file of an import as the worker read it: its certificates with their facts, its keys; or why not. */
 export type DecodedImportFile =
   | {
@@ -39,9 +63,12 @@ export type DecodedImportFile =
   /** `message` is absent when the failure was not one the decoder names (the store says which file). */
   | { ok: false; code: string; message?: string };
 
+/** What each kind of job answers. */
 export interface PkiJobResults {
   decode: DecodedInput;
   'decode-files': DecodedImportFile[];
+  'self-signed-certificate': Uint8Array;
+  csr: { der: Uint8Array; pem: string };
   pkcs12: Uint8Array;
   'encrypted-pkcs8': string;
   'find-private-keys': KeyGuardReport;

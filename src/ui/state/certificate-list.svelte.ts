@@ -1,10 +1,11 @@
 /**
  * The Certificates list's search, filter and sort, kept while the admin moves between pages.
  * Rows are derived once per change of the workspace (certificate-list.ts certificateRows) and
- * filtered and sorted once per change of the filter — never per row render — so a virtualised
- * list can render any window of `rows`.
+ * filtered and sorted once per change of the filter — never per row render — and the table
+ * renders one page of `rows` at a time (`paging`), so its DOM stays bounded whatever the count.
  */
 import { workspace } from './workspace.svelte';
+import { Paging } from './paging.svelte';
 import { NO_FILTER, certificateRows, filterRows, issuerOptions, sortRows, type ActByFilter, type ListFilter, type SortKey, type StatusFilter } from './certificate-list';
 
 class CertificateListState {
@@ -23,6 +24,11 @@ class CertificateListState {
   readonly rows = $derived(sortRows(filterRows(this.all, this.filter, this.now), this.sort));
   readonly issuers = $derived(issuerOptions(this.all));
   readonly filtering = $derived(JSON.stringify(this.filter) !== JSON.stringify(NO_FILTER));
+  /** The page of `rows` shown; back to the first when the filter, sort or appliance changes. */
+  readonly paging = new Paging(
+    () => this.rows,
+    () => JSON.stringify([this.filter, this.sort, workspace.appliance?.appliance.id]),
+  );
 
   /** Shows every certificate again (the sort stays). */
   clear(): void {

@@ -14,6 +14,7 @@ import { createPkiWorker } from '../../worker/pki-bridge';
 import { workspaceWorker } from '../../worker/workspace-bridge';
 import { DATABASE_NAME } from '../../store/schema';
 import {
+  DEFAULT_APPLIANCE,
   Workspace,
   type ChainStatusUpdate,
   type ListedChainStatus,
@@ -40,6 +41,19 @@ import { alerts } from './alerts.svelte';
 import { CertdeskError, isAbortError } from '../../core/errors';
 
 const SELECTED_APPLIANCE = 'certdesk:selected-appliance';
+/** The name and hostname of the appliance last shown, shown again while the workspace opens. */
+const SHOWN_APPLIANCE = 'certdesk:shown-appliance';
+
+function shownBefore(): { name: string; hostname: string } {
+  try {
+    const shown = JSON.parse(localStorage.getItem(SHOWN_APPLIANCE) ?? 'null') as { name?: unknown; hostname?: unknown } | null;
+    if (typeof shown?.name === 'string' && typeof shown.hostname === 'string') return { name: shown.name, hostname: shown.hostname };
+  } catch {
+    // Unreadable: as if absent.
+  }
+  // A first start shows the appliance it is creating.
+  return { name: DEFAULT_APPLIANCE.name, hostname: DEFAULT_APPLIANCE.hostname };
+}
 
 /** Work in progress, shown with a progress indicator and, when it can stop, a Cancel button. */
 export interface Busy {
@@ -65,6 +79,11 @@ class WorkspaceState {
   storageLost = $state(false);
   /** What the last safety-copy restore brought back (and which keys it could not). */
   restored = $state.raw<RestoreSummary | undefined>();
+  /**
+   * The appliance the page showed last, until the workspace is open: the page then looks the
+   * same before and after it opens (nothing moves, nothing is replaced under the admin's eyes).
+   */
+  readonly opening = shownBefore();
   /** Chain status per certificate id, every appliance's, as kept with the data (chain-statuses.ts). */
   chains = $state.raw<Record<string, ListedChainStatus>>({});
 
@@ -81,7 +100,8 @@ class WorkspaceState {
     if (this.#started) return;
     this.#started = true;
     try {
-      this.busy = { label: 'Opening your workspace…' };
+      // No progress indicator: the page shows its placeholders until the workspace is there
+      // (one appearing and going would move the page under the admin's eyes).
       const store = await Workspace.open({ pki: pkiServices({ runJob: createPkiWorker() }), background: workspaceWorker(DATABASE_NAME) });
       store.subscribe((notice) => {
         if (notice.type === 'reload-needed') this.reloadNeeded = true;
@@ -96,7 +116,7 @@ class WorkspaceState {
       this.loss = store.storageLoss;
       const [view, chains] = await Promise.all([store.ensureWorkspace(), store.chainStatuses()]);
       this.chains = chains;
-      this.view = view;
+      this.#show(view);
       // The first sync (which starts the worker) waits until the page has painted its list.
       requestAnimationFrame(() => setTimeout(() => this.#syncChains(), 0));
     } catch (error) {
@@ -107,19 +127,24 @@ class WorkspaceState {
           'Certdesk could not open its storage in this browser. Make sure the browser allows site data for this page (private windows may not), then reload.',
         );
       }
-    } finally {
-      this.busy = undefined;
     }
   }
 
   select(applianceId: string): void {
     this.selectedId = applianceId;
     localStorage.setItem(SELECTED_APPLIANCE, applianceId);
+    if (this.view) this.#show(this.view);
   }
 
   async refresh(): Promise<void> {
     if (!this.#store || this.#store.closed) return;
-    this.view = await this.#store.listWorkspace();
+    this.#show(await this.#store.listWorkspace());
+  }
+
+  #show(view: WorkspaceView): void {
+    this.view = view;
+    const shown = this.appliance?.appliance;
+    if (shown) localStorage.setItem(SHOWN_APPLIANCE, JSON.stringify({ name: shown.name, hostname: shown.hostname }));
   }
 
   /** Brings the kept chain statuses of these appliances (default: all) up to date, then shows them. */
