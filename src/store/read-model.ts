@@ -15,7 +15,7 @@ import { certificateKind, chainShape, groupBy, indexBySubject, validityAt } from
 import type { CertificateFacts } from '../core/appliance/certificate-facts';
 import type { ExpiryPlan, LeadTimes } from '../core/appliance/expiry-plan';
 import { DEFAULT_LEAD_TIMES, planExpiry, renewalChangesRoot } from '../core/appliance/expiry-plan';
-import { renewalOf } from '../core/appliance/renewal';
+import { renewals } from '../core/appliance/renewal';
 import type { EventEntry } from '../core/appliance/event-log';
 import type { IpAssignment } from '../core/appliance/ip-assignment';
 import type { KeyEntry, KeyMaterial } from '../core/appliance/key-entry';
@@ -180,7 +180,12 @@ function applianceView(records: ApplianceRecords, now: number, requestPem: (der:
   const leadTimes = appliance.leadTimes ?? DEFAULT_LEAD_TIMES;
   const rekeyOf = new Map(requests.filter((r) => r.rekeyOf !== undefined).map((r) => [r.keyId, r.rekeyOf!] as const));
   const candidates = certificates.map((c) => ({ id: c.id, facts: c.facts, factoryDefault: c.factoryDefault, inUse: served.has(c.id), replaced: c.replacedBy !== undefined }));
-  const certViews = certificates.map((c, index): CertificateView => {
+  const keyIds = new Map(certificates.map((c) => [c.id, c.keyId] as const));
+  const renewed = renewals(candidates, (c) => {
+    const keyId = keyIds.get(c.id);
+    return keyId ? rekeyOf.get(keyId) : undefined;
+  });
+  const certViews = certificates.map((c): CertificateView => {
     const key = c.keyId ? keysById.get(c.keyId) : undefined;
     const chain = chainShape(c.facts, issuers);
     const rootSha256 = chain.shape === 'complete' ? chain.path.at(-1) : undefined;
@@ -209,7 +214,7 @@ function applianceView(records: ApplianceRecords, now: number, requestPem: (der:
       view.keyId = key.id;
       view.keyExportable = key.key.exportable;
     }
-    const renews = renewalOf(candidates[index]!, candidates, c.keyId ? rekeyOf.get(c.keyId) : undefined);
+    const renews = renewed.get(c.id);
     if (renews !== undefined) view.renews = renews;
     return view;
   });

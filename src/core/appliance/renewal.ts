@@ -21,17 +21,14 @@ export interface RenewalCandidate {
   replaced: boolean;
 }
 
-/** Same dNSName and iPAddress entries, in any order (CertificateFacts keeps them normalised). */
-export function sameNames(a: Pick<CertificateFacts, 'dnsNames' | 'ipAddresses'>, b: Pick<CertificateFacts, 'dnsNames' | 'ipAddresses'>): boolean {
-  const key = (facts: Pick<CertificateFacts, 'dnsNames' | 'ipAddresses'>) =>
-    [...new Set(facts.dnsNames.map((n) => `dns:${n}`)), ...new Set(facts.ipAddresses.map((n) => `ip:${n}`))].sort().join('\n');
-  return key(a) === key(b);
+/** The dNSName and iPAddress entries as one comparable text, in any order (CertificateFacts keeps them normalised). */
+function namesKey(facts: Pick<CertificateFacts, 'dnsNames' | 'ipAddresses'>): string {
+  return [...new Set(facts.dnsNames.map((n) => `dns:${n}`)), ...new Set(facts.ipAddresses.map((n) => `ip:${n}`))].sort().join('\n');
 }
 
-/** Whether `next` is a renewal of `previous` by key or by subject and names (not by expiry). */
-export function renewsByContent(next: CertificateFacts, previous: CertificateFacts): boolean {
-  if (next.publicKeySha256 === previous.publicKeySha256) return true;
-  return next.subjectKey === previous.subjectKey && sameNames(next, previous) && (next.dnsNames.length > 0 || next.ipAddresses.length > 0);
+/** Same dNSName and iPAddress entries, in any order. */
+export function sameNames(a: Pick<CertificateFacts, 'dnsNames' | 'ipAddresses'>, b: Pick<CertificateFacts, 'dnsNames' | 'ipAddresses'>): boolean {
+  return namesKey(a) === namesKey(b);
 }
 
 /**
@@ -41,13 +38,64 @@ export function renewsByContent(next: CertificateFacts, previous: CertificateFac
  * expiring latest. The factory default is never renewed: replacing it is the first assignment.
  */
 export function renewalOf(certificate: RenewalCandidate, others: readonly RenewalCandidate[], rekeyOf?: string): string | undefined {
-  if (certificate.factoryDefault || certificateKind(certificate.facts) !== 'server') return undefined;
-  const eligible = others.filter((other) => other.id !== certificate.id && !other.factoryDefault && certificateKind(other.facts) === 'server');
-  if (rekeyOf !== undefined && eligible.some((other) => other.id === rekeyOf)) return rekeyOf;
-  const candidates = eligible.filter((other) => other.facts.notAfter < certificate.facts.notAfter && renewsByContent(certificate.facts, other.facts));
-  const rank = (c: RenewalCandidate) => (c.inUse && !c.replaced ? 2 : c.replaced ? 0 : 1);
-  candidates.sort((a, b) => rank(b) - rank(a) || b.facts.notAfter - a.facts.notAfter || a.id.localeCompare(b.id));
-  return candidates[0]?.id;
+  const all = [certificate, ...others.filter((other) => other.id !== certificate.id)];
+  return renewals(all, (c) => (c === certificate ? rekeyOf : undefined)).get(certificate.id);
+}
+
+/** Candidates first by rank (in use and not replaced, then neither, then replaced), then latest expiry, then id. */
+const rank = (c: RenewalCandidate) => (c.inUse && !c.replaced ? 2 : c.replaced ? 0 : 1);
+const better = (a: RenewalCandidate, b: RenewalCandidate) =>
+  rank(a) - rank(b) || a.facts.notAfter - b.facts.notAfter || b.id.localeCompare(a.id);
+
+/**
+ * For each certificate in `all`, the best candidate among those of `group` that expire strictly
+ * earlier: one sweep in order of expiry, keeping the best seen of each rank.
+ */
+function bestEarlier(group: readonly RenewalCandidate[], into: Map<string, RenewalCandidate[]>): void {
+  const sorted = [...group].sort((a, b) => a.facts.notAfter - b.facts.notAfter);
+  const best: (RenewalCandidate | undefined)[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j < sorted.length && sorted[j]!.facts.notAfter === sorted[i]!.facts.notAfter) j++;
+    const answer = best[2] ?? best[1] ?? best[0];
+    for (let k = i; k < j; k++) if (answer) (into.get(sorted[k]!.id) ?? into.set(sorted[k]!.id, []).get(sorted[k]!.id)!).push(answer);
+    for (let k = i; k < j; k++) {
+      const c = sorted[k]!;
+      const held = best[rank(c)];
+      if (!held || better(c, held) > 0) best[rank(c)] = c;
+    }
+    i = j;
+  }
+}
+
+/**
+ * What every certificate of an appliance renews (renewalOf's answer for each), by id: the
+ * candidates are grouped by key and by subject and names, and each group swept once in order of
+ * expiry — O(n log n), where comparing every pair takes minutes at thousands of certificates.
+ */
+export function renewals(all: readonly RenewalCandidate[], rekeyOf: (certificate: RenewalCandidate) => string | undefined = () => undefined): Map<string, string> {
+  const eligible = all.filter((c) => !c.factoryDefault && certificateKind(c.facts) === 'server');
+  const eligibleIds = new Set(eligible.map((c) => c.id));
+  const groups = new Map<string, RenewalCandidate[]>();
+  const join = (key: string, c: RenewalCandidate) => (groups.get(key) ?? groups.set(key, []).get(key)!).push(c);
+  for (const c of eligible) {
+    join(`key\n${c.facts.publicKeySha256}`, c);
+    // A renewal has the same key, or the same subject and the same (non-empty) names.
+    if (c.facts.dnsNames.length > 0 || c.facts.ipAddresses.length > 0) join(`names\n${c.facts.subjectKey}\n${namesKey(c.facts)}`, c);
+  }
+  const found = new Map<string, RenewalCandidate[]>();
+  for (const group of groups.values()) if (group.length > 1) bestEarlier(group, found);
+  const out = new Map<string, string>();
+  for (const c of eligible) {
+    const rekeyed = rekeyOf(c);
+    if (rekeyed !== undefined && rekeyed !== c.id && eligibleIds.has(rekeyed)) {
+      out.set(c.id, rekeyed);
+      continue;
+    }
+    const best = (found.get(c.id) ?? []).reduce<RenewalCandidate | undefined>((a, b) => (!a || better(b, a) > 0 ? b : a), undefined);
+    if (best) out.set(c.id, best.id);
+  }
+  return out;
 }
 
 /** The subject fields of the guide's Create form, in the order a re-key request prefills them. */

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateFacts } from '../../../src/core/appliance/certificate-facts';
-import { renewalOf, sameNames, subjectInputOf, type RenewalCandidate } from '../../../src/core/appliance/renewal';
+import { renewalOf, renewals, sameNames, subjectInputOf, type RenewalCandidate } from '../../../src/core/appliance/renewal';
+import { certificateKind } from '../../../src/core/appliance/certificate-entry';
 import { coverageLost, planReplacement, replacementRecord } from '../../../src/core/appliance/replacement';
 import { isPublicSuffix } from '../../../src/core/pki/names/public-suffix-list';
 import { DAY, applianceWith, certificate, loadFacts, type FactName } from './lifecycle-support';
@@ -53,6 +54,53 @@ describe('which certificate a new one renews', () => {
     { name: 'a re-key of a certificate that is gone falls back to content', next: () => cand('new', later()), others: () => [cand('old')], rekeyOf: 'deleted', want: 'old' },
   ];
   for (const row of table) it(row.name, () => expect(renewalOf(row.next(), row.others(), row.rekeyOf)).toBe(row.want));
+
+  /** The rule as the guide states it, pair by pair: what `renewals` must answer for every certificate at once. */
+  const byDefinition = (c: RenewalCandidate, all: readonly RenewalCandidate[], rekeyOf?: string) => {
+    if (c.factoryDefault || certificateKind(c.facts) !== 'server') return undefined;
+    const eligible = all.filter((o) => o.id !== c.id && !o.factoryDefault && certificateKind(o.facts) === 'server');
+    if (rekeyOf !== undefined && eligible.some((o) => o.id === rekeyOf)) return rekeyOf;
+    const named = (f: CertificateFacts) => f.dnsNames.length > 0 || f.ipAddresses.length > 0;
+    const rank = (o: RenewalCandidate) => (o.inUse && !o.replaced ? 2 : o.replaced ? 0 : 1);
+    return eligible
+      .filter((o) => o.facts.notAfter < c.facts.notAfter && (o.facts.publicKeySha256 === c.facts.publicKeySha256 || (o.facts.subjectKey === c.facts.subjectKey && sameNames(o.facts, c.facts) && named(c.facts))))
+      .sort((a, b) => rank(b) - rank(a) || b.facts.notAfter - a.facts.notAfter || a.id.localeCompare(b.id))[0]?.id;
+  };
+
+  it('renewals answers for every certificate what the rule says for each pair, on random appliances', () => {
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let round = 0; round < 200; round++) {
+      const all = Array.from({ length: 2 + random(14) }, (_, i) =>
+        cand(
+          `c${i}`,
+          {
+            notAfter: server().notAfter + random(4) * DAY,
+            publicKeySha256: `k${random(3)}`,
+            subjectKey: `cn=s${random(2)}`,
+            dnsNames: random(4) === 0 ? [] : [`h${random(2)}.example.test`],
+            ipAddresses: [],
+            isCa: random(8) === 0,
+          },
+          { inUse: random(3) === 0, replaced: random(4) === 0, factoryDefault: random(10) === 0 },
+        ),
+      );
+      const rekeyOf = new Map(all.filter(() => random(6) === 0).map((c) => [c.id, `c${random(all.length + 1)}`] as const));
+      const found = renewals(all, (c) => rekeyOf.get(c.id));
+      for (const c of all) expect(found.get(c.id), `round ${round}, ${c.id}`).toBe(byDefinition(c, all, rekeyOf.get(c.id)));
+    }
+  });
+
+  it('renewals of thousands of certificates sharing one key take one sweep, not a comparison per pair', () => {
+    const all = Array.from({ length: 5000 }, (_, i) => cand(`c${String(i).padStart(4, '0')}`, { notAfter: server().notAfter + i * 1000, dnsNames: [`h${i}.example.test`] }, { inUse: i % 7 === 0 }));
+    const found = renewals(all);
+    // Every seventh is in use, and an earlier one in use wins over a later one that is not.
+    expect(found.get('c4999')).toBe('c4998');
+    expect(found.get('c4998')).toBe('c4991');
+    expect(found.get('c0005')).toBe('c0000');
+    expect(found.get('c0000')).toBeUndefined();
+    expect(found.size).toBe(4999);
+  });
 
   it('sameNames compares sets of DNS names and IP addresses', () => {
     expect(sameNames({ dnsNames: ['a', 'b'], ipAddresses: [] }, { dnsNames: ['b', 'a', 'a'], ipAddresses: [] })).toBe(true);
