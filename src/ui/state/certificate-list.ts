@@ -90,12 +90,62 @@ const toneRank: Record<Tone, number> = { bad: 0, warn: 1, info: 2, ok: 3 };
 const kindOrder = { server: 0, intermediate: 1, root: 2 } as const;
 const DAY = 86_400_000;
 
-/** The rows of an appliance's certificates at `now`, in no particular order. */
-export function certificateRows(certificates: readonly CertificateView[], chains: Readonly<Record<string, ListedChainStatus>>, now: number): CertificateRow[] {
-  const byId = new Map(certificates.map((c) => [c.id, c] as const));
-  return certificates.map((certificate) => {
-    const status = chains[certificate.id];
-    const words = wordsFor(certificate, status, now, certificates);
+/** What the rows of one list share: the certificates (to find a row's neighbours), their chain statuses, the time. */
+interface RowContext {
+  certificates: readonly CertificateView[];
+  byId: ReadonlyMap<string, CertificateView>;
+  chains: Readonly<Record<string, ListedChainStatus>>;
+  now: number;
+}
+
+/**
+ * A row whose words, advice, statuses and search text are worked out when first read, then
+ * kept: the table reads them only for the rows of the page it shows, and a filter or sort for
+ * every row only when it needs them (at 5,000 certificates, all of them took 70–250 ms).
+ */
+class Row implements CertificateRow {
+  readonly certificate: CertificateView;
+  readonly #context: RowContext;
+  #words: StatusWord[] | undefined;
+  #statuses: Set<Exclude<StatusFilter, 'all'>> | undefined;
+  #haystack: string | undefined;
+  #urgency: number | undefined;
+
+  constructor(certificate: CertificateView, context: RowContext) {
+    this.certificate = certificate;
+    this.#context = context;
+  }
+
+  get #status(): ListedChainStatus | undefined {
+    return this.#context.chains[this.certificate.id];
+  }
+
+  get words(): StatusWord[] {
+    return (this.#words ??= wordsFor(this.certificate, this.#status, this.#context.now, this.#context.certificates));
+  }
+
+  get advice(): string | undefined {
+    return this.certificate.facts.selfIssued ? undefined : chainAdvice(this.#status);
+  }
+
+  get next(): string | undefined {
+    return nextStep(this.certificate, this.#context.certificates);
+  }
+
+  get builtInRootSha256(): string | undefined {
+    const status = this.#status;
+    return status?.kind === 'missing-root' ? status.builtInRootSha256 : undefined;
+  }
+
+  get renewsInUse(): { id: string; friendlyName: string } | undefined {
+    const renewed = this.certificate.renews === undefined ? undefined : this.#context.byId.get(this.certificate.renews);
+    return renewed && renewed.assignedIps.length > 0 ? { id: renewed.id, friendlyName: renewed.friendlyName } : undefined;
+  }
+
+  get statuses(): ReadonlySet<Exclude<StatusFilter, 'all'>> {
+    if (this.#statuses) return this.#statuses;
+    const certificate = this.certificate;
+    const words = this.words;
     const statuses = new Set<Exclude<StatusFilter, 'all'>>();
     if (certificate.plan.stage === 'act-now' || certificate.plan.stage === 'late' || certificate.plan.stage === 'expired') statuses.add('needs-action');
     if (certificate.plan.stage === 'expired') statuses.add('expired');
@@ -104,27 +154,24 @@ export function certificateRows(certificates: readonly CertificateView[], chains
     if (certificate.assignedIps.length > 0) statuses.add('in-use');
     if (certificate.replacedBy !== undefined) statuses.add('replaced');
     if (certificate.facts.selfIssued && certificate.kind === 'server') statuses.add('self-signed');
-    const renewed = certificate.renews === undefined ? undefined : byId.get(certificate.renews);
-    const row: CertificateRow = {
-      certificate,
-      words,
-      statuses,
-      haystack: [certificate.friendlyName, issuedTo(certificate), certificate.facts.subject, certificate.facts.issuer, ...certificate.facts.dnsNames, ...certificate.facts.ipAddresses]
-        .join('\n')
-        .toLowerCase(),
-      urgency: Math.min(...words.map((w) => toneRank[w.tone])),
-    };
-    if (renewed && renewed.assignedIps.length > 0) {
-      row.renewsInUse = { id: renewed.id, friendlyName: renewed.friendlyName };
-      statuses.add('renewal');
-    }
-    const advice = certificate.facts.selfIssued ? undefined : chainAdvice(status);
-    if (advice) row.advice = advice;
-    const next = nextStep(certificate, certificates);
-    if (next) row.next = next;
-    if (status?.kind === 'missing-root' && status.builtInRootSha256) row.builtInRootSha256 = status.builtInRootSha256;
-    return row;
-  });
+    if (this.renewsInUse) statuses.add('renewal');
+    return (this.#statuses = statuses);
+  }
+
+  get haystack(): string {
+    const c = this.certificate;
+    return (this.#haystack ??= [c.friendlyName, issuedTo(c), c.facts.subject, c.facts.issuer, ...c.facts.dnsNames, ...c.facts.ipAddresses].join('\n').toLowerCase());
+  }
+
+  get urgency(): number {
+    return (this.#urgency ??= Math.min(...this.words.map((w) => toneRank[w.tone])));
+  }
+}
+
+/** The rows of an appliance's certificates at `now`, in no particular order (each worked out when first read). */
+export function certificateRows(certificates: readonly CertificateView[], chains: Readonly<Record<string, ListedChainStatus>>, now: number): CertificateRow[] {
+  const context: RowContext = { certificates, byId: new Map(certificates.map((c) => [c.id, c] as const)), chains, now };
+  return certificates.map((certificate) => new Row(certificate, context));
 }
 
 /** The rows that pass every part of the filter. */
@@ -144,16 +191,34 @@ export function filterRows(rows: readonly CertificateRow[], filter: ListFilter, 
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
+/**
+ * Each distinct text's place in the collator's order, equal places for texts it holds equal:
+ * thousands of rows then sort by comparing numbers, the collator having sorted each distinct
+ * text once.
+ */
+function collationRanks(texts: Iterable<string>): Map<string, number> {
+  const sorted = [...new Set(texts)].sort(collator.compare);
+  const ranks = new Map<string, number>();
+  let rank = 0;
+  sorted.forEach((text, i) => {
+    if (i > 0 && collator.compare(sorted[i - 1]!, text) !== 0) rank++;
+    ranks.set(text, rank);
+  });
+  return ranks;
+}
+
 /** The rows in the order of `key`; ties by friendly name, then id, so the order is stable. */
 export function sortRows(rows: readonly CertificateRow[], key: SortKey): CertificateRow[] {
-  const byName = (a: CertificateRow, b: CertificateRow) => collator.compare(a.certificate.friendlyName, b.certificate.friendlyName) || (a.certificate.id < b.certificate.id ? -1 : 1);
+  const names = collationRanks(rows.map((row) => row.certificate.friendlyName));
+  const issuers = key === 'issuer' ? collationRanks(rows.map((row) => row.certificate.facts.issuer)) : undefined;
+  const byName = (a: CertificateRow, b: CertificateRow) => names.get(a.certificate.friendlyName)! - names.get(b.certificate.friendlyName)! || (a.certificate.id < b.certificate.id ? -1 : 1);
   const compare: Record<SortKey, (a: CertificateRow, b: CertificateRow) => number> = {
     kind: (a, b) => kindOrder[a.certificate.kind] - kindOrder[b.certificate.kind] || Number(b.certificate.factoryDefault) - Number(a.certificate.factoryDefault),
     'act-by': (a, b) => Number(a.certificate.replacedBy !== undefined) - Number(b.certificate.replacedBy !== undefined) || a.certificate.plan.actBy - b.certificate.plan.actBy,
     status: (a, b) => a.urgency - b.urgency || a.certificate.plan.actBy - b.certificate.plan.actBy,
     name: () => 0,
     expiry: (a, b) => a.certificate.facts.notAfter - b.certificate.facts.notAfter,
-    issuer: (a, b) => collator.compare(a.certificate.facts.issuer, b.certificate.facts.issuer),
+    issuer: (a, b) => issuers!.get(a.certificate.facts.issuer)! - issuers!.get(b.certificate.facts.issuer)!,
   };
   return [...rows].sort((a, b) => compare[key](a, b) || byName(a, b));
 }
