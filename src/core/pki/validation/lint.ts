@@ -41,7 +41,7 @@ const wildcardProblem = (name: string) => hostnameProblem(name, 'presented')?.co
 const requestDnsNames = (r: RequestContext) => (r.holder.sans ?? []).flatMap((n) => (n.kind === 'dns' ? [n.value] : []));
 
 /** Checks that only requests have, or that read a request differently from a certificate. */
-const requestChecks: Record<string, RequestCheck> = {
+export const requestChecks: Readonly<Record<string, RequestCheck>> = {
   'no-subject-alt-names': (r) => !(r.holder.sans ?? []).some((n) => n.kind === 'dns' || n.kind === 'ip'),
   'bad-request-signature': (r) => !r.signatureVerifies,
   // The wildcard forms are their own rules here: wildcard-position, wildcard-too-broad.
