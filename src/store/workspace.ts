@@ -50,7 +50,7 @@ import * as internalCa from './internal-ca';
 import type { InternalCaInput } from './internal-ca';
 import type { LockManagerLike } from './locks';
 import { createLock, defaultLockManager } from './locks';
-import type { CertificateDescription, ChainStatus, PkiServices } from './pki-services';
+import type { CertificateDescription, ChainStatus, PkiServices, ValidationProblem } from './pki-services';
 import * as readModel from './read-model';
 import type { CertificateMaterial, WorkspaceView } from './read-model';
 import * as replication from './replication';
@@ -78,6 +78,7 @@ export type { AppliancePatch } from './appliances';
 export type { SoftwareUpdateInput } from './software-update';
 export type { ExportChoice, ExportFile, ExportFormat, ExportProgress, ExportSource, ExportStage } from './export';
 export type { SupportPackage } from './support-package';
+export type { CertificateReview } from './certificate-details';
 export type { InternalCaInput } from './internal-ca';
 export type { BackupResult } from './backup';
 export type { KeyNotIncluded, RestoreSummary } from './contents';
@@ -290,6 +291,16 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   /** Everything a certificate says, for the certificate details. */
   describeCertificate(der: Uint8Array): Promise<CertificateDescription> {
     return details.describeCertificate(this.#ctx, der);
+  }
+
+  /** The rules a certificate breaks (verdict and lint), judged among `pool`, its appliance's certificates. */
+  reviewCertificate(der: Uint8Array, pool: readonly Uint8Array[]): Promise<details.CertificateReview> {
+    return details.reviewCertificate(this.#ctx, der, pool);
+  }
+
+  /** Lint of a request before it goes to a CA; `validityDays`: the validity asked for. */
+  lintRequest(requestId: string, options: { validityDays?: number } = {}): Promise<ValidationProblem[]> {
+    return details.lintRequest(this.#ctx, requestId, options);
   }
 
   // ── Appliances (src/store/appliances.ts) ─────────────────────────────────────────────────
