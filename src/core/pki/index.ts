@@ -20,3 +20,4 @@ export * from './names/constraints';
 export * from './names/public-suffix';
 export * from './validation/path-validation';
 export * from './validation/root-store';
+export { lintCertificate, lintRequest, type CertificateLintOptions, type RequestLintOptions } from './validation/lint';

@@ -71,6 +71,14 @@ export function withRule(p: { code: string; message: string }): ValidationProble
   return { code: p.code, message: p.message, sources: rule.sources, enforcedBy: rule.enforcedBy, verdict: rule.verdict };
 }
 
+const fingerprints = new WeakMap<Certificate, Promise<string>>();
+/** A certificate's SHA-256 fingerprint, computed once per parsed certificate. */
+function fingerprint(cert: Certificate): Promise<string> {
+  let sha = fingerprints.get(cert);
+  if (!sha) fingerprints.set(cert, (sha = sha256Hex(cert.der)));
+  return sha;
+}
+
 /** Ties raw problems to certificates in `path` (index) with their SHA-256 fingerprints, once each. */
 export async function toValidationProblems(problems: readonly RawProblem[], path: readonly Certificate[]): Promise<ValidationProblem[]> {
   const seen = new Set<string>();
@@ -80,7 +88,7 @@ export async function toValidationProblems(problems: readonly RawProblem[], path
     if (seen.has(key)) continue;
     seen.add(key);
     const p = withRule(r);
-    if (r.cert) p.certificate = { subject: nameToString(r.cert.subject), sha256: await sha256Hex(r.cert.der), index: path.indexOf(r.cert) };
+    if (r.cert) p.certificate = { subject: nameToString(r.cert.subject), sha256: await fingerprint(r.cert), index: path.indexOf(r.cert) };
     out.push(p);
   }
   return out;
