@@ -408,7 +408,7 @@ export const extensionRules: readonly Rule[] = [
     appliesTo: ['leaf'],
     enforcedBy: enforcedBy('Safari'),
     verdict: 'reject',
-    message: (c) => `${c.subject} has no extendedKeyUsage; Apple devices refuse TLS server certificates without serverAuth (issued after July 2019). Request a certificate for TLS server authentication.`,
+    message: (c) => `${c.subject} has no extendedKeyUsage; the Baseline Requirements require serverAuth in server certificates, and Apple devices refuse those issued since July 2019 without it. Request a certificate for TLS server authentication.`,
   },
   {
     code: 'any-extended-key-usage',
