@@ -107,7 +107,7 @@ function cnInSans(cn: AttributeTypeAndValue, holder: NamedKey): boolean {
 /**
  * Whether a CN that is not an exact copy of a SAN entry misleads: it spells one of them another
  * way (other letter case, a U-label for an A-label, an IP address with leading zeros, in hex,
- * uncompressed or in upper case), or it is an internationalized name — what user interfaces
+ * uncompressed or in upper case, with a trailing dot or white space), or it is an internationalized name — what user interfaces
  * show as the certificate's name, for a name it was not validated for. A CN naming something
  * else entirely is ignored by every client (RFC 9525 §6.3) and accepted, as BetterTLS expects.
  */
@@ -115,8 +115,10 @@ function misleadingCn(cn: AttributeTypeAndValue, holder: NamedKey): boolean {
   const text = cn.text;
   if (text === undefined || cnInSans(cn, holder)) return false;
   if (/[^\x00-\x7f]/.test(text) || /(^|\.)xn--/i.test(text)) return true;
-  if (dnsNames(holder).some((n) => n.toLowerCase() === text.toLowerCase())) return true;
-  const address = parseIpAddress(text, { ipv4: 'whatwg' }) ?? parseIpAddress(text, { ipv4: 'leading-zeros' }) ?? parseIpAddress(text.toLowerCase());
+  // Another spelling: letter case, surrounding white space, a trailing dot (RFC 1034 §3.1).
+  const spelled = text.trim().toLowerCase().replace(/\.$/, '');
+  if (dnsNames(holder).some((n) => n.toLowerCase() === spelled)) return true;
+  const address = parseIpAddress(spelled, { ipv4: 'whatwg' }) ?? parseIpAddress(spelled, { ipv4: 'leading-zeros' }) ?? parseIpAddress(spelled);
   return address !== undefined && ipNames(holder).some((bytes) => equalBytes(bytes, address));
 }
 

@@ -98,6 +98,31 @@ describe('valid chains that look odd', () => {
   });
 });
 
+describe('a common name beside its SANs (BR §7.1.4.3)', () => {
+  const leafWith = (cn: string, names = [generalName.dns('appliance.example.com'), generalName.ip('192.0.2.7'), generalName.ip('2001:4860:4860::8888')]) =>
+    buildChain({ leafNames: names, leaf: withFields({ subject: name([attr.cn(cn)]) }) });
+  it.each([
+    ['appliance.example.com', 'accepted'],
+    ['192.0.2.7', 'accepted'],
+    ['2001:4860:4860::8888', 'accepted'],
+    ['Appliance 7 in rack B', 'accepted'],
+    ['www.example.com', 'accepted'],
+    ['APPLIANCE.example.com', 'refused'],
+    ['appliance.example.com.', 'refused'],
+    [' appliance.example.com', 'refused'],
+    ['192.000.002.007', 'refused'],
+    ['0xc0.0.2.7', 'refused'],
+    ['3221225991', 'refused'],
+    ['2001:4860:4860:0::8888', 'refused'],
+    ['xn--bcher-kva.example.com', 'refused'],
+    ['bücher.example.com', 'refused'],
+  ])('CN “%s” is %s', async (cn, want) => {
+    const chain = leafWith(cn);
+    const result = await validate(chain.leaf.der, chain.pool);
+    expect(codesOf(result)).toEqual(want === 'accepted' ? 'accepted' : ['common-name-not-in-san']);
+  });
+});
+
 describe('the table drives the checks', () => {
   const checked = new Set([...Object.keys(certificateChecks), ...Object.keys(linkChecks), ...OUTCOME_CODES]);
   const requestChecked = new Set([...Object.keys(requestChecks), ...Object.keys(keyChecks), ...Object.keys(nameChecks)]);
