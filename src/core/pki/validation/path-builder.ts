@@ -186,6 +186,12 @@ export async function buildPath<P>(
     return false;
   };
 
+  // A certificate that is itself a trust anchor is its own path: RFC 5280 §6.1.1 (d) takes the
+  // anchor as given (Go's Verify, pyca's ChainBuilder and rustls-webpki end there too).
+  if (anchors.has(leaf)) {
+    outcome.path = [leaf];
+    return outcome;
+  }
   try {
     await extend([leaf], [], false);
   } catch (error) {

@@ -165,7 +165,9 @@ export async function evaluate(
     intermediates,
     {
       checkIntermediate: (c) => verdict(certificateProblems(c, 'intermediate', s)),
-      checkAnchor: (c) => verdict(certificateProblems(c, 'root', s)),
+      // A trusted CA that is not self-issued (an intermediate someone trusts) is no root: the
+      // root profile (BR §7.1.2.1) does not bind it, the CA rules do.
+      checkAnchor: (c) => verdict(certificateProblems(c, c.selfIssued ? 'root' : 'intermediate', s)),
       checkLink: (c, issuer) => verdict(linkProblems(c, issuer, c === leaf ? subjectRole : 'intermediate', s)),
       checkPath: (path) => verdict(pathProblems(path, role === 'ca-subject', budget)),
     },

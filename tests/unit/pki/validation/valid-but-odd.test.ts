@@ -142,3 +142,18 @@ describe('the table drives the checks', () => {
     expect([...requestChecked].filter((k) => !codes.has(k))).toEqual([]);
   });
 });
+
+describe('trust anchors', () => {
+  it('takes a leaf that is itself trusted as its own path, still checking the leaf', async () => {
+    const chain = buildChain();
+    expect(await validate(chain.leaf.der, { intermediates: [], roots: [chain.leaf.der] })).toEqual({ ok: true, path: [chain.leaf.der] });
+    const expired = buildChain({ leaf: withFields({ notAfter: time(new Date(validationTime.getTime() - day)) }) });
+    expect(codesOf(await validate(expired.leaf.der, { intermediates: [], roots: [expired.leaf.der] }))).toEqual(['expired']);
+  });
+
+  it('holds a trusted intermediate to the CA rules, not to the root profile', async () => {
+    const chain = buildChain();
+    // The intermediate's extendedKeyUsage (serverAuth, clientAuth) would break the root profile (BR §7.1.2.1.2).
+    expect(await validate(chain.leaf.der, { intermediates: [], roots: [chain.intermediates[0]!.der] })).toEqual({ ok: true, path: [chain.leaf.der, chain.intermediates[0]!.der] });
+  });
+});
