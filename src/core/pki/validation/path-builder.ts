@@ -201,8 +201,10 @@ export async function buildPath<P>(
   // Only an issuer with problems can lead to a path the strict pass did not reach; a complete
   // path that failed the path checks is already the report.
   if (!outcome.path && !outcome.budgetExhausted && !outcome.pathProblems && outcome.candidateProblems.length > 0) {
-    // The report pass has budgets of its own; running out only leaves the report out.
+    // The report pass has budgets of its own, a tenth of the path-building steps; running out
+    // only leaves the report out.
     budget = new Budget();
+    budget.buildCalls = Math.floor(budget.buildCalls / 10);
     try {
       await extend([leaf], [], true);
     } catch (error) {
