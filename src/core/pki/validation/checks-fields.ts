@@ -6,7 +6,7 @@ import { equalBytes, isValidPrintable, OID, TAG, toHex, unsignedMagnitude } from
 import { signatureAlgorithmName, SIGNATURE_ALGORITHMS } from '../signatures';
 import type { AttributeTypeAndValue, Certificate, DistinguishedName } from '../x509';
 import { subjectAltNames } from './certificate-view';
-import { each, isoDate, type CertificateCheck } from './check';
+import { each, isoDate, type CertificateCheck, type NamedKey } from './check';
 
 const GENERALIZED_TIME_2050 = Date.UTC(2050, 0, 1) / 1000;
 const DAY = 86400;
@@ -83,7 +83,10 @@ export const fieldChecks: Record<string, CertificateCheck> = {
     role !== 'root' && s.signatureAlgorithms !== undefined && !s.signatureAlgorithms.has(c.signatureAlgorithm.oid) && { found: signatureAlgorithmName(c.signatureAlgorithm.oid) },
 };
 
-/** The subjectAltName as the name checks see it. */
-export function namedKeyOf(cert: Certificate) {
-  return { subject: cert.subject, spki: cert.spki, sans: subjectAltNames(cert) };
+const namedKeys = new WeakMap<Certificate, NamedKey>();
+/** The certificate as the name and key checks (shared with requests) see it; made once per certificate. */
+export function namedKeyOf(cert: Certificate): NamedKey {
+  let holder = namedKeys.get(cert);
+  if (!holder) namedKeys.set(cert, (holder = { subject: cert.subject, spki: cert.spki, sans: subjectAltNames(cert) }));
+  return holder;
 }
