@@ -52,9 +52,10 @@ export const certificateChecks: Readonly<Record<string, CertificateCheck>> = { .
 export { linkChecks };
 
 /**
- * Codes reported by path building and parsing rather than by a check: the signature
- * (path-builder.ts, signatures/), no path, work limits, an unreadable certificate, and a
- * self-signed server certificate (chain-status.ts).
+ * Codes reported elsewhere than by a certificate or link check: parsing (an unreadable
+ * certificate or time), path building (the signature, no path, depth and work limits), the
+ * whole-path checks (checks-path.ts `pathProblems`: path length, name constraints, policies) and
+ * chain status (a self-signed server certificate).
  */
 export const OUTCOME_CODES: ReadonlySet<string> = new Set([
   'malformed-certificate',
