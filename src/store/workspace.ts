@@ -50,13 +50,13 @@ import { openDatabase } from './database';
 import type { ExportChoice, ExportFile, ExportOptions, ExportSource } from './export';
 import type { EventPage, EventQuery } from './events';
 import type { ReplaceOptions, ReplacementPreview } from './replacement';
-import type { PathLink } from './certificate-details';
+import type { CertificateReview, PathLink } from './certificate-details';
 import type { RekeyDraft } from './certificates';
 import type { LeadTimes } from '../core/appliance/expiry-plan';
 import type { RootChange } from '../core/appliance/root-change';
 import type { InternalCaInput } from './internal-ca';
 import { createLock, defaultLockManager } from './locks';
-import type { CertificateDescription, ChainStatus, PkiServices } from './pki-services';
+import type { CertificateDescription, ChainStatus, PkiServices, ValidationProblem } from './pki-services';
 import * as readModel from './read-model';
 import type { CertificateMaterial, WorkspaceView } from './read-model';
 import type { CertdeskDatabase } from './schema';
@@ -74,7 +74,6 @@ import type { WorkspaceNotice, WorkspaceOptions } from './workspace-options';
 
 // The types and helpers the UI takes from the store, in one list (src/store/exports.ts).
 export * from './exports';
-
 export type { WorkspaceNotice, WorkspaceOptions } from './workspace-options';
 
 export class Workspace<K extends KeyMaterial = KeyMaterial> {
@@ -240,10 +239,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     return readModel.certificateMaterial(this.#ctx, certId);
   }
 
-  /**
-   * The kept chain status of every certificate, by id: those that hold now (chain-statuses.ts).
-   * A certificate without one has none computed yet; `syncChainStatuses` computes it.
-   */
+  /** The kept chain statuses that hold now, by certificate id (chain-statuses.ts); `syncChainStatuses` computes missing ones. */
   chainStatuses(): Promise<Record<string, ListedChainStatus>> {
     this.#assertOpen();
     return readChainStatuses(this.#db, this.#background.rules, this.#clock());
@@ -276,6 +272,16 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   /** A page of the event log, newest first (src/store/events.ts). */
   async listEvents(query: EventQuery = {}): Promise<EventPage> {
     return (await actions.events()).listEvents(this.#ctx, query);
+  }
+
+  /** The rules a certificate breaks (verdict and lint), judged among `pool`, its appliance's certificates. */
+  async reviewCertificate(der: Uint8Array, pool: readonly Uint8Array[]): Promise<CertificateReview> {
+    return (await actions.details()).reviewCertificate(this.#ctx, der, pool);
+  }
+
+  /** Lint of a request before it goes to a CA; `validityDays`: the validity asked for. */
+  async lintRequest(requestId: string, options: { validityDays?: number } = {}): Promise<ValidationProblem[]> {
+    return (await actions.details()).lintRequest(this.#ctx, requestId, options);
   }
 
   // ── Appliances (src/store/appliances.ts) ─────────────────────────────────────────────────
