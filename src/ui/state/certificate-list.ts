@@ -159,13 +159,22 @@ class Row implements CertificateRow {
   }
 
   get haystack(): string {
-    const c = this.certificate;
-    return (this.#haystack ??= [c.friendlyName, issuedTo(c), c.facts.subject, c.facts.issuer, ...c.facts.dnsNames, ...c.facts.ipAddresses].join('\n').toLowerCase());
+    return (this.#haystack ??= searchTextOf(this.certificate));
   }
 
   get urgency(): number {
     return (this.#urgency ??= Math.min(...this.words.map((w) => toneRank[w.tone])));
   }
+}
+
+/** The lower-case text a search looks in: friendly name, Issued To, subject, issuer and SANs. */
+export function searchTextOf(c: CertificateView): string {
+  return [c.friendlyName, issuedTo(c), c.facts.subject, c.facts.issuer, ...c.facts.dnsNames, ...c.facts.ipAddresses].join('\n').toLowerCase();
+}
+
+/** The words of a search, each of which must occur in a certificate's `searchTextOf`. */
+export function searchWords(search: string): string[] {
+  return search.toLowerCase().split(/\s+/).filter(Boolean);
 }
 
 /** The rows of an appliance's certificates at `now`, in no particular order (each worked out when first read). */
@@ -176,7 +185,7 @@ export function certificateRows(certificates: readonly CertificateView[], chains
 
 /** The rows that pass every part of the filter. */
 export function filterRows(rows: readonly CertificateRow[], filter: ListFilter, now: number): CertificateRow[] {
-  const words = filter.search.toLowerCase().split(/\s+/).filter(Boolean);
+  const words = searchWords(filter.search);
   const san = filter.san.trim().toLowerCase();
   const horizon = filter.actBy === 'any' ? Infinity : filter.actBy === 'passed' ? now : now + Number(filter.actBy) * DAY;
   return rows.filter((row) => {
