@@ -267,7 +267,7 @@ describe('4. Expiry planning', () => {
     // Sort and filter: by act-by date, status, issuer, SAN and name.
     const names = () => page.locator('table.certificate-table td[data-label="Friendly Name"] > .safe-name > a.row-link').allInnerTexts();
     await page.getByLabel('Sort by').selectOption({ label: 'Act-by date, soonest first' });
-    expect((await names())[0]).toBe('short.example.com');
+    await expect.poll(async () => (await names())[0]).toBe('short.example.com');
     await page.getByLabel('SAN contains').fill('www.long');
     await expect.poll(names).toEqual(['long.example.net']);
     await page.getByLabel('SAN contains').fill('');

@@ -3,10 +3,38 @@
  * Rows are derived once per change of the workspace (certificate-list.ts certificateRows) and
  * filtered and sorted once per change of the filter — never per row render — and the table
  * renders one page of `rows` at a time (`paging`), so its DOM stays bounded whatever the count.
+ * Sorting thousands of rows runs in a task of its own, after the change and before the render.
  */
+import { yieldToEventLoop } from '../../core/tasks';
 import { workspace } from './workspace.svelte';
 import { Paging } from './paging.svelte';
-import { NO_FILTER, certificateRows, filterRows, issuerOptions, sortRows, type ActByFilter, type ListFilter, type SortKey, type StatusFilter } from './certificate-list';
+import { NO_FILTER, certificateRows, filterRows, issuerOptions, sortRows, type ActByFilter, type CertificateRow, type ListFilter, type SortKey, type StatusFilter } from './certificate-list';
+
+/** A sort done: of which rows, by which key. */
+interface Sorted {
+  from: readonly CertificateRow[];
+  key: SortKey;
+  rows: CertificateRow[];
+}
+
+/**
+ * The rows of `filtered` in the order they were last shown (`last`), those not shown then at the
+ * end: what the list shows until the new sort is done, so a change neither empties the list nor
+ * moves its rows twice.
+ */
+function inLastOrder(filtered: readonly CertificateRow[], last: Sorted | undefined): readonly CertificateRow[] {
+  if (!last) return filtered;
+  const byId = new Map(filtered.map((row) => [row.certificate.id, row] as const));
+  const out: CertificateRow[] = [];
+  for (const row of last.rows) {
+    const now = byId.get(row.certificate.id);
+    if (now) {
+      out.push(now);
+      byId.delete(row.certificate.id);
+    }
+  }
+  return [...out, ...byId.values()];
+}
 
 class CertificateListState {
   search = $state(NO_FILTER.search);
@@ -20,8 +48,11 @@ class CertificateListState {
   /** Every certificate of the selected appliance as a row. */
   readonly all = $derived(workspace.appliance ? certificateRows(workspace.appliance.certificates, workspace.chains, this.now) : []);
   readonly filter: ListFilter = $derived({ search: this.search, status: this.status, issuer: this.issuer, san: this.san, actBy: this.actBy });
-  /** The rows shown, filtered and sorted. */
-  readonly rows = $derived(sortRows(filterRows(this.all, this.filter, this.now), this.sort));
+  /** The rows that pass the filter, in the workspace's order. */
+  readonly filtered = $derived(filterRows(this.all, this.filter, this.now));
+  #sorted = $state.raw<Sorted | undefined>();
+  /** The rows shown, filtered and sorted (in the last order shown while a new sort runs). */
+  readonly rows = $derived(this.#sorted?.from === this.filtered && this.#sorted.key === this.sort ? this.#sorted.rows : inLastOrder(this.filtered, this.#sorted));
   readonly issuers = $derived(issuerOptions(this.all));
   readonly filtering = $derived(JSON.stringify(this.filter) !== JSON.stringify(NO_FILTER));
   /** The page of `rows` shown; back to the first when the filter, sort or appliance changes. */
@@ -29,6 +60,27 @@ class CertificateListState {
     () => this.rows,
     () => JSON.stringify([this.filter, this.sort, workspace.appliance?.appliance.id]),
   );
+
+  constructor() {
+    // The sort of each change: a task after the change (which built the rows), the render a task after the sort.
+    $effect.root(() => {
+      $effect(() => {
+        const from = this.filtered;
+        const key = this.sort;
+        let stale = false;
+        void (async () => {
+          await yieldToEventLoop();
+          if (stale) return;
+          const rows = sortRows(from, key);
+          await yieldToEventLoop();
+          if (!stale) this.#sorted = { from, key, rows };
+        })();
+        return () => {
+          stale = true;
+        };
+      });
+    });
+  }
 
   /** Shows every certificate again (the sort stays). */
   clear(): void {

@@ -200,12 +200,38 @@ export function filterRows(rows: readonly CertificateRow[], filter: ListFilter, 
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
+/** Distinct texts in the collator's order, and each one's place (equal places for texts it holds equal). */
+interface Ranking {
+  sorted: string[];
+  ranks: Map<string, number>;
+}
+
+/** The last rankings worked out (names, issuers): a ranking orders any subset of its texts. */
+const recentRankings: Ranking[] = [];
+/** Texts placed one by one into a ranking at most; past that, all are sorted again. */
+const PLACED_AT_MOST = 64;
+
 /**
- * Each distinct text's place in the collator's order, equal places for texts it holds equal:
- * thousands of rows then sort by comparing numbers, the collator having sorted each distinct
- * text once.
+ * Each distinct text's place in the collator's order: thousands of rows then sort by comparing
+ * numbers, the collator having sorted each distinct text once. A ranking is kept and reused
+ * while the texts stay among it, and a few new texts (a certificate created or imported) are
+ * placed into it by binary search: sorting 5,000 names took the collator 15–50 ms.
  */
-function collationRanks(texts: Iterable<string>): Map<string, number> {
+function collationRanks(texts: readonly string[]): Map<string, number> {
+  let best: { ranking: Ranking; missing: string[] } | undefined;
+  for (const ranking of recentRankings) {
+    const missing = [...new Set(texts.filter((text) => !ranking.ranks.has(text)))];
+    if (!best || missing.length < best.missing.length) best = { ranking, missing };
+    if (missing.length === 0) break;
+  }
+  if (best && best.missing.length <= PLACED_AT_MOST && best.missing.every((text) => place(best.ranking, text))) return best.ranking.ranks;
+  const ranking = rankTexts(texts);
+  recentRankings.unshift(ranking);
+  recentRankings.length = Math.min(recentRankings.length, 2);
+  return ranking.ranks;
+}
+
+function rankTexts(texts: readonly string[]): Ranking {
   const sorted = [...new Set(texts)].sort(collator.compare);
   const ranks = new Map<string, number>();
   let rank = 0;
@@ -213,7 +239,32 @@ function collationRanks(texts: Iterable<string>): Map<string, number> {
     if (i > 0 && collator.compare(sorted[i - 1]!, text) !== 0) rank++;
     ranks.set(text, rank);
   });
-  return ranks;
+  return { sorted, ranks };
+}
+
+/** Places `text` into `ranking` between its neighbours; false when no number fits between them. */
+function place(ranking: Ranking, text: string): boolean {
+  const { sorted, ranks } = ranking;
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (collator.compare(sorted[mid]!, text) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  const after = sorted[lo];
+  const before = sorted[lo - 1];
+  let rank: number;
+  if (after !== undefined && collator.compare(after, text) === 0) rank = ranks.get(after)!;
+  else {
+    const low = before === undefined ? ranks.get(after ?? '') ?? 0 : ranks.get(before)!;
+    const high = after === undefined ? low + 2 : ranks.get(after)!;
+    rank = before === undefined ? high - 1 : (low + high) / 2;
+    if (!(rank > (before === undefined ? -Infinity : low) && rank < high)) return false;
+  }
+  sorted.splice(lo, 0, text);
+  ranks.set(text, rank);
+  return true;
 }
 
 /** The rows in the order of `key`; ties by friendly name, then id, so the order is stable. */

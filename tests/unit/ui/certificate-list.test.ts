@@ -94,6 +94,26 @@ describe('the Certificates list: rows computed once, then filtered and sorted', 
     for (let i = 1; i < rows.length; i++) expect(collator.compare(rows[i - 1]!.certificate.facts.issuer, rows[i]!.certificate.facts.issuer)).toBeLessThanOrEqual(0);
   });
 
+  it('sort by name as the collator orders, also when names arrive a few at a time into a kept order', () => {
+    const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+    const named = (list: string[]) => list.map((name, i) => view(`id-${name}-${i}`, facts.server, { friendlyName: name }));
+    const byName = (list: CertificateView[]) => sortRows(certificateRows(list, {}, now), 'name').map((r) => r.certificate.friendlyName);
+    const expected = (list: CertificateView[]) => list.map((v) => v.friendlyName).sort((a, b) => collator.compare(a, b));
+    // Each name is placed at its place in the collator's order, ties (same under the collator) by id.
+    const assertOrdered = (got: string[], list: CertificateView[]) => {
+      expect([...got].sort()).toEqual(expected(list).sort());
+      for (let i = 1; i < got.length; i++) expect(collator.compare(got[i - 1]!, got[i]!)).toBeLessThanOrEqual(0);
+    };
+    let list = named(['host10', 'Host2', 'alpha', 'Zulu', 'host1', 'éclair', 'Eclair', 'beta 3', 'beta 20']);
+    assertOrdered(byName(list), list);
+    // New names one or a few at a time (before, between, after and equal to those ranked), many times over the same gap.
+    for (const more of [['host3'], ['0 first'], ['zz last', 'HOST10'], ['b'], ...Array.from({ length: 70 }, (_, i) => [`host1${'a'.repeat(i + 1)}`])]) {
+      list = [...list, ...named(more)];
+      assertOrdered(byName(list), list);
+    }
+    expect(byName(list).slice(0, 3)).toEqual(['0 first', 'alpha', 'b']);
+  });
+
   it('replaced certificates go last by act-by date', () => {
     expect(names(sortRows(certificateRows(views, {}, now), 'act-by')).at(-1)).toBe('Old');
   });
