@@ -6,8 +6,8 @@
  * a task of its own, so input is handled between chunks. The transaction stays active: the next
  * request is always issued from the previous one's success (IndexedDB 3.0 §2.7.2).
  */
-/** Records per request: 5–10 ms of (de)serialisation for certificate records (put took ~80 µs each in Chromium 156). */
-export const CHUNK = 200;
+/** Records per request: a few ms of (de)serialisation for certificate records (80–200 µs each in Chromium 156, more on a loaded machine). */
+export const CHUNK = 100;
 
 /** An object store (idb's): what the chunked read uses of it. */
 interface KeySource<V> {

@@ -173,6 +173,7 @@ async function applianceView(records: ApplianceRecords, now: number, requestPem:
   const { appliance, certificates, keys, requests, ips } = records;
   certificates.sort((a, b) => a.importedAt - b.importedAt || byCodeUnits(a.id, b.id));
   const issuers = indexBySubject(certificates.map((c) => c.facts));
+  await pause();
   const keysById = new Map(keys.map((k) => [k.id, k] as const));
   const certNames = new Map(certificates.map((c) => [c.id, c.friendlyName] as const));
   const served = new Map<string, string[]>();
@@ -185,10 +186,12 @@ async function applianceView(records: ApplianceRecords, now: number, requestPem:
   const rekeyOf = new Map(requests.filter((r) => r.rekeyOf !== undefined).map((r) => [r.keyId, r.rekeyOf!] as const));
   const candidates = certificates.map((c) => ({ id: c.id, facts: c.facts, factoryDefault: c.factoryDefault, inUse: served.has(c.id), replaced: c.replacedBy !== undefined }));
   const keyIds = new Map(certificates.map((c) => [c.id, c.keyId] as const));
+  await pause();
   const renewed = renewals(candidates, (c) => {
     const keyId = keyIds.get(c.id);
     return keyId ? rekeyOf.get(keyId) : undefined;
   });
+  await pause();
   const certViews: CertificateView[] = [];
   for (const c of certificates) {
     const key = c.keyId ? keysById.get(c.keyId) : undefined;

@@ -40,6 +40,7 @@ import {
   type WorkspaceView,
 } from '../../store/workspace';
 import { alerts } from './alerts.svelte';
+import { yieldToEventLoop } from '../../core/tasks';
 import { CertdeskError, isAbortError } from '../../core/errors';
 
 const SELECTED_APPLIANCE = 'certdesk:selected-appliance';
@@ -117,6 +118,8 @@ class WorkspaceState {
       this.#store = store;
       this.loss = store.storageLoss;
       const [view, chains] = await Promise.all([store.ensureWorkspace(), store.chainStatuses()]);
+      // Reading thousands of records ends in a task of its own; rendering them starts a new one.
+      await yieldToEventLoop();
       this.chains = chains;
       this.#show(view);
       // The first sync (which starts the worker) waits until the page has painted its list.
@@ -140,7 +143,9 @@ class WorkspaceState {
 
   async refresh(): Promise<void> {
     if (!this.#store || this.#store.closed) return;
-    this.#show(await this.#store.listWorkspace());
+    const view = await this.#store.listWorkspace();
+    await yieldToEventLoop();
+    this.#show(view);
   }
 
   #show(view: WorkspaceView): void {
