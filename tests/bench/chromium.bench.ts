@@ -110,7 +110,7 @@ const m = {
   perCertificateTask: new Measure('longest task, one file per certificate', 'ms', '≤ 50'),
 };
 
-async function browserWithProbe(url: string, profileDir?: string): Promise<{ browser: TestBrowser; page: Page; cdp: CDPSession }> {
+export async function browserWithProbe(url: string, profileDir?: string): Promise<{ browser: TestBrowser; page: Page; cdp: CDPSession }> {
   const browser = await openBrowser(url, profileDir ? { profileDir } : {});
   // Functions handed to the page keep their names through tsx's `__name` helper, which the page lacks.
   await browser.context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
@@ -121,7 +121,7 @@ async function browserWithProbe(url: string, profileDir?: string): Promise<{ bro
 }
 
 /** A profile with the benchmark's workspace of `size` certificates, and its derived state settled. */
-async function prepareProfile(url: string, size: number): Promise<string> {
+export async function prepareProfile(url: string, size: number): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), `certdesk-bench-${size}-`));
   const { browser, page } = await browserWithProbe(url, dir);
   try {
