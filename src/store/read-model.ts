@@ -15,7 +15,7 @@ import { certificateKind, chainShape, groupBy, indexBySubject, validityAt } from
 import type { CertificateFacts } from '../core/appliance/certificate-facts';
 import type { ExpiryPlan, LeadTimes } from '../core/appliance/expiry-plan';
 import { DEFAULT_LEAD_TIMES, planExpiry, renewalChangesRoot } from '../core/appliance/expiry-plan';
-import { renewals } from '../core/appliance/renewal';
+import { renewalSteps } from '../core/appliance/renewal';
 import type { EventEntry } from '../core/appliance/event-log';
 import type { IpAssignment } from '../core/appliance/ip-assignment';
 import type { KeyEntry, KeyMaterial } from '../core/appliance/key-entry';
@@ -187,10 +187,13 @@ async function applianceView(records: ApplianceRecords, now: number, requestPem:
   const candidates = certificates.map((c) => ({ id: c.id, facts: c.facts, factoryDefault: c.factoryDefault, inUse: served.has(c.id), replaced: c.replacedBy !== undefined }));
   const keyIds = new Map(certificates.map((c) => [c.id, c.keyId] as const));
   await pause();
-  const renewed = renewals(candidates, (c) => {
+  const steps = renewalSteps(candidates, (c) => {
     const keyId = keyIds.get(c.id);
     return keyId ? rekeyOf.get(keyId) : undefined;
   });
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) await pause();
+  const renewed = step.value;
   await pause();
   const certViews: CertificateView[] = [];
   for (const c of certificates) {

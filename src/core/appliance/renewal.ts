@@ -74,19 +74,46 @@ function bestEarlier(group: readonly RenewalCandidate[], into: Map<string, Renew
  * expiry — O(n log n), where comparing every pair takes minutes at thousands of certificates.
  */
 export function renewals(all: readonly RenewalCandidate[], rekeyOf: (certificate: RenewalCandidate) => string | undefined = () => undefined): Map<string, string> {
+  const steps = renewalSteps(all, rekeyOf);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Candidates handled between two pauses of `renewalSteps`. */
+const STEP = 500;
+
+/**
+ * `renewals` as steps: the generator yields every few hundred candidates and after each sweep,
+ * so a caller on the page's thread can let other tasks run between steps (the read model does,
+ * at thousands of certificates); its return value is `renewals`' answer.
+ */
+export function* renewalSteps(all: readonly RenewalCandidate[], rekeyOf: (certificate: RenewalCandidate) => string | undefined = () => undefined): Generator<void, Map<string, string>> {
   const eligible = all.filter((c) => !c.factoryDefault && certificateKind(c.facts) === 'server');
   const eligibleIds = new Set(eligible.map((c) => c.id));
   const groups = new Map<string, RenewalCandidate[]>();
   const join = (key: string, c: RenewalCandidate) => (groups.get(key) ?? groups.set(key, []).get(key)!).push(c);
-  for (const c of eligible) {
+  for (const [i, c] of eligible.entries()) {
     join(`key\n${c.facts.publicKeySha256}`, c);
     // A renewal has the same key, or the same subject and the same (non-empty) names.
     if (c.facts.dnsNames.length > 0 || c.facts.ipAddresses.length > 0) join(`names\n${c.facts.subjectKey}\n${namesKey(c.facts)}`, c);
+    if (i % STEP === STEP - 1) yield;
   }
   const found = new Map<string, RenewalCandidate[]>();
-  for (const group of groups.values()) if (group.length > 1) bestEarlier(group, found);
+  let swept = 0;
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    bestEarlier(group, found);
+    swept += group.length;
+    if (swept >= STEP) {
+      swept = 0;
+      yield;
+    }
+  }
   const out = new Map<string, string>();
-  for (const c of eligible) {
+  for (const [i, c] of eligible.entries()) {
+    if (i % STEP === STEP - 1) yield;
     const rekeyed = rekeyOf(c);
     if (rekeyed !== undefined && rekeyed !== c.id && eligibleIds.has(rekeyed)) {
       out.set(c.id, rekeyed);
