@@ -2,8 +2,8 @@
  * What the Chromium benchmark measures inside the page, installed before any of the app's
  * scripts (an init script runs outside the page's Content-Security-Policy):
  *   - every main-thread long task (PerformanceObserver 'longtask': tasks over 50 ms);
- *   - every click as the page handled it: when the input event was created (`timeStamp`) and
- *     when the first capturing listener ran;
+ *   - every click as the page handled it: when the input event was created (`timeStamp`), when
+ *     the first capturing listener ran, and whether it hit `clickTarget`;
  *   - `waitForPaint(selector)`: the time of the first animation frame after `selector` is in
  *     the document, plus one more frame, i.e. when it was painted.
  * Times are `performance.now()`: milliseconds since the navigation started.
@@ -20,6 +20,8 @@ export interface ClickSeen {
   sent: number;
   /** When the page's first capturing listener ran. */
   handled: number;
+  /** Whether it landed on an element matching the probe's `clickTarget`. */
+  hit: boolean;
 }
 
 interface BenchGlobals {
@@ -34,7 +36,7 @@ interface BenchGlobals {
 }
 
 /** The init script (a function run in the page before its own scripts). */
-export function installProbe({ firstPaintOf }: { firstPaintOf: string }): void {
+export function installProbe({ firstPaintOf, clickTarget }: { firstPaintOf: string; clickTarget: string }): void {
   const bench: BenchGlobals['__bench'] = {
     longTasks: [],
     clicks: [],
@@ -58,7 +60,11 @@ export function installProbe({ firstPaintOf }: { firstPaintOf: string }): void {
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) bench.longTasks.push({ start: entry.startTime, duration: entry.duration });
   }).observe({ type: 'longtask', buffered: true });
-  document.addEventListener('click', (event) => bench.clicks.push({ sent: event.timeStamp, handled: performance.now() }), true);
+  document.addEventListener(
+    'click',
+    (event) => bench.clicks.push({ sent: event.timeStamp, handled: performance.now(), hit: event.target instanceof Element && event.target.matches(clickTarget) }),
+    true,
+  );
   void bench.waitForPaint(firstPaintOf).then((at) => (bench.firstPaint = at));
 }
 
@@ -140,6 +146,34 @@ export async function clickAt(page: Page, cdp: CDPSession, selector: string): Pr
   await cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x, y });
   await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', x, y, button: 'left', clickCount: 1 });
   await cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', x, y, button: 'left', clickCount: 1 });
+}
+
+/** The centre of the first element matching `selector`, in the viewport (it must be in view). */
+export async function centreOf(page: Page, selector: string): Promise<{ x: number; y: number }> {
+  const box = await page.locator(selector).first().boundingBox();
+  const viewport = page.viewportSize();
+  if (!box || !viewport || box.y + box.height > viewport.height) throw new Error(`${selector} is not in view`);
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/**
+ * Real mouse clicks at `at`, one after another from now on (each sent once the browser took
+ * the last), until one lands on the probe's `clickTarget`: that click, as the page handled it.
+ * A person clicking as soon as something is there; clicks before it land on the page's
+ * placeholders, which take no action.
+ */
+export async function clickUntilHit(page: Page, cdp: CDPSession, at: { x: number; y: number }, timeoutMs: number): Promise<ClickSeen> {
+  const hit = async () => (await clicks(page)).find((click) => click.hit);
+  const work = (async () => {
+    await cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', ...at });
+    for (;;) {
+      await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', ...at, button: 'left', clickCount: 1 });
+      await cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', ...at, button: 'left', clickCount: 1 });
+      const found = await hit().catch(() => undefined);
+      if (found) return found;
+    }
+  })();
+  return withDeadline(work, timeoutMs);
 }
 
 /** Waits until the page has handled `count` clicks; returns the last. */

@@ -36,7 +36,7 @@ describe('a workspace of 1,000 certificates in Chromium', () => {
     const browser = await app.browser();
     // Functions handed to the page keep their names through the transform's `__name` helper, which the page lacks.
     await browser.context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
-    await browser.context.addInitScript(installProbe, { firstPaintOf: selectors.listRow });
+    await browser.context.addInitScript(installProbe, { firstPaintOf: selectors.listRow, clickTarget: selectors.rowCheckbox });
     const page = await firstPage(browser);
     await openApp(page, app.url);
 
