@@ -64,6 +64,8 @@ try {
     const requests = (lhr.audits['network-requests']?.details as { items?: { url: string; resourceType?: string; transferSize?: number }[] } | undefined)?.items ?? [];
     const scripts = requests.filter((r) => r.resourceType === 'Script');
     console.log(`    JavaScript transferred: ${(scripts.reduce((n, r) => n + (r.transferSize ?? 0), 0) / 1024).toFixed(1)} KB in ${scripts.length} files`);
+    const largest = [...scripts].sort((a, b) => (b.transferSize ?? 0) - (a.transferSize ?? 0)).slice(0, 8);
+    console.log(`      largest: ${largest.map((r) => `${new URL(r.url).pathname.split('/').pop()} ${((r.transferSize ?? 0) / 1024).toFixed(1)} KB`).join(', ')}`);
     const shifts = (lhr.audits['layout-shifts']?.details as { items?: { node?: { snippet?: string }; score?: number }[] } | undefined)?.items ?? [];
     for (const shift of shifts) console.log(`    shifted ${shift.score?.toFixed(4)}: ${shift.node?.snippet ?? '?'}`);
   }
