@@ -43,17 +43,33 @@ class IncomingFiles {
 
 export const incoming = new IncomingFiles();
 
+/** Files read per Blob: one Blob of thousands of parts, or a read per file, is a long task. */
+const FILES_PER_READ = 200;
+
 /**
- * Reads browser File objects (dropped, pasted or launched) into memory. A file that cannot be
- * read (a dropped folder, a file deleted meanwhile) is left out and explained.
+ * Reads browser File objects (chosen, dropped, pasted or launched) into memory, in their order.
+ * A few hundred are read at a time as one Blob, a task apart (5,000 files of one certificate
+ * each: a read per file took 550 ms of one task, one Blob of all of them 215 ms). A file that
+ * cannot be read (a dropped folder, a file deleted meanwhile) is left out and explained.
  */
 export async function readFiles(files: Iterable<File>): Promise<ChosenFile[]> {
+  const all = [...files];
   const out: ChosenFile[] = [];
-  for (const file of files) {
-    try {
-      out.push({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
-    } catch {
-      alerts.show(`Certdesk could not read ${file.name}. If it is a folder, choose the files in it; otherwise use Import.`);
+  for (let i = 0; i < all.length; i += FILES_PER_READ) {
+    const part = all.slice(i, i + FILES_PER_READ);
+    const bytes = await new Blob(part).arrayBuffer().then((buffer) => new Uint8Array(buffer), () => undefined);
+    if (bytes) {
+      let at = 0;
+      for (const file of part) out.push({ name: file.name, bytes: bytes.slice(at, (at += file.size)) });
+      continue;
+    }
+    // One of them cannot be read: each alone, to say which.
+    for (const file of part) {
+      try {
+        out.push({ name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) });
+      } catch {
+        alerts.show(`Certdesk could not read ${file.name}. If it is a folder, choose the files in it; otherwise use Import.`);
+      }
     }
   }
   return out;

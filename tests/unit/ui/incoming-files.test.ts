@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { fixture, fixtureText } from '../../support/fixtures';
-import { incoming, looksLikeCertificateText } from '../../../src/ui/state/incoming-files.svelte';
+import { incoming, looksLikeCertificateText, readFiles } from '../../../src/ui/state/incoming-files.svelte';
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
@@ -31,5 +31,15 @@ describe('the incoming queue', () => {
     expect(incoming.take()?.source).toBe('opened');
     expect(incoming.take()?.files).toHaveLength(2);
     expect(incoming.take()).toBeUndefined();
+  });
+});
+
+describe('readFiles', () => {
+  test('reads hundreds of files, a few hundred per read, each with its own bytes in order', async () => {
+    const files = Array.from({ length: 450 }, (_, i) => new File([`file ${i} `.repeat(i % 7)], `f${i}.pem`));
+    const read = await readFiles(files);
+    expect(read.map((f) => f.name)).toEqual(files.map((f) => f.name));
+    expect(read.map((f) => new TextDecoder().decode(f.bytes))).toEqual(files.map((_, i) => `file ${i} `.repeat(i % 7)));
+    expect(read.some((f) => f.bytes.length === 0)).toBe(true);
   });
 });
