@@ -41,6 +41,7 @@ import {
 } from '../../store/workspace';
 import { alerts } from './alerts.svelte';
 import { yieldToEventLoop } from '../../core/tasks';
+import { indexBySubject, possibleIssuers } from '../../core/appliance/certificate-entry';
 import { CertdeskError, isAbortError } from '../../core/errors';
 
 const SELECTED_APPLIANCE = 'certdesk:selected-appliance';
@@ -199,7 +200,14 @@ class WorkspaceState {
 
   /** The rules a certificate breaks (verdict and lint), judged among the selected appliance's certificates. */
   reviewCertificate(der: Uint8Array): Promise<CertificateReview> {
-    return this.#open().reviewCertificate(der, this.appliance?.certificates.map((certificate) => certificate.der) ?? []);
+    const certificates = this.appliance?.certificates ?? [];
+    const listed = certificates.find((certificate) => certificate.der === der);
+    if (!listed) return this.#open().reviewCertificate(der, certificates.map((certificate) => certificate.der));
+    // Only what may issue it (by name) can be in its path: the same answer as over the whole
+    // appliance, without parsing thousands of certificates on the page's thread.
+    const bySha = new Map(certificates.map((certificate) => [certificate.sha256, certificate.der] as const));
+    const issuers = possibleIssuers(listed.facts, indexBySubject(certificates.map((certificate) => certificate.facts)));
+    return this.#open().reviewCertificate(der, [der, ...issuers.map((facts) => bySha.get(facts.sha256)!)]);
   }
 
   /** What a public CA would refuse or change in a request; `validityDays`: the validity asked for. */
