@@ -10,7 +10,7 @@
 import { wrap } from 'idb';
 import type { IDBPTransaction } from 'idb';
 import { CertdeskError, throwIfAborted } from '../core/errors';
-import { CHUNK } from './chunks';
+import { WRITE_CHUNK } from './chunks';
 import type { CertdeskDatabase, CertdeskSchema, StoreName } from './schema';
 import { DATABASE_NAME, SCHEMA_VERSION, upgrade } from './schema';
 
@@ -157,7 +157,7 @@ export async function read<S extends StoreName[], T>(
 }
 
 /**
- * Issues several writes of one transaction and waits for all of them, CHUNK at a time (chunks.ts:
+ * Issues several writes of one transaction and waits for all of them, WRITE_CHUNK at a time (chunks.ts:
  * each put clones its value where it is called, so thousands at once are one long task). When
  * one fails (or a write throws synchronously because the transaction was aborted), the
  * transaction aborts and every other request rejects too; each gets a handler here so none
@@ -165,9 +165,9 @@ export async function read<S extends StoreName[], T>(
  */
 export async function writeAll(writes: Iterable<() => Promise<unknown>>): Promise<void> {
   const list = [...writes];
-  for (let i = 0; i < list.length; i += CHUNK) {
+  for (let i = 0; i < list.length; i += WRITE_CHUNK) {
     const pending: Promise<unknown>[] = [];
-    for (const write of list.slice(i, i + CHUNK)) {
+    for (const write of list.slice(i, i + WRITE_CHUNK)) {
       const request = write();
       request.catch(() => undefined);
       pending.push(request);
