@@ -3,13 +3,14 @@
  * stored: the full chain status of each certificate (as a strict client judges it, offering a
  * built-in root when the appliance lacks it) and everything a certificate says.
  */
+import { CertdeskError } from '../core/errors';
 import type { CertificateEntry, CertificateKind, CertificateSource } from '../core/appliance/certificate-entry';
 import { certificateKind, chainShape } from '../core/appliance/certificate-entry';
 import { sha256Hex } from '../core/pki/asn1';
 import type { WorkspaceContext } from './context';
 import { unknownCertificate } from './context';
 import { read } from './database';
-import type { CertificateDescription, ChainStatus } from './pki-services';
+import type { CertificateDescription, ChainStatus, ValidationProblem } from './pki-services';
 import { STORE } from './schema';
 
 /**
@@ -85,4 +86,28 @@ export async function certificationPath(ctx: WorkspaceContext, certId: string): 
     links.push(missing);
   }
   return { links, status };
+}
+
+/** The rules a certificate breaks: what the strict verdict refuses, and lint (never changing it). */
+export interface CertificateReview {
+  status: ChainStatus;
+  /** The problems that make the chain untrusted (empty otherwise), each with who enforces its rule. */
+  problems: ValidationProblem[];
+  lint: ValidationProblem[];
+}
+
+/** Reviews `der` against `pool` (its appliance's certificates), as the viewer shows it. */
+export async function reviewCertificate(ctx: WorkspaceContext, der: Uint8Array, pool: readonly Uint8Array[]): Promise<CertificateReview> {
+  const builtInRoots = await ctx.pki.builtInRoots();
+  const status = await ctx.pki.chainStatus(der, pool, { builtInRoots });
+  const issuer = status.kind === 'complete' ? status.path[1] : undefined;
+  const lint = await ctx.pki.lintCertificate(der, issuer ? { issuer } : {});
+  return { status, problems: status.kind === 'untrusted' ? status.problems : [], lint };
+}
+
+/** Lint of a stored request before the admin sends it to a CA. */
+export async function lintRequest(ctx: WorkspaceContext, requestId: string, options: { validityDays?: number } = {}): Promise<ValidationProblem[]> {
+  const request = await ctx.db.get(STORE.requests, requestId);
+  if (!request) throw new CertdeskError('unknown-request', 'That certificate request is no longer in the workspace; another tab may have deleted it. The list is refreshed.');
+  return ctx.pki.lintRequest(request.der, options);
 }

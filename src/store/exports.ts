@@ -16,6 +16,7 @@ export type { AppliancePatch } from './appliances';
 export type { SoftwareUpdateInput } from './software-update';
 export type { ExportChoice, ExportFile, ExportFormat, ExportProgress, ExportSource, ExportStage } from './export';
 export type { SupportPackage } from './support-package';
+export type { CertificateReview } from './certificate-details';
 export type { InternalCaInput } from './internal-ca';
 export type { BackupResult } from './backup';
 export type { KeyNotIncluded, RestoreSummary } from './contents';

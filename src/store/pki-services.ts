@@ -13,6 +13,7 @@ import type { KeyAlgorithmName } from '../core/pki/keys';
 import type { Pkcs12Preset } from '../core/pki/pkcs12';
 import type { CertificateDescription } from '../core/pki/describe';
 import type { ChainStatus } from '../core/pki/validation/chain-status';
+import type { ValidationProblem } from '../core/pki/validation/problem';
 import type { PresentedNames } from '../core/pki/names/match';
 import type { PublicSuffixCheck } from '../core/pki/names/hostname';
 import type { KeyGuardReport } from '../core/pki/key-guard';
@@ -78,6 +79,10 @@ export interface PkiServices<K extends KeyMaterial = KeyMaterial> {
   validatePath(leaf: Uint8Array, pool: { intermediates: Uint8Array[]; roots: Uint8Array[] }, options: { time: Date }): Promise<PathResult>;
   /** The chain status the list shows, offering `builtInRoots` when the root is missing. */
   chainStatus(certificate: Uint8Array, pool: readonly Uint8Array[], options: { builtInRoots?: readonly Uint8Array[] }): Promise<ChainStatus>;
+  /** Lint of a certificate (what a public CA's issuance follows), against its issuer when known. */
+  lintCertificate(certificate: Uint8Array, options: { issuer?: Uint8Array }): Promise<ValidationProblem[]>;
+  /** Lint of a certificate request as a public CA judges it; `validityDays` is the validity asked for. */
+  lintRequest(request: Uint8Array, options: { validityDays?: number }): Promise<ValidationProblem[]>;
   /**
    * The public-suffix check wildcard matching needs, loaded only when one of the certificates'
    * names is a wildcard (the list is a lazily loaded chunk of its own); undefined otherwise.

@@ -41,6 +41,8 @@ export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<Cert
       ),
     validatePath: (leaf, pool, { time }) => buildAndValidate(leaf, pool, { time }),
     chainStatus: (certificate, pool, { builtInRoots }) => chainStatus(certificate, pool, builtInRoots ? { builtInRoots } : {}),
+    lintCertificate: async (certificate, options) => (await import('../core/pki/validation/lint')).lintCertificate(certificate, options),
+    lintRequest: async (request, options) => (await import('../core/pki/validation/lint')).lintRequest(request, options),
     publicSuffixCheckFor,
     builtInRoots: async () => (await loadBuiltInRoots()).roots,
     describeCertificate: async (der) => (await import('../core/pki/describe')).describeCertificate(der),

@@ -56,9 +56,8 @@ import type { LeadTimes } from '../core/appliance/expiry-plan';
 import type { RootChange } from '../core/appliance/root-change';
 import * as internalCa from './internal-ca';
 import type { InternalCaInput } from './internal-ca';
-import type { LockManagerLike } from './locks';
 import { createLock, defaultLockManager } from './locks';
-import type { CertificateDescription, ChainStatus, PkiServices } from './pki-services';
+import type { CertificateDescription, ChainStatus, PkiServices, ValidationProblem } from './pki-services';
 import * as readModel from './read-model';
 import type { CertificateMaterial, WorkspaceView } from './read-model';
 import * as replication from './replication';
@@ -66,9 +65,8 @@ import type { CertdeskDatabase } from './schema';
 import { DATABASE_NAME } from './schema';
 import * as softwareUpdate from './software-update';
 import type { SoftwareUpdateInput } from './software-update';
-import type { RoomEnvironment } from './room';
 import { defaultRoomEnvironment, ensureRoom } from './room';
-import type { KeyValueStore, StorageLoss } from './safety-copy';
+import type { StorageLoss } from './safety-copy';
 import { defaultKeyValueStore } from './safety-copy';
 import * as safety from './safety';
 import type { SafetyState } from './safety';
@@ -79,33 +77,8 @@ import type { SupportPackage } from './support-package';
 
 // The types and helpers the UI takes from the store, in one list (src/store/exports.ts).
 export * from './exports';
-
-export interface WorkspaceOptions<K extends KeyMaterial = KeyMaterial> {
-  pki: PkiServices<K>;
-  factory?: IDBFactory;
-  name?: string;
-  /** Web Locks; defaults to navigator.locks, else an in-realm queue. */
-  locks?: LockManagerLike;
-  /** Defaults to navigator.storage. */
-  storage?: StorageManagerLike;
-  /** Where the marker and the safety copy live (outside IndexedDB); defaults to localStorage. */
-  keyValueStore?: KeyValueStore;
-  /** What the free-space check uses; defaults to navigator.storage and Cache Storage. */
-  room?: RoomEnvironment;
-  /** How long after a change the safety copy is taken (it is debounced); default 1 s. */
-  safetyCopyDelayMs?: number;
-  /** BroadcastChannel name; defaults to "certdesk:<database name>". */
-  channelName?: string;
-  clock?: () => number;
-  newId?: () => string;
-}
-
-/** What subscribers hear: a committed change (here or in another tab), or that this tab must reload. */
-export type WorkspaceNotice =
-  | ChangeNotice
-  | { type: 'reload-needed'; reason: 'newer-version' | 'closed' }
-  /** The browser deleted the database under this tab (found after its connection closed). */
-  | { type: 'storage-lost' };
+export type { WorkspaceNotice, WorkspaceOptions } from './workspace-options';
+import type { WorkspaceNotice, WorkspaceOptions } from './workspace-options';
 
 export class Workspace<K extends KeyMaterial = KeyMaterial> {
   readonly tabId: string;
@@ -282,6 +255,16 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   /** A page of the event log, newest first (src/store/events.ts). */
   listEvents(query: EventQuery = {}): Promise<EventPage> {
     return events.listEvents(this.#ctx, query);
+  }
+
+  /** The rules a certificate breaks (verdict and lint), judged among `pool`, its appliance's certificates. */
+  reviewCertificate(der: Uint8Array, pool: readonly Uint8Array[]): Promise<details.CertificateReview> {
+    return details.reviewCertificate(this.#ctx, der, pool);
+  }
+
+  /** Lint of a request before it goes to a CA; `validityDays`: the validity asked for. */
+  lintRequest(requestId: string, options: { validityDays?: number } = {}): Promise<ValidationProblem[]> {
+    return details.lintRequest(this.#ctx, requestId, options);
   }
 
   // ── Appliances (src/store/appliances.ts) ─────────────────────────────────────────────────

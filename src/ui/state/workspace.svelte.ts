@@ -11,6 +11,7 @@ import {
   type ApplianceView,
   type AssignOptions,
   type CertificateDescription,
+  type CertificateReview,
   type CertificateView,
   type ChainStatus,
   type EventPage,
@@ -25,6 +26,7 @@ import {
   type ReplacementPreview,
   type RootChange,
   type StorageStatus,
+  type ValidationProblem,
   type WorkspaceView,
 } from '../../store/workspace';
 import { alerts } from './alerts.svelte';
@@ -133,6 +135,16 @@ class WorkspaceState {
   /** Everything a certificate says, for the certificate viewer. */
   describeCertificate(der: Uint8Array): Promise<CertificateDescription> {
     return this.#open().describeCertificate(der);
+  }
+
+  /** The rules a certificate breaks (verdict and lint), judged among the selected appliance's certificates. */
+  reviewCertificate(der: Uint8Array): Promise<CertificateReview> {
+    return this.#open().reviewCertificate(der, this.appliance?.certificates.map((certificate) => certificate.der) ?? []);
+  }
+
+  /** What a public CA would refuse or change in a request; `validityDays`: the validity asked for. */
+  lintRequest(requestId: string, validityDays?: number): Promise<ValidationProblem[]> {
+    return this.#open().lintRequest(requestId, validityDays !== undefined ? { validityDays } : {});
   }
 
   /** The readiness problems of assigning `ips` now; nothing is written. */
