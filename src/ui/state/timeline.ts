@@ -7,7 +7,7 @@
  */
 import type { CertificateRow } from './certificate-list';
 import { sortRows } from './certificate-list';
-import { shownName } from './name-display';
+import { nameDisplay, nameWarningWords } from './name-display';
 import { expiryWordsOf, formatDate, toneIcon, toneLabel, type StatusWord, type Tone } from './status-words';
 
 const DAY = 86_400_000;
@@ -230,10 +230,25 @@ export function timelineWords(row: CertificateRow): StatusWord[] {
   return [expiry, replaced].filter((word): word is StatusWord => word !== undefined);
 }
 
-/** What a bar shows under the name: the tone's icon shape and the words ("▲ Expires in 19 days"). */
-export function barWords(row: CertificateRow): string {
+/**
+ * The friendly name as the page shows names (hidden characters made visible), and SafeName's
+ * warning when it can deceive ("Look-alike letters in this name"): the picture has no room for
+ * SafeName's disclosure, so it says the warning in its words; the exact characters are in the
+ * table below it and on the certificate's page.
+ */
+export function barLabel(row: CertificateRow): { name: string; warning: string | undefined } {
+  const verdict = nameDisplay(row.certificate.friendlyName);
+  return { name: verdict.text, warning: nameWarningWords(verdict) };
+}
+
+/**
+ * What a bar shows under the name: the tone's icon shape and the words ("▲ Expires in 19 days"),
+ * then the name's warning with its own icon ("· ▲ Look-alike letters in this name").
+ */
+export function barWords(row: CertificateRow, warning = barLabel(row).warning): string {
   const words = timelineWords(row);
-  return `${toneIcon[words[0]?.tone ?? 'info']} ${words.map((word) => word.text).join(' · ')}`;
+  const shown = `${toneIcon[words[0]?.tone ?? 'info']} ${words.map((word) => word.text).join(' · ')}`;
+  return warning === undefined ? shown : `${shown} · ${toneIcon.warn} ${warning}`;
 }
 
 /**
@@ -241,16 +256,18 @@ export function barWords(row: CertificateRow): string {
  * the bar shows — name, then words — so the visible label is part of the name (WCAG 2.5.3), then
  * the tone in words as StatusWords says it, then the dates:
  * "Support 2026 — Expires in 91 days (OK); issued Mar 1, 2026, act by Feb 5, 2027, expires Mar 1, 2027".
- * The act-by date is said where the table's words say it (its "Act by" word).
+ * The act-by date is said where the table's words say it (its "Act by" word); the name is said
+ * as the page shows it, with its warning when it can deceive (barLabel).
  */
-export function barName(row: CertificateRow): string {
+export function barName(row: CertificateRow, label = barLabel(row)): string {
   const c = row.certificate;
   const { expiry, actBy } = expiryWordsOf(row.words);
   const words = timelineWords(row).map((word) => (word === expiry ? `${word.text} (${toneLabel[word.tone]})` : word.text));
+  if (label.warning !== undefined) words.push(`${label.warning} (${toneLabel.warn})`);
   const dates = [`issued ${formatDate(c.facts.notBefore)}`];
   if (actBy) dates.push(`act by ${formatDate(c.plan.actBy)}`);
   dates.push(`${c.plan.stage === 'expired' ? 'expired' : 'expires'} ${formatDate(c.facts.notAfter)}`);
-  return `${shownName(c.friendlyName)} — ${words.join(', ')}; ${dates.join(', ')}`;
+  return `${label.name} — ${words.join(', ')}; ${dates.join(', ')}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -341,8 +358,9 @@ export function layoutTimeline(rows: readonly CertificateRow[], now: number, wid
     const { actBy } = expiryWordsOf(row.words);
     const tone = timelineWords(row)[0]?.tone ?? 'info';
     // Text: name lines, then word lines; baselines LINE apart.
-    const nameLines = wrapText(shownName(c.friendlyName), labelWidth, FONT.name, measure);
-    const wordLines = wrapText(barWords(row), labelWidth, FONT.word, measure);
+    const label = barLabel(row);
+    const nameLines = wrapText(label.name, labelWidth, FONT.name, measure);
+    const wordLines = wrapText(barWords(row, label.warning), labelWidth, FONT.word, measure);
     const firstBaseline = placement === 'beside' ? 19 : 17;
     const wordBaseline = firstBaseline + (nameLines.length - 1) * LINE.name + 18;
     const textBottom = wordBaseline + (wordLines.length - 1) * LINE.word + 4;
@@ -363,7 +381,7 @@ export function layoutTimeline(rows: readonly CertificateRow[], now: number, wid
     const renewalFrom = Math.max(actByX, bodyFrom);
     const bar: TimelineBar = {
       row,
-      name: barName(row),
+      name: barName(row, label),
       y,
       height,
       nameText: { x: PAD_X, lines: nameLines.map((text, i) => ({ text, y: y + firstBaseline + i * LINE.name })) },

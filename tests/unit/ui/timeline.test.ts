@@ -11,6 +11,7 @@ import { DEFAULT_LEAD_TIMES, planExpiry } from '../../../src/core/appliance/expi
 import type { CertificateView } from '../../../src/store/workspace';
 import { certificateRows, type CertificateRow } from '../../../src/ui/state/certificate-list';
 import { expiryWordsOf, formatDate, statusWords } from '../../../src/ui/state/status-words';
+import { shownName } from '../../../src/ui/state/name-display';
 import {
   AXIS_HEIGHT,
   FONT,
@@ -389,6 +390,29 @@ describe('words and names: the table’s, never worked out again', () => {
     const replaced = rowsOf([view('old', -300, 100, { replacedBy: 'new', assignedIps: [] })])[0]!;
     expect(barName(replaced)).toMatch(/^old — Expires in 100 days \(OK\), Replaced; issued [^;]+, expires [^;]+$/);
     expect(layoutTimeline([replaced], now, 1000).bars[0]!.wordText.lines.map((l) => l.text).join('')).toBe('✓ Expires in 100 days · Replaced');
+  });
+
+  it('names are shown as the page shows them: hidden characters made visible, look-alike letters said in words', () => {
+    // U+202E (right-to-left override) would draw the rest of the name backwards: "evilmoc.elpmaxe.jpg".
+    const hidden = 'evil\u202Egpj.example.com';
+    // A Cyrillic "а" (U+0430) in a Latin name.
+    const lookAlike = 'p\u0430ypal.example.com';
+    const layout = layoutTimeline(rowsOf([view(hidden, -10, 200), view(lookAlike, -10, 100), view('plain.example.com', -10, 150)]), now, 1000);
+    const shown = byName(layout, hidden);
+    const drawn = shown.nameText.lines.map((line) => line.text).join('');
+    expect(drawn).toBe(shownName(hidden));
+    expect(drawn).not.toContain('\u202E');
+    expect(drawn).toContain('U+202E');
+    expect(shown.name.startsWith(`${shownName(hidden)} — `)).toBe(true);
+    expect(shown.name).toContain('Hidden characters in this name (Warning)');
+    expect(shown.wordText.lines.map((line) => line.text).join('')).toMatch(/^✓ Expires in 200 days · ▲ Hidden characters in this name$/);
+    const alike = byName(layout, lookAlike);
+    expect(alike.name).toMatch(/^p\u0430ypal\.example\.com — Expires in 100 days \(OK\), Look-alike letters in this name \(Warning\); issued /);
+    expect(alike.wordText.lines.map((line) => line.text).join('')).toBe('✓ Expires in 100 days · ▲ Look-alike letters in this name');
+    // A safe name carries no warning; the bar's tone stays the expiry word's.
+    const plain = byName(layout, 'plain.example.com');
+    expect(plain.name).not.toContain('in this name');
+    expect([shown.tone, alike.tone, plain.tone]).toEqual(['ok', 'ok', 'ok']);
   });
 
   it('the name begins with the visible text (WCAG 2.5.3 label in name), at every width', () => {
