@@ -4,12 +4,11 @@
  * frame (16 ms) for order + page + layout, whatever the number of certificates.
  */
 import { median, printTable, type BenchRow } from './table';
-import { certificateKind } from '../../src/core/appliance/certificate-entry';
 import { DEFAULT_LEAD_TIMES, planExpiry } from '../../src/core/appliance/expiry-plan';
 import type { CertificateView } from '../../src/store/workspace';
 import { certificateRows } from '../../src/ui/state/certificate-list';
 import { layoutTimeline, timelineOrder, timelinePage, toneCounts } from '../../src/ui/state/timeline';
-import { DAY, loadFacts } from '../unit/appliance/lifecycle-support';
+import { DAY, certificateView, loadFacts } from '../unit/appliance/lifecycle-support';
 
 function timed(runs: number, fn: () => unknown): number {
   fn();
@@ -27,23 +26,9 @@ export async function run(): Promise<void> {
   const now = Date.now();
   const views: CertificateView[] = Array.from({ length: 5000 }, (_, i) => {
     const facts = { ...server, sha256: i.toString(16).padStart(64, '0'), notBefore: now - (i % 300) * DAY, notAfter: now + ((i * 7919) % 800) * DAY - 100 * DAY };
-    return {
-      id: `c${i}`,
-      applianceId: 'a1',
-      sha256: facts.sha256,
-      friendlyName: `host${i}.bulk.example.com`,
-      der: new Uint8Array(),
-      facts,
-      factoryDefault: false,
-      source: 'imported',
-      importedAt: i,
-      kind: certificateKind(facts),
-      validity: 'valid',
-      chain: 'complete',
-      privateKey: 'available',
-      plan: planExpiry(facts, DEFAULT_LEAD_TIMES, i % 3 === 0, now),
-      assignedIps: [],
-    };
+    // Every third certificate's root changes: the longer lead time (docs/expiry-planning.md).
+    const plan = planExpiry(facts, DEFAULT_LEAD_TIMES, i % 3 === 0, now);
+    return certificateView(`c${i}`, facts, now, { friendlyName: `host${i}.bulk.example.com`, importedAt: i, plan });
   });
   const rows = certificateRows(views, {}, now);
   const bench: BenchRow[] = [

@@ -6,8 +6,6 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateFacts } from '../../../src/core/appliance/certificate-facts';
-import { certificateKind } from '../../../src/core/appliance/certificate-entry';
-import { DEFAULT_LEAD_TIMES, planExpiry } from '../../../src/core/appliance/expiry-plan';
 import type { CertificateView } from '../../../src/store/workspace';
 import { certificateRows, type CertificateRow } from '../../../src/ui/state/certificate-list';
 import { expiryWordsOf, formatDate, statusWords } from '../../../src/ui/state/status-words';
@@ -34,7 +32,7 @@ import {
   wrapText,
   type TimelineLayout,
 } from '../../../src/ui/state/timeline';
-import { DAY, loadFacts } from '../appliance/lifecycle-support';
+import { DAY, certificateView, loadFacts } from '../appliance/lifecycle-support';
 
 const now = Date.UTC(2026, 10, 26, 12);
 let server: CertificateFacts;
@@ -43,24 +41,7 @@ let root: CertificateFacts;
 /** A server (or root) certificate valid from `from` to `to` days around now, planned with the default lead times. */
 function view(name: string, from: number, to: number, over: Partial<CertificateView> = {}, facts: CertificateFacts = server): CertificateView {
   const f = { ...facts, sha256: name.padEnd(64, '0'), notBefore: now + from * DAY, notAfter: now + to * DAY };
-  return {
-    id: name,
-    applianceId: 'a1',
-    sha256: f.sha256,
-    friendlyName: name,
-    der: new Uint8Array(),
-    facts: f,
-    factoryDefault: false,
-    source: 'imported',
-    importedAt: 0,
-    kind: certificateKind(f),
-    validity: 'valid',
-    chain: 'complete',
-    privateKey: 'available',
-    plan: planExpiry(f, DEFAULT_LEAD_TIMES, false, now),
-    assignedIps: ['192.0.2.10'],
-    ...over,
-  };
+  return certificateView(name, f, now, { assignedIps: ['192.0.2.10'], ...over });
 }
 
 function rowsOf(views: CertificateView[]): CertificateRow[] {
