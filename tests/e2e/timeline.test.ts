@@ -128,10 +128,10 @@ describe('the expiry timeline', () => {
       const actByWord = certificateRow(page, name).locator('.status-list li').filter({ hasText: /Act by/ });
       if ((await actByWord.count()) > 0) {
         const date = (await actByWord.locator('span:last-child').innerText()).replace(/^Act by /, '');
-        expect(label).toContain(`act by ${date}`);
+        expect(label).toContain(`act-by date ${date}`);
         expect(await certificateRow(page, name).locator('td[data-label="Expires"] .muted').innerText()).toBe(`act by ${date}`);
       } else {
-        expect(label).not.toContain('act by');
+        expect(label).not.toContain('act-by');
       }
     }
     expect([...seen].sort()).toEqual(['bad', 'ok', 'warn']);
@@ -143,7 +143,7 @@ describe('the expiry timeline', () => {
         (times) => times.map((ms) => new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' }).format(ms)),
         [notBefore!, notAfter!],
       );
-      expect(await bar(page, host).getAttribute('aria-label')).toMatch(new RegExp(`; issued ${issued}, (act by \\w+ \\d+, \\d+, )?expire[sd] ${expires}$`));
+      expect(await bar(page, host).getAttribute('aria-label')).toMatch(new RegExp(`; issued ${issued}, (act-by date \\w+ \\d+, \\d+, )?expire[sd] ${expires}$`));
     }
     // An act-by marker on the bars that have an act-by date inside the picture; today marked once.
     expect(await bar(page, 'act-now.example.com').locator('polygon.act-by').count()).toBe(1);
@@ -213,7 +213,7 @@ describe('the expiry timeline', () => {
     await expect.poll(() => bars(mineTimeline).count()).toBe(6);
     const backupTimeline = backup.getByRole('region', { name: 'Expiry timeline' });
     await expect.poll(() => bars(backupTimeline).count()).toBe(1);
-    expect(await bars(backupTimeline).getAttribute('aria-label')).toMatch(/^Factory default — Expires in 36\d\d days \(OK\); issued .*, act by .*, expires /);
+    expect(await bars(backupTimeline).getAttribute('aria-label')).toMatch(/^Factory default — Expires in 36\d\d days \(OK\); issued .*, act-by date .*, expires /);
     expect(await mineTimeline.getByRole('figure').getAttribute('aria-label')).toBeNull();
     expect(await mineTimeline.getByRole('figure', { name: /Certificates of My appliance/ }).count()).toBe(1);
 

@@ -255,9 +255,10 @@ export function barWords(row: CertificateRow, warning = barLabel(row).warning): 
  * What a screen reader says for a bar, from the row's own dates and words. It begins with what
  * the bar shows — name, then words — so the visible label is part of the name (WCAG 2.5.3), then
  * the tone in words as StatusWords says it, then the dates:
- * "Support 2026 — Expires in 91 days (OK); issued Mar 1, 2026, act by Feb 5, 2027, expires Mar 1, 2027".
+ * "Support 2026 — Expires in 91 days (OK); issued Mar 1, 2026, act-by date Feb 5, 2027, expires Mar 1, 2027".
  * The act-by date is said where the table's words say it (its "Act by" word); the name is said
- * as the page shows it, with its warning when it can deceive (barLabel).
+ * as the page shows it, with its warning when it can deceive (barLabel). "act-by date", not
+ * "act by": the list's filter is labelled "Act by", and a control is found by its label.
  */
 export function barName(row: CertificateRow, label = barLabel(row)): string {
   const c = row.certificate;
@@ -265,7 +266,7 @@ export function barName(row: CertificateRow, label = barLabel(row)): string {
   const words = timelineWords(row).map((word) => (word === expiry ? `${word.text} (${toneLabel[word.tone]})` : word.text));
   if (label.warning !== undefined) words.push(`${label.warning} (${toneLabel.warn})`);
   const dates = [`issued ${formatDate(c.facts.notBefore)}`];
-  if (actBy) dates.push(`act by ${formatDate(c.plan.actBy)}`);
+  if (actBy) dates.push(`act-by date ${formatDate(c.plan.actBy)}`);
   dates.push(`${c.plan.stage === 'expired' ? 'expired' : 'expires'} ${formatDate(c.facts.notAfter)}`);
   return `${label.name} — ${words.join(', ')}; ${dates.join(', ')}`;
 }

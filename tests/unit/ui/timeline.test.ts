@@ -364,7 +364,7 @@ describe('words and names: the table’s, never worked out again', () => {
   it('the accessible name: what the bar shows, the tone in words, then the dates', () => {
     const c = rows.find((row) => row.certificate.id === 'act-now')!.certificate;
     expect(barName(rows.find((row) => row.certificate.id === 'act-now')!)).toBe(
-      `act-now — Expires in 12 days (Warning); issued ${formatDate(c.facts.notBefore)}, act by ${formatDate(c.plan.actBy)}, expires ${formatDate(c.facts.notAfter)}`,
+      `act-now — Expires in 12 days (Warning); issued ${formatDate(c.facts.notBefore)}, act-by date ${formatDate(c.plan.actBy)}, expires ${formatDate(c.facts.notAfter)}`,
     );
     const expired = rows.find((row) => row.certificate.id === 'expired')!;
     expect(barName(expired)).toBe(`expired — Expired (Problem); issued ${formatDate(expired.certificate.facts.notBefore)}, expired ${formatDate(expired.certificate.facts.notAfter)}`);
