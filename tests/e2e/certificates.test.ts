@@ -208,7 +208,7 @@ describe('2 and 3. Certificate request, the CA reply and its chain', () => {
     await row.getByRole('button', { name: /Add the root certificate from the built-in store/ }).click();
     await waitForIdle(page);
     await expect.poll(() => row.innerText()).toContain('Chain complete');
-    await expect.poll(() => page.getByRole('link', { name: /GTS Root R1/ }).count()).toBe(1);
+    await expect.poll(() => page.locator('table.certificate-table').getByRole('link', { name: /GTS Root R1/ }).count()).toBe(1);
     browser.assertClean();
   });
 });

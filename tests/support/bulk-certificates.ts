@@ -13,8 +13,19 @@ export interface Bulk {
   leaves: Uint8Array[];
 }
 
-/** One root and `count` leaves (P-256, one shared leaf key: signing, not key generation, is the cost). */
-export function bulkCertificates(count: number, now = new Date()): Bulk {
+/** What a leaf may change from the default: its host name (CN and SAN) and its validity. */
+export interface LeafChoice {
+  host?: string;
+  notBefore?: Date;
+  notAfter?: Date;
+}
+
+/**
+ * One root and `count` leaves (P-256, one shared leaf key: signing, not key generation, is the
+ * cost). By default leaf i is hostI.bulk.example.com, valid from a day ago for a year and i minutes;
+ * `leaf(i)` changes its host name or validity.
+ */
+export function bulkCertificates(count: number, now = new Date(), leaf: (index: number) => LeafChoice = () => ({})): Bulk {
   const rootKey = keyPair('p256', 'bulk-root');
   const leafKey = keyPair('p256', 'bulk-leaf');
   const rootName = name([attr.o('Certdesk Bulk'), attr.cn('Certdesk Bulk Root')]);
@@ -35,7 +46,8 @@ export function bulkCertificates(count: number, now = new Date()): Bulk {
   const aki = ext.authorityKeyIdentifier({ keyId: keyIdentifier(rootKey) });
   const leaves: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
-    const host = `host${i}.bulk.example.com`;
+    const choice = leaf(i);
+    const host = choice.host ?? `host${i}.bulk.example.com`;
     leaves.push(
       signCertificate(
         {
@@ -44,8 +56,8 @@ export function bulkCertificates(count: number, now = new Date()): Bulk {
           signatureAlgorithm: algorithm,
           issuer: rootName,
           subject: name([attr.cn(host)]),
-          notBefore: time(new Date(now.getTime() - DAY)),
-          notAfter: time(new Date(now.getTime() + 365 * DAY + i * 60_000)),
+          notBefore: time(choice.notBefore ?? new Date(now.getTime() - DAY)),
+          notAfter: time(choice.notAfter ?? new Date(now.getTime() + 365 * DAY + i * 60_000)),
           spki: leafSpki,
           extensions: [aki, ext.keyUsage(['digitalSignature']), ext.extKeyUsage([OID.serverAuth]), ext.subjectAltName([generalName.dns(host)])],
         },

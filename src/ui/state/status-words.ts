@@ -47,6 +47,18 @@ export function actByWord(plan: Pick<ExpiryPlan, 'stage' | 'actBy'>): StatusWord
   return { text: `Act by ${formatDate(plan.actBy)}`, tone: plan.stage === 'planned' ? 'info' : stageTone[plan.stage] };
 }
 
+const EXPIRY_TEXT = /^(Expired|Not yet valid|Expires in \d+ days?)$/;
+const ACT_BY_TEXT = /^Act by /;
+
+/**
+ * The expiry word and the act-by word among a certificate's words (those made by statusWords),
+ * so that a view showing only expiry — the expiry timeline — shows the table's words and tones
+ * rather than working them out again.
+ */
+export function expiryWordsOf(words: readonly StatusWord[]): { expiry: StatusWord | undefined; actBy: StatusWord | undefined } {
+  return { expiry: words.find((word) => EXPIRY_TEXT.test(word.text)), actBy: words.find((word) => ACT_BY_TEXT.test(word.text)) };
+}
+
 export type ChainWord = 'complete' | 'missing-intermediate' | 'missing-root' | 'untrusted' | 'not-applicable';
 
 export interface StatusInput {

@@ -1,4 +1,4 @@
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,11 +89,15 @@ export async function firstPage(browser: TestBrowser): Promise<Page> {
 
 const screenshotDir = join(projectRoot, 'test-results', 'screenshots');
 
-/** Saves a full-page screenshot under test-results/screenshots/NAME.png and returns its path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves a full-page screenshot under test-results/screenshots/NAME.png and returns its path;
+ * with `part`, only that part of the page.
+ */
+export async function screenshot(page: Page, name: string, part?: Locator): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  if (part) await part.screenshot({ path });
+  else await page.screenshot({ path, fullPage: true });
   return path;
 }
 

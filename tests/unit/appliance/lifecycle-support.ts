@@ -5,6 +5,9 @@ import { readCertificateFacts } from '../../../src/core/appliance/certificate-fa
 import type { Appliance } from '../../../src/core/appliance/appliance';
 import { createAppliance } from '../../../src/core/appliance/appliance';
 import type { CertificateEntry } from '../../../src/core/appliance/certificate-entry';
+import { certificateKind } from '../../../src/core/appliance/certificate-entry';
+import { DEFAULT_LEAD_TIMES, planExpiry } from '../../../src/core/appliance/expiry-plan';
+import type { CertificateView } from '../../../src/store/workspace';
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;
@@ -24,6 +27,33 @@ export async function loadFacts(): Promise<Record<FactName, CertificateFacts>> {
 /** A certificate entry of `facts` (changed by `over`) on appliance a1. */
 export function certificate(id: string, facts: CertificateFacts, over: Partial<CertificateEntry> = {}): CertificateEntry {
   return { id, applianceId: 'a1', sha256: facts.sha256, friendlyName: id, der: new Uint8Array(), facts, factoryDefault: false, source: 'imported', importedAt: 0, ...over };
+}
+
+/**
+ * A certificate as the list sees it (the store's view) of `facts` on appliance a1, valid, with its
+ * chain complete and its key here, planned at `now` with the default lead times; `over` changes any of it.
+ */
+export function certificateView(id: string, facts: CertificateFacts, now: number, over: Partial<CertificateView> = {}): CertificateView {
+  const view: CertificateView = {
+    id,
+    applianceId: 'a1',
+    sha256: facts.sha256,
+    friendlyName: id,
+    der: new Uint8Array(),
+    facts,
+    factoryDefault: false,
+    source: 'imported',
+    importedAt: 0,
+    kind: certificateKind(facts),
+    validity: 'valid',
+    chain: 'complete',
+    privateKey: 'available',
+    plan: planExpiry(facts, DEFAULT_LEAD_TIMES, false, now),
+    assignedIps: [],
+  };
+  // Assigned, not spread: objects of one shape, as the store makes them (a spread object is
+  // slower to read, which the list benchmark would measure instead of the list).
+  return Object.assign(view, over);
 }
 
 export function applianceWith(over: Partial<Appliance> = {}): Appliance {

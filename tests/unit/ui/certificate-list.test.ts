@@ -1,34 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateFacts } from '../../../src/core/appliance/certificate-facts';
-import { certificateKind } from '../../../src/core/appliance/certificate-entry';
-import { DEFAULT_LEAD_TIMES, planExpiry } from '../../../src/core/appliance/expiry-plan';
 import type { CertificateView } from '../../../src/store/workspace';
 import { NO_FILTER, certificateRows, filterRows, issuerOptions, sortRows, type SortKey } from '../../../src/ui/state/certificate-list';
-import { DAY, loadFacts, type FactName } from '../appliance/lifecycle-support';
+import { DEFAULT_LEAD_TIMES, planExpiry } from '../../../src/core/appliance/expiry-plan';
+import { DAY, certificateView, loadFacts, type FactName } from '../appliance/lifecycle-support';
 
 let facts: Record<FactName, CertificateFacts>;
 let now: number;
 let views: CertificateView[];
 
 function view(id: string, f: CertificateFacts, over: Partial<CertificateView> = {}): CertificateView {
-  return {
-    id,
-    applianceId: 'a1',
-    sha256: f.sha256,
-    friendlyName: id,
-    der: new Uint8Array(),
-    facts: f,
-    factoryDefault: false,
-    source: 'imported',
-    importedAt: 0,
-    kind: certificateKind(f),
-    validity: 'valid',
-    chain: 'complete',
-    privateKey: 'available',
-    plan: planExpiry(f, DEFAULT_LEAD_TIMES, false, now),
-    assignedIps: [],
-    ...over,
-  };
+  return certificateView(id, f, now, over);
 }
 
 beforeAll(async () => {
