@@ -5,6 +5,7 @@
  * list model made (certificate-list.ts): plans, words and tones are the table's, read here and
  * never worked out again, so the picture and the table cannot disagree.
  */
+import { pauser } from '../../core/tasks';
 import type { CertificateRow } from './certificate-list';
 import { sortRows } from './certificate-list';
 import { nameDisplay, nameWarningWords } from './name-display';
@@ -96,11 +97,28 @@ export function timelinePage(ordered: readonly CertificateRow[], page: number, p
 /** How many rows are in each tone of their expiry word: the summary above the picture. */
 export function toneCounts(rows: readonly CertificateRow[]): Record<'ok' | 'warn' | 'bad', number> {
   const counts = { ok: 0, warn: 0, bad: 0 };
+  for (const row of rows) countTone(counts, row);
+  return counts;
+}
+
+/**
+ * `toneCounts` in slices that let other tasks run between them: the count reads every row's
+ * words, which the list works out only for the rows it shows — at thousands of certificates, a
+ * long task when done at once.
+ */
+export async function toneCountsInSlices(rows: readonly CertificateRow[]): Promise<Record<'ok' | 'warn' | 'bad', number>> {
+  const pause = pauser();
+  const counts = { ok: 0, warn: 0, bad: 0 };
   for (const row of rows) {
-    const tone = expiryWordsOf(row.words).expiry?.tone;
-    if (tone === 'ok' || tone === 'warn' || tone === 'bad') counts[tone]++;
+    countTone(counts, row);
+    await pause();
   }
   return counts;
+}
+
+function countTone(counts: Record<'ok' | 'warn' | 'bad', number>, row: CertificateRow): void {
+  const tone = expiryWordsOf(row.words).expiry?.tone;
+  if (tone === 'ok' || tone === 'warn' || tone === 'bad') counts[tone]++;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,6 +29,7 @@ import {
   timelineOrder,
   timelinePage,
   toneCounts,
+  toneCountsInSlices,
   wrapText,
   type TimelineLayout,
 } from '../../../src/ui/state/timeline';
@@ -103,6 +104,12 @@ describe('which certificates: the list’s rows, soonest act-by first, a bounded
 
   it('counts by the tone of each row’s expiry word', () => {
     expect(toneCounts(rows)).toEqual({ ok: 2, warn: 1, bad: 2 });
+  });
+
+  it('counts the same in slices as at once, also over thousands of rows', async () => {
+    expect(await toneCountsInSlices(rows)).toEqual({ ok: 2, warn: 1, bad: 2 });
+    const many = Array.from({ length: 2_000 }, () => rows).flat();
+    expect(await toneCountsInSlices(many)).toEqual({ ok: 4_000, warn: 2_000, bad: 4_000 });
   });
 });
 
