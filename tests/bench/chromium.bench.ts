@@ -115,7 +115,9 @@ const m = {
 };
 
 export async function browserWithProbe(url: string, profileDir?: string): Promise<{ browser: TestBrowser; page: Page; cdp: CDPSession }> {
-  const browser = await openBrowser(url, profileDir ? { profileDir } : {});
+  // Tall enough that the list's first row is in view below the expiry timeline: the first click needs no scrolling.
+  const viewport = { width: 1440, height: 2000 };
+  const browser = await openBrowser(url, profileDir ? { profileDir, viewport } : { viewport });
   // Functions handed to the page keep their names through tsx's `__name` helper, which the page lacks.
   await browser.context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
   await browser.context.addInitScript(installProbe, { firstPaintOf: selectors.listRow, clickTarget: selectors.rowCheckbox });
