@@ -331,7 +331,9 @@ describe('5. Export', () => {
     await exportPage(page, 'Locked key');
     const key = page.getByRole('checkbox', { name: 'Include Private Key' });
     expect(await key.isDisabled()).toBe(true);
-    expect(await page.locator(`#${await key.getAttribute('aria-describedby')}`).innerText()).toMatch(/non-exportable/i);
+    // The hint is the loading state's until the export sources are read.
+    const hint = page.locator(`#${await key.getAttribute('aria-describedby')}`);
+    await expect.poll(() => hint.innerText()).toMatch(/non-exportable/i);
     browser.assertClean();
   });
 });
