@@ -26,22 +26,13 @@ import { getAllInChunks } from './chunks';
 import { read } from './database';
 import { ALL_STORES, STORE } from './schema';
 
-export interface CertificateView {
-  id: string;
-  applianceId: string;
-  sha256: string;
-  friendlyName: string;
-  der: Uint8Array;
-  facts: CertificateFacts;
-  factoryDefault: boolean;
-  source: CertificateEntry['source'];
-  importedAt: number;
+/** A stored certificate as the pages see it: the entry plus what is derived from it when read. */
+export interface CertificateView extends CertificateEntry {
   kind: CertificateKind;
   validity: ValidityNow;
   chain: ChainShape;
   /** The guide's "Private Key: Available". */
   privateKey: 'available' | 'missing';
-  keyId?: string;
   /** Whether the linked key can be exported (to a .p12 for replication). */
   keyExportable?: boolean;
   /**
@@ -50,9 +41,6 @@ export interface CertificateView {
    * a renewal takes over "the IP addresses which are currently assigned to the old certificate".
    */
   renews?: string;
-  /** The certificate that replaced this one, and when: it shows as Replaced until deleted. */
-  replacedBy?: string;
-  replacedAt?: number;
   /** SHA-256 of the root the quick chain shape reaches (the certificate itself when self-issued). */
   rootSha256?: string;
   /** When to start renewing, with the appliance's lead times (core/appliance/expiry-plan.ts). */

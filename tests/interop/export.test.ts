@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { exportCertificates, exportEncryptedPrivateKey } from '../../src/core/pki/export';
 import { generateKey, importPrivateKey, type KeyAlgorithmName } from '../../src/core/pki/keys';
 import { createSelfSignedCertificate } from '../../src/core/pki/certificate';
-import { encodePem, parsePem, toHex } from '../../src/core/pki/pem';
+import { encodePem, parsePem } from '../../src/core/pki/pem';
+import { toHex } from '../../src/core/pki/asn1/bytes';
 import { fixture, openssl, tempDir, writeTemp } from '../support/fixtures';
 import { decodeInput } from '../../src/core/pki/decode';
 

@@ -32,7 +32,7 @@ import type { CertdeskKey } from './keys';
 import { signWithKey, signatureAlgorithmIdentifier } from './signatures';
 import { encodeSubject, type SubjectAltName, type SubjectInput } from './names/subject-input';
 import { checkedSubject, checkedSubjectAltNames, subjectAltNameExtension } from './csr';
-import { toArrayBuffer } from './pem';
+import { toArrayBuffer } from './asn1/bytes';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /**

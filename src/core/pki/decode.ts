@@ -11,7 +11,8 @@ import { CertdeskError, throwIfAborted } from '../errors';
 import { Asn1Error, checkStructure, children, contentOf, decodeOid, readDer, readTlv, TAG, type Tlv } from './asn1';
 import { limits } from './limits';
 import { parseCertificate } from './x509';
-import { parsePem, isBase64, base64ToBytes, looksLikePem, type PemBlock } from './pem';
+import { parsePem, looksLikePem, type PemBlock } from './pem';
+import { base64ToBytes, isBase64 } from './asn1/bytes';
 import { pkcs1ToPkcs8, publicKeyFromPrivateKey, sec1ToPkcs8, sha256Hex } from './keys';
 import { WorkBudget, decryptPrivateKeyInfo, encryptedPrivateKeyWork, importPkcs12 } from './pkcs12';
 

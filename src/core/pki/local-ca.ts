@@ -23,7 +23,7 @@ import { encodeSubject, validateDnsName, validateSubjectAltName, type SubjectAlt
 import { checkedSubject, parseCsr } from './csr';
 import { certificateExtension, isCaCertificate, parseCertificate } from './x509';
 import { extension, issueCertificate, keyIdentifier, serverExtensions, validityPeriod } from './certificate';
-import { toArrayBuffer } from './pem';
+import { toArrayBuffer } from './asn1/bytes';
 import { limits } from './limits';
 
 /** The issuing CA: its certificate and the key that certificate belongs to. */

@@ -8,9 +8,6 @@
 import { CertdeskError } from '../errors';
 import { base64ToBytes, bytesToBase64, isBase64 } from './asn1/bytes';
 
-// Byte helpers live in asn1/bytes.ts; re-exported for the modules that still import them from here.
-export { base64ToBytes, bytesToBase64, isBase64, toArrayBuffer, toHex } from './asn1/bytes';
-
 /** One `-----BEGIN X-----` … `-----END X-----` block. */
 export interface PemBlock {
   label: string;

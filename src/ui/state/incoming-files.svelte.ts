@@ -4,7 +4,8 @@
  * page. Each arrival is queued here; the Certificates page imports the queue through the same
  * import action as the Import form (same worker decode, same summary, same errors).
  */
-import { isBase64, looksLikePem } from '../../core/pki/pem';
+import { isBase64 } from '../../core/pki/asn1/bytes';
+import { looksLikePem } from '../../core/pki/pem';
 import type { ChosenFile } from './files';
 import { alerts } from './alerts.svelte';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { exportCertificates, exportEncryptedPrivateKey } from '../../../src/core/pki/export';
 import { decodeInput } from '../../../src/core/pki/decode';
 import { generateKey } from '../../../src/core/pki/keys';
-import { toHex } from '../../../src/core/pki/pem';
+import { toHex } from '../../../src/core/pki/asn1/bytes';
 import { fixture, fixtureText } from '../../support/fixtures';
 
 const chain = ['server', 'ica', 'root'].map((n) => fixture('openssl-set', 'rsa', `${n}.der`));

@@ -11,7 +11,8 @@ import {
   sha256Hex,
   type KeyAlgorithmName,
 } from '../../../src/core/pki/keys';
-import { parsePem, toHex } from '../../../src/core/pki/pem';
+import { parsePem } from '../../../src/core/pki/pem';
+import { toHex } from '../../../src/core/pki/asn1/bytes';
 import { CertdeskError } from '../../../src/core/errors';
 import { fixtureText, openssl, tempDir } from '../../support/fixtures';
 import { join } from 'node:path';

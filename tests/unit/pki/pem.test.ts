@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { base64ToBytes, bytesToBase64, encodePem, isBase64, parsePem, toHex } from '../../../src/core/pki/pem';
+import { encodePem, parsePem } from '../../../src/core/pki/pem';
+import { base64ToBytes, bytesToBase64, isBase64, toHex } from '../../../src/core/pki/asn1/bytes';
 import { CertdeskError } from '../../../src/core/errors';
 import { fixture, fixtureText } from '../../support/fixtures';
 
