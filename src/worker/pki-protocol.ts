@@ -9,7 +9,8 @@ import type { CertificateFacts } from '../core/appliance/certificate-facts';
 import type { CertdeskKey } from '../core/pki/keys';
 import type { KeyGuardReport } from '../core/pki/key-guard';
 import type { Pkcs12Preset } from '../core/pki/pkcs12';
-import type { SubjectInput } from '../core/pki/names/subject-input';
+import type { SelfSignedInput } from '../core/pki/certificate';
+import type { CreateCsrInput } from '../core/pki/csr';
 
 /** The slow PKI work the page hands the worker. */
 export type PkiJob =
@@ -33,24 +34,7 @@ export type PkiJob =
    * (a key's CryptoKeys travel to the worker and sign there).
    */
   | ({ kind: 'self-signed-certificate' } & SelfSignedInput)
-  | ({ kind: 'csr' } & CsrInput);
-
-/** What a self-signed certificate is made from. */
-export interface SelfSignedInput {
-  key: CertdeskKey;
-  subject: SubjectInput;
-  subjectAltNames: string[];
-  validityDays?: number;
-  notBefore?: Date;
-}
-
-/** What a certificate request is made from. */
-export interface CsrInput {
-  key: CertdeskKey;
-  subject: SubjectInput;
-  subjectAltNames: string[];
-  siteHostname?: string;
-}
+  | ({ kind: 'csr' } & CreateCsrInput);
 
 /** One file of an import as the worker read it: its certificates with their facts, its keys; or why not. */
 export type DecodedImportFile =
