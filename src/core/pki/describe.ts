@@ -11,7 +11,7 @@ import {
   isCaCertificate,
   nameAttributes,
   nameToString,
-  parseCertificate,
+  readCertificate,
   type Extension,
   type GeneralSubtree,
   type NameAttribute,
@@ -113,11 +113,12 @@ const POLICY_NAMES: Record<string, string> = {
 };
 
 /**
- * Describes a DER certificate from the certificate model.
- * @throws MalformedCertificateError (`malformed-certificate`) when it is not a well-formed certificate.
+ * Describes a DER certificate from the certificate model, read as import and the CLI read it
+ * (x509 readCertificate), so the viewer never says "damaged" where they did not.
+ * @throws CertdeskError with readCertificate's code when it is not a well-formed certificate.
  */
 export async function describeCertificate(der: Uint8Array): Promise<CertificateDescription> {
-  const cert = parseCertificate(der);
+  const cert = readCertificate(der);
   const extensions = cert.extensions.map(describeExtension);
   const isCA = isCaCertificate(cert);
   const subject = nameAttributes(cert.subject);

@@ -51,6 +51,8 @@ export const limits = {
    * 35; a UUID arc 2.25.N: 19); asn1js decodes OIDs in quadratic time (RELIABILITY.md).
    */
   maxOidBytes: 128,
+  /** Encoding of one distinguished name (OpenSSL X509_NAME_MAX, crypto/x509/x_name.c: d2i refuses larger ones). */
+  maxNameBytes: 1024 * 1024,
   /** RSA modulus size (Go crypto/x509, CVE-2023-29409). */
   maxRsaBits: 8192,
   /** Signature checks while building one chain (Go maxChainSignatureChecks, rustls-webpki Budget). */

@@ -69,8 +69,11 @@ export function readPrivateKeyInfo(pkcs8: Uint8Array): PrivateKeyInfo {
   return { algorithm, privateKey };
 }
 
+/** `invalid-private-key`; a reader's detail (what exactly is wrong) goes into the first sentence. */
 function invalidKey(message: string, cause: unknown): CertdeskError {
-  return new CertdeskError('invalid-private-key', message, { cause });
+  const at = message.indexOf('. ');
+  const text = cause instanceof Asn1Error && at > 0 ? `${message.slice(0, at)} (${cause.detail})${message.slice(at)}` : message;
+  return new CertdeskError('invalid-private-key', text, { cause });
 }
 
 function parsePkcs8(pkcs8: Uint8Array): PrivateKeyInfo {

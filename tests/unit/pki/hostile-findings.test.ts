@@ -1,0 +1,161 @@
+/**
+ * Issue 12, "Parsing consistency" and the work-bounds findings that are not PKCS#12's
+ * (tests/unit/pki/pkcs12/work-bounds.test.ts has those), and what the fuzz campaign found in the
+ * readers: one regression test per finding, named after it. "Everywhere" means the three paths a
+ * file takes — import (decodeInput, then the certificate facts it stores), the CLI (`certdesk
+ * inspect`) and the viewer (describeCertificate), and the decoder they share — and the answer is compared with OpenSSL in
+ * Node (X509Certificate is d2i_X509) where the finding names it.
+ */
+import { X509Certificate } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { readCertificateFacts } from '../../../src/core/appliance/certificate-facts';
+import { decodeInput } from '../../../src/core/pki/decode';
+import { describeCertificate } from '../../../src/core/pki/describe';
+import { inspect } from '../../../src/cli/inspect';
+import { der, OID, TAG } from '../../../src/core/pki/asn1';
+import { codeOf } from '../../support/errors';
+import { bulkCertificates, pemBundle } from '../../support/bulk-certificates';
+import { attr, name, toPem, withFields } from '../../support/chain-factory';
+import { fixtureText } from '../../support/fixtures';
+import {
+  hugeOid,
+  leafWith,
+  leafWithExtensionValue,
+  leafWithGeneralizedTimeName,
+  leafWithNonMinimalLength,
+  leafWithNotBefore,
+  leafWithSans,
+  leafWithUtcTimeKeyParameters,
+  utf16,
+} from '../../support/hostile-inputs';
+
+/** The import path: decodeInput, then the facts import stores for each certificate. */
+async function imported(bytes: Uint8Array): Promise<void> {
+  const decoded = await decodeInput(bytes);
+  for (const { der: cert } of decoded.certificates) await readCertificateFacts(cert);
+}
+
+/**
+ * What the decoder (the PKI worker's decode job, the support package's check), import, the CLI
+ * and the viewer answer for one file ("resolved" when it is read).
+ */
+async function everywhere(bytes: Uint8Array): Promise<{ decode: string; import: string; cli: string; viewer: string }> {
+  return {
+    decode: await codeOf(decodeInput(bytes)),
+    import: await codeOf(imported(bytes)),
+    cli: await codeOf(inspect(bytes)),
+    viewer: await codeOf(describeCertificate(bytes)),
+  };
+}
+
+const same = (code: string) => ({ decode: code, import: code, cli: code, viewer: code });
+
+function nodeReads(bytes: Uint8Array): boolean {
+  try {
+    new X509Certificate(Buffer.from(bytes));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('issue 12: parsing consistency and work bounds, one test per finding', () => {
+  it('a 9 MB OID inside an extension’s OCTET STRING is refused by import, CLI and viewer alike (asn1-oid-too-long)', async () => {
+    const cert = leafWithExtensionValue(der.sequence(hugeOid(9 * 1024 * 1024)));
+    expect(await everywhere(cert)).toEqual(same('asn1-oid-too-long'));
+  });
+
+  it('the CLI on a file at the 10,000-certificate limit describes every certificate, in order, each as the viewer does', async () => {
+    // The time is a benchmark row (npm run bench -- hostile): 17–23 s when issue 12 was filed.
+    const { root, leaves } = bulkCertificates(9_999);
+    const ders = [root, ...leaves];
+    const result = await inspect(new TextEncoder().encode(pemBundle(ders)));
+    expect(result.certificates).toHaveLength(10_000);
+    for (const i of [0, 1, 4_321, 9_999]) {
+      const d = await describeCertificate(ders[i]!);
+      expect(result.certificates[i]).toMatchObject({ subject: d.subjectText, sha256: d.sha256, selfSigned: d.selfSigned });
+    }
+    expect(await codeOf(inspect(new TextEncoder().encode(pemBundle([...ders, leaves[0]!]))))).toBe('too-many-certificates');
+  });
+
+  // d2i_X509 refuses the empty serial; it reads any time string and fails only when the time is used.
+  it.each([
+    ['a 0-byte serial', () => leafWith(withFields({ serial: new Uint8Array(0) })), false],
+    ['month 13', () => leafWithNotBefore('251301000000Z'), true],
+    ['hour 25', () => leafWithNotBefore('250101250000Z'), true],
+    ['30 February', () => leafWithNotBefore('250230000000Z'), true],
+  ])('%s is refused everywhere with the same code (malformed-certificate), as OpenSSL refuses it at once or on use', async (_name, make, nodeParses) => {
+    const cert = make();
+    expect(nodeReads(cert)).toBe(nodeParses);
+    expect(await everywhere(cert)).toEqual(same('malformed-certificate'));
+  });
+
+  it('a non-minimal length gets the same answer from CLI, import and viewer (invalid-encoding)', async () => {
+    expect(await everywhere(leafWithNonMinimalLength())).toEqual(same('invalid-encoding'));
+  });
+
+  it('10,000 SANs get the same verdict in the viewer as elsewhere (asn1-too-many-elements); 5,000 are read everywhere', async () => {
+    expect(await everywhere(leafWithSans(10_000))).toEqual(same('asn1-too-many-elements'));
+    expect(await everywhere(leafWithSans(5_000))).toEqual(same('resolved'));
+  });
+
+  it.each([
+    ['little-endian with a byte order mark (Notepad "Unicode", PowerShell >)', 'le', true],
+    ['little-endian without a byte order mark', 'le', false],
+    ['big-endian with a byte order mark', 'be', true],
+    ['big-endian without a byte order mark', 'be', false],
+  ] as const)('a UTF-16 PEM is decoded: %s', async (_name, order, bom) => {
+    const pem = fixtureText('openssl-set', 'rsa', 'server.pem') + fixtureText('openssl-set', 'rsa', 'ica.pem');
+    const decoded = await decodeInput(utf16(pem, order, bom));
+    const plain = await decodeInput(new TextEncoder().encode(pem));
+    expect(decoded.certificates.map((c) => Buffer.from(c.der).toString('hex'))).toEqual(plain.certificates.map((c) => Buffer.from(c.der).toString('hex')));
+    expect(decoded.certificates).toHaveLength(2);
+  });
+
+  it.each(['rsa', 'ec'] as const)('a certificate with a UTCTime inside its key parameters (%s) is read everywhere, as OpenSSL and Node read it', async (kind) => {
+    const cert = leafWithUtcTimeKeyParameters(kind);
+    expect(nodeReads(cert)).toBe(true);
+    expect(await everywhere(cert)).toEqual(same('resolved'));
+  });
+
+  it('a certificate with a GeneralizedTime in a name is refused everywhere (malformed-certificate), as Node refuses it: no path answers "internal"', async () => {
+    const cert = leafWithGeneralizedTimeName();
+    expect(nodeReads(cert)).toBe(false);
+    expect(await everywhere(cert)).toEqual(same('malformed-certificate'));
+    expect(await everywhere(new TextEncoder().encode(toPem(cert)))).toMatchObject({ decode: 'malformed-certificate', import: 'malformed-certificate', cli: 'malformed-certificate' });
+  });
+});
+
+describe('fuzz campaign findings in the readers', () => {
+  it('a name larger than 1 MiB is refused everywhere, as OpenSSL refuses it (X509_NAME_MAX); the campaign’s “Node refuses, Certdesk reads”', async () => {
+    const big = leafWith(withFields({ subject: name([attr.cn(new Uint8Array(1024 * 1024).fill(0x61), TAG.PRINTABLE_STRING)]) }));
+    expect(nodeReads(big)).toBe(false);
+    expect(await everywhere(big)).toEqual(same('malformed-certificate'));
+    const justUnder = leafWith(withFields({ subject: name([attr.cn(new Uint8Array(1024 * 1024 - 100).fill(0x61), TAG.PRINTABLE_STRING)]) }));
+    expect(nodeReads(justUnder)).toBe(true);
+    expect(await codeOf(describeCertificate(justUnder))).toBe('resolved');
+  });
+
+  it('an EC private key (SEC1) of version 0 is refused as an EC key with the wrong version, not as an unknown file', async () => {
+    const sec1 = der.sequence(der.integer(0), der.octetString(new Uint8Array(32).fill(7)), der.explicit(0, der.oid(OID.secp256r1)));
+    const promise = decodeInput(sec1);
+    await expect(promise).rejects.toMatchObject({ code: 'invalid-private-key' });
+    await expect(promise).rejects.toThrow(/EC private key \(SEC1\) is damaged \(the EC key version is not 1\)/);
+  });
+
+  it('a refused private key says what is wrong in it (a negative RSA version OpenSSL reads)', async () => {
+    const pkcs1 = new Uint8Array(Buffer.from(fixtureText('openssl-set', 'rsa', 'server.trad.pem').replace(/-----[^-]+-----/g, '').replace(/\s/g, ''), 'base64'));
+    const header = pkcs1[1]! & 0x80 ? 2 + (pkcs1[1]! & 0x7f) : 2;
+    expect([...pkcs1.subarray(header, header + 3)]).toEqual([0x02, 0x01, 0x00]);
+    const negative = pkcs1.slice();
+    negative[header + 2] = 0x80;
+    await expect(decodeInput(negative)).rejects.toThrow(/RSA private key \(PKCS#1\) is damaged \(the RSA key version is negative\)/);
+  });
+
+  it('a relative distinguished name in primitive form (which OpenSSL’s SET OF decoder reads) is named as a DER form error', async () => {
+    const primitiveSet = der.sequence(der.tlv(0x11, der.sequence(der.oid(OID.commonName), der.utf8String('x'))));
+    const cert = leafWith(withFields({ subject: primitiveSet }));
+    expect(nodeReads(cert)).toBe(true);
+    await expect(describeCertificate(cert)).rejects.toThrow(/uses the primitive form where DER requires the constructed one/);
+  });
+});
