@@ -78,6 +78,12 @@ export const PKCS12_STRICTER: Readonly<Record<string, string>> = {
   'explicit-ec-parameters': 'RFC 5480 §2.1.1: specifiedCurve MUST NOT be used.',
   'rsa-exponent-invalid': 'An RSA public exponent must be odd and at least 3.',
   'rsa-key-too-large': 'RSA moduli over 8192 bits are refused (CVE-2023-29409).',
+  ...Object.fromEntries(
+    ['malformed-certificate', 'invalid-encoding', 'not-der', 'trailing-bytes', 'empty-file', 'unexpected-content', 'public-key-not-certificate', 'crl-not-certificate'].map((code) => [
+      code,
+      'A certificate bag must hold a certificate the certificate model reads (x509 readCertificate, with its own cited differences); `openssl pkcs12` prints a bag\'s contents without reading them.',
+    ]),
+  ),
 };
 
 /** The same for `pkcs12-malformed`, matched on the detail. */

@@ -14,7 +14,7 @@ import { mutatedInput, toDer, type Target } from '../target';
 export const certificate: Target = {
   name: 'certificate',
   description: 'readCertificate → describeCertificate (viewer) and readCertificateFacts (import), against Node X509Certificate',
-  timeoutMs: 5_000,
+  timeoutMs: 10_000,
   corpus: () => [...ownCorpus(/^cert-.*\.der$/), ...fixtureCertificates().map(toDer)],
   input: (rng, corpus) => mutatedInput(rng, corpus),
   async run({ bytes }) {

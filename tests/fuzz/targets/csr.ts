@@ -14,7 +14,7 @@ export const CSR_ORACLE_EVERY = 31;
 export const csr: Target = {
   name: 'csr',
   description: `parseCsr on DER and PEM requests; 1 in ${CSR_ORACLE_EVERY} DER ones against openssl req -verify`,
-  timeoutMs: 5_000,
+  timeoutMs: 10_000,
   corpus: () => [...ownCorpus(/^csr-/), ...fixtureRequests()],
   input: (rng, corpus) => mutatedInput(rng, corpus),
   run: ({ bytes }) => parseCsr(bytes),

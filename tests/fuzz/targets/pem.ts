@@ -23,7 +23,7 @@ const PEM_STRICTER: Readonly<Record<string, string>> = {
 export const pem: Target = {
   name: 'pem',
   description: 'parsePem(fileText(bytes)) round trip through encodePem; certificates against OpenSSL\'s PEM reader (Node X509Certificate)',
-  timeoutMs: 5_000,
+  timeoutMs: 10_000,
   corpus: () => [...ownCorpus(/\.pem$/), ...[...fixtureCertificates(), ...fixtureRequests(), ...fixturePkcs7(), ...fixtureKeys()].filter((e) => e.format === 'pem')],
   input: (rng, corpus) => mutatedInput(rng, corpus),
   async run({ bytes }) {

@@ -1,10 +1,13 @@
 /**
- * `importPkcs12` with the right password and with a wrong one (or none), on mutated PKCS#12 files
+ * `importPkcs12` with the right password and with a wrong one (or none), then the certificate model
+ * and the key reader on what it holds (as import goes on), on mutated PKCS#12 files
  * (the project's 1-iteration corpus and the third-party fixtures) — half of them mutated inside
  * with the MAC made valid again (mutate/pkcs12.ts); a sample of executions is
  * compared with `openssl pkcs12 -legacy -nodes` (MAC, every bag decrypted, keys and certificates read).
  */
 import { importPkcs12 } from '../../../src/core/pki/pkcs12';
+import { publicKeyFromPrivateKey } from '../../../src/core/pki/keys';
+import { readCertificate } from '../../../src/core/pki/x509';
 import { fixturePkcs12, ownCorpus } from '../corpus';
 import { PKCS12_MORE_CAPABLE, PKCS12_STRICTER, PKCS12_STRICTER_DETAIL } from '../differences';
 import { opensslPkcs12 } from '../oracles';
@@ -35,7 +38,13 @@ export const pkcs12: Target = {
     } else input.variant ??= 'right password';
     return input;
   },
-  run: ({ bytes, password }) => importPkcs12(bytes, password ?? null),
+  async run({ bytes, password }) {
+    const contents = await importPkcs12(bytes, password ?? null);
+    // What import does next with the bags (decode.ts), as `openssl pkcs12 -nodes` reads keys and certificates too.
+    for (const bag of contents.certificates) readCertificate(bag.value);
+    for (const bag of contents.keys) await publicKeyFromPrivateKey(bag.value);
+    return contents;
+  },
   compare({ bytes, password }, outcome, index): Comparison | undefined {
     if (index % PKCS12_ORACLE_EVERY !== 0) return undefined;
     const theirs = opensslPkcs12(bytes, password ?? null);
