@@ -8,8 +8,9 @@ import * as keys from './keys.bench';
 import * as pkcs12 from './pkcs12.bench';
 import * as chain from './chain.bench';
 import * as store from './store.bench';
+import * as hostile from './hostile.bench';
 
-const suites: Record<string, { run: () => Promise<void> }> = { keys, pkcs12, chain, store };
+const suites: Record<string, { run: () => Promise<void> }> = { keys, pkcs12, chain, store, hostile };
 
 const wanted = process.argv.slice(2);
 for (const [name, suite] of Object.entries(suites)) {

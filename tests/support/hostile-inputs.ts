@@ -18,6 +18,7 @@ import { bulkCertificates, pemBundle } from './bulk-certificates';
 import { attr, buildChain, defaultHostname, ext, explicitP256Parameters, generalName, keyPair, name, validationTime, withExtension, withFields, type Tweak } from './chain-factory';
 import { buildAndValidate } from '../../src/core/pki/validation/path-validation';
 import { fixture, fixturePath, fixtureText } from './fixtures';
+import { freshWorkspace } from '../unit/store/support';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
@@ -267,6 +268,20 @@ export const hostileClasses: readonly HostileClass[] = [
   fileClass('RELIABILITY.md', 'a .p12 with absent optional fields (no MAC iterations, no friendly names)', 'wrong-password', () => pkcs12.pfx([pkcs12.certBag()], pkcs12.macData(OID.sha256, undefined, 32)), 'x'),
   fileClass('RELIABILITY.md', 'PBMAC1 with bad parameters (key length)', 'pkcs12-malformed', () => fixture('pkcs12', 'openssl-3.5.7-tests', 'pbmac1_256_256.bad-key-len.p12'), '1234'),
   fileClass('RELIABILITY.md', 'PBMAC1 with huge parameters (iterations)', 'pkcs12-malformed', () => fixture('pkcs12', 'openssl-3.5.7-tests', 'pbmac1_256_256.very-big-len.p12'), '1234'),
+  {
+    name: 'the same import twice (idempotent)',
+    source: 'RELIABILITY.md',
+    want: 'already present, nothing added',
+    run: async () => {
+      const { ws } = await freshWorkspace();
+      const applianceId = (await ws.ensureWorkspace()).appliances[0]!.appliance.id;
+      const file = { name: 'chain.p12', bytes: fixture('openssl-set', 'ec', 'server-default.p12'), password: 'changeit' };
+      const first = await ws.importFiles(applianceId, [file]);
+      const second = await ws.importFiles(applianceId, [file]);
+      ws.close();
+      return second.added + second.linked === 0 && second.alreadyPresent === first.added + first.linked ? 'already present, nothing added' : 'added again';
+    },
+  },
   limboClass('cross-signing loops (x509-limbo intermediate-cycle-distinct-cas)', 'pathological::intermediate-cycle-distinct-cas', 'no-trusted-root'),
   limboClass('many issuers with the same subject (x509-limbo, 100 CAs)', 'pathological::pathological-chain-same-subject-distinct-key', 'work-limit-reached'),
   limboClass('a name-constraint bomb (x509-limbo nc-dos-1)', 'pathological::nc-dos-1', 'work-limit-reached'),

@@ -6,7 +6,7 @@
  * inspect`) and the viewer (describeCertificate), and the decoder they share — and the answer is compared with OpenSSL in
  * Node (X509Certificate is d2i_X509) where the finding names it.
  */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readCertificateFacts } from '../../../src/core/appliance/certificate-facts';
 import { decodeInput } from '../../../src/core/pki/decode';
@@ -150,6 +150,17 @@ describe('fuzz campaign findings in the readers', () => {
     const negative = pkcs1.slice();
     negative[header + 2] = 0x80;
     await expect(decodeInput(negative)).rejects.toThrow(/RSA private key \(PKCS#1\) is damaged \(the RSA key version is negative\)/);
+  });
+
+  it('an RSA private key whose algorithm parameters are a constructed NULL is refused, as Node refuses it (“Node refuses a private key Certdesk decoded”)', async () => {
+    const pkcs8 = new Uint8Array(Buffer.from(fixtureText('openssl-set', 'rsa', 'server.pkcs8.pem').replace(/-----[^-]+-----/g, '').replace(/\s/g, ''), 'base64'));
+    const at = Buffer.from(pkcs8).indexOf(Buffer.from('2a864886f70d0101010500', 'hex'));
+    expect(at).toBeGreaterThan(0);
+    const constructedNull = pkcs8.slice();
+    constructedNull[at + 9] = 0x25;
+    expect(() => createPrivateKey({ key: Buffer.from(constructedNull), format: 'der', type: 'pkcs8' })).toThrow();
+    await expect(decodeInput(constructedNull)).rejects.toThrow(/RSA private key inside this file is damaged \(the RSA key parameter field has the wrong type\)/);
+    await expect(decodeInput(pkcs8)).resolves.toMatchObject({ privateKeys: [expect.anything()] });
   });
 
   it('a relative distinguished name in primitive form (which OpenSSL’s SET OF decoder reads) is named as a DER form error', async () => {

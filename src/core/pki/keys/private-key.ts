@@ -20,6 +20,7 @@ import {
   readAlgorithm,
   readDer,
   readInteger,
+  readNull,
   readOctetString,
   readOid,
   readSmallInteger,
@@ -175,6 +176,8 @@ export function checkRsaPublicKey(bits: number, exponent: Uint8Array): void {
 
 function rsaOf(info: PrivateKeyInfo): { modulus: Uint8Array; publicExponent: Uint8Array } {
   try {
+    // RFC 8017 appendix A.1: rsaEncryption's parameters are NULL (absent ones are read too, as OpenSSL does).
+    if (info.algorithm.params) readNull(info.algorithm.params, 'the RSA key parameter field');
     return readRsaPrivateKey(info.privateKey);
   } catch (error) {
     throw invalidKey('The RSA private key inside this file is damaged. Export it again.', error);
