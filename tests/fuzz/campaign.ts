@@ -62,6 +62,8 @@ export interface CampaignOptions {
   /** The first execution index (to run one execution again: --from I --runs 1). */
   from?: number;
   findingsDir?: string;
+  /** The time bound of one execution, instead of the target's own. */
+  timeoutMs?: number;
   /** Called with a line of progress every `progressSeconds`. */
   onProgress?: (line: string) => void;
   progressSeconds?: number;
@@ -156,6 +158,7 @@ export async function runCampaign(name: string, options: CampaignOptions): Promi
   const target = targets[name];
   if (!target) throw new Error(`unknown target ${name}; targets: ${Object.keys(targets).join(', ')}`);
   const findingsDir = options.findingsDir ?? defaultFindingsDir;
+  const timeoutMs = options.timeoutMs ?? target.timeoutMs;
   const shared = new SharedArrayBuffer(SHARED.bytes);
   const ints = new Int32Array(shared, 0, SHARED.ints);
   const floats = new Float64Array(shared, SHARED.floatOffset, SHARED.floats);
@@ -194,10 +197,10 @@ export async function runCampaign(name: string, options: CampaignOptions): Promi
       const watchdog = setInterval(() => {
         if (Atomics.load(ints, SHARED.running) !== 1) return;
         const ms = performance.timeOrigin + performance.now() - floats[SHARED.started]!;
-        if (ms > target.timeoutMs) {
+        if (ms > timeoutMs) {
           const index = ints[SHARED.index]!;
           void worker.terminate();
-          finish({ kind: 'hang', index, detail: `execution ${index} ran longer than ${target.timeoutMs} ms` });
+          finish({ kind: 'hang', index, detail: `execution ${index} ran longer than ${timeoutMs} ms` });
         }
       }, 50);
       const reporter = setInterval(() => {

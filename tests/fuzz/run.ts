@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- TARGET|all [--runs N | --seconds S] [--seed N] [--from I] [--findings DIR] [--json]`
+ * `npm run fuzz -- TARGET|all [--runs N | --seconds S] [--seed N] [--from I] [--timeout MS] [--findings DIR] [--json]`
  * `npm run fuzz -- TARGET --reproduce FINDING.bin`   runs one saved input in this process
  * `npm run fuzz -- --list`
  *
@@ -87,6 +87,7 @@ async function main(args: string[]): Promise<number> {
   const seconds = option(args, '--seconds');
   const findingsDir = option(args, '--findings');
   const from = option(args, '--from');
+  const timeout = option(args, '--timeout');
   const seed = Number(option(args, '--seed') ?? Date.now() % 1_000_000_007);
   let failed = false;
   for (const t of names) {
@@ -96,6 +97,7 @@ async function main(args: string[]): Promise<number> {
       ...(seconds !== undefined ? { seconds: Number(seconds) } : {}),
       ...(runs === undefined && seconds === undefined ? { runs: 10_000 } : {}),
       ...(from !== undefined ? { from: Number(from) } : {}),
+      ...(timeout !== undefined ? { timeoutMs: Number(timeout) } : {}),
       ...(findingsDir !== undefined ? { findingsDir } : {}),
       ...(json ? {} : { onProgress: (line: string) => console.log(line) }),
     });

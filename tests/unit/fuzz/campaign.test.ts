@@ -6,7 +6,7 @@
  * the long campaign (≥ 1,000,000 executions per target) is `npm run fuzz -- TARGET --runs N`.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,9 +29,9 @@ function campaign(target: string): Promise<CampaignSummary> {
   return pass;
 }
 
-function run(target: string): Promise<CampaignSummary> {
+function run(target: string, extra: string[] = ['--runs', String(RUNS[target]), '--seed', String(SEED)]): Promise<CampaignSummary> {
   return new Promise((resolve, reject) => {
-    const args = ['--import', 'tsx', 'tests/fuzz/run.ts', target, '--runs', String(RUNS[target]), '--seed', String(SEED), '--json', '--findings', findings];
+    const args = ['--import', 'tsx', 'tests/fuzz/run.ts', target, ...extra, '--json', '--findings', findings];
     const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -58,6 +58,19 @@ describe('fuzz campaign, seeded pass of every target', () => {
     // The pass reaches deep: most targets read a good share of their inputs and refuse the rest.
     expect(summary.accepted).toBeGreaterThan(RUNS[target]! / 20);
     expect(summary.refused).toBeGreaterThan(RUNS[target]! / 5);
+  });
+
+  it('the watchdog: an execution over the time bound is terminated and written down as a hang with its input, and the campaign goes on', { timeout: 60_000 }, async () => {
+    // Execution 1252 of seed 14 is a PEM of 4.8 MB (a block repeated), far over 50 ms to read.
+    const summary = await run('pem', ['--seed', '14', '--from', '1250', '--runs', '5', '--timeout', '50']);
+    expect(summary.executions).toBe(5);
+    expect(summary.hangs).toBeGreaterThanOrEqual(1);
+    const hangs = summary.findings
+      .filter((f) => f.includes('-hang-'))
+      .map((f) => ({ bin: f, meta: JSON.parse(readFileSync(join(projectRoot, f.replace(/\.bin$/, '.json')), 'utf8')) as { index: number; bytes: number } }));
+    const big = hangs.find((h) => h.meta.index === 1252)!;
+    expect(big.meta.bytes).toBe(4_866_172);
+    expect(readFileSync(join(projectRoot, big.bin)).length).toBe(4_866_172);
   });
 
   it('"19,933 mutated certificates accepted that Node rejects": the certificate model reads none that Node refuses', { timeout: 180_000 }, async () => {
