@@ -159,8 +159,14 @@ describe('fuzz campaign findings in the readers', () => {
     const constructedNull = pkcs8.slice();
     constructedNull[at + 9] = 0x25;
     expect(() => createPrivateKey({ key: Buffer.from(constructedNull), format: 'der', type: 'pkcs8' })).toThrow();
-    await expect(decodeInput(constructedNull)).rejects.toThrow(/RSA private key inside this file is damaged \(the RSA key parameter field has the wrong type\)/);
+    await expect(decodeInput(constructedNull)).rejects.toThrow(/not a readable PKCS#8 private key \(the key algorithm parameters uses a constructed encoding DER forbids for its type\)/);
     await expect(decodeInput(pkcs8)).resolves.toMatchObject({ privateKeys: [expect.anything()] });
+    // Parameters of another type are an ANY OpenSSL reads (and ignores for rsaEncryption): so does Certdesk.
+    const integerParameters = new Uint8Array([...pkcs8.subarray(0, at + 9), 0x02, 0x01, 0x01, ...pkcs8.subarray(at + 11)]);
+    integerParameters[3] = integerParameters[3]! + 1;
+    integerParameters[at - 3] = integerParameters[at - 3]! + 1;
+    expect(() => createPrivateKey({ key: Buffer.from(integerParameters), format: 'der', type: 'pkcs8' })).not.toThrow();
+    await expect(decodeInput(integerParameters)).resolves.toMatchObject({ privateKeys: [expect.anything()] });
   });
 
   it('a relative distinguished name in primitive form (which OpenSSL’s SET OF decoder reads) is named as a DER form error', async () => {

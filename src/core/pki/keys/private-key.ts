@@ -11,6 +11,7 @@ import {
   Asn1Error,
   OID,
   TAG,
+  checkAnyValue,
   checkStructure,
   context,
   der,
@@ -20,7 +21,6 @@ import {
   readAlgorithm,
   readDer,
   readInteger,
-  readNull,
   readOctetString,
   readOid,
   readSmallInteger,
@@ -63,6 +63,8 @@ export function readPrivateKeyInfo(pkcs8: Uint8Array): PrivateKeyInfo {
   const f = fieldsOf(readChecked(pkcs8), 'the private key');
   readSmallInteger(f.next(TAG.INTEGER, 'the version'), 'the private key version', 1);
   const algorithm = readAlgorithm(f.next(TAG.SEQUENCE, 'the key algorithm'), 'the key algorithm');
+  // The parameters are an ANY, decoded the way OpenSSL's X509_ALGOR decodes them (a constructed NULL is no value).
+  if (algorithm.params) checkAnyValue(algorithm.params, 'the key algorithm parameters');
   const privateKey = readOctetString(f.next(TAG.OCTET_STRING, 'the key'), 'the private key');
   f.optional(context(0, true));
   f.optional(context(1, false));
@@ -176,8 +178,6 @@ export function checkRsaPublicKey(bits: number, exponent: Uint8Array): void {
 
 function rsaOf(info: PrivateKeyInfo): { modulus: Uint8Array; publicExponent: Uint8Array } {
   try {
-    // RFC 8017 appendix A.1: rsaEncryption's parameters are NULL (absent ones are read too, as OpenSSL does).
-    if (info.algorithm.params) readNull(info.algorithm.params, 'the RSA key parameter field');
     return readRsaPrivateKey(info.privateKey);
   } catch (error) {
     throw invalidKey('The RSA private key inside this file is damaged. Export it again.', error);
