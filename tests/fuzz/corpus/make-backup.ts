@@ -6,11 +6,11 @@
  * Run: npx tsx tests/fuzz/corpus/make-backup.ts
  */
 import 'fake-indexeddb/auto';
-import { createDecipheriv } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
-import { MIN_BACKUP_ITERATIONS, deriveBackupSecrets } from '../../../src/store/backup';
+import { MIN_BACKUP_ITERATIONS } from '../../../src/store/backup';
+import { openBackupFile } from '../../support/backup-file';
 import { pkiServices } from '../../../src/store/pki';
 import { Workspace } from '../../../src/store/workspace';
 import { runPkiJob } from '../../../src/worker/pki-jobs';
@@ -32,13 +32,6 @@ await ws.assignIps(cert.id, ['192.0.2.10'], { warningsAccepted: true });
 const backup = await ws.exportBackup(BACKUP_PASSPHRASE, { iterations: MIN_BACKUP_ITERATIONS });
 writeFileSync(join(corpusDir, 'backup.certdesk'), backup.bytes);
 
-const file = JSON.parse(new TextDecoder().decode(backup.bytes)) as { kdf: { salt: string; iterations: number }; cipher: { iv: string }; ciphertext: string; format: string; version: number; check: string };
-const { aesKey } = await deriveBackupSecrets(BACKUP_PASSPHRASE, Buffer.from(file.kdf.salt, 'base64'), file.kdf.iterations);
-const sealed = Buffer.from(file.ciphertext, 'base64');
-const decipher = createDecipheriv('aes-256-gcm', aesKey, Buffer.from(file.cipher.iv, 'base64'));
-const { format, version, kdf, cipher, check } = file;
-decipher.setAAD(Buffer.from(JSON.stringify({ format, version, kdf, cipher, check })));
-decipher.setAuthTag(sealed.subarray(sealed.length - 16));
-const plaintext = Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final()]);
-writeFileSync(join(corpusDir, 'backup-contents.json'), JSON.stringify(JSON.parse(plaintext.toString('utf8')), null, 1));
+const { contents } = await openBackupFile(backup.bytes, BACKUP_PASSPHRASE);
+writeFileSync(join(corpusDir, 'backup-contents.json'), JSON.stringify(contents, null, 1));
 ws.close();
