@@ -13,14 +13,13 @@ import { readBackupFile, restoreBackup, restoreDecryptedBackup } from '../../../
 import type { WorkspaceContext } from '../../../src/store/context';
 import { openDatabase } from '../../../src/store/database';
 import { pkiServices } from '../../../src/store/pki';
-import { ALL_STORES } from '../../../src/store/schema';
 import { runPkiJob } from '../../../src/worker/pki-jobs';
 import { BACKUP_PASSPHRASE, ownCorpus } from '../corpus';
 import { mutatedInput, type Target } from '../target';
 
 /** One file execution in this many runs the whole restore (a 100,000-iteration PBKDF2, ~50 ms). */
 export const BACKUP_FULL_RESTORE_EVERY = 997;
-/** The in-memory workspace is emptied this often, so merged records do not pile up. */
+/** A new in-memory workspace this often, so merged records do not pile up. */
 const RESET_EVERY = 2_000;
 
 let ctx: WorkspaceContext<CertdeskKey> | undefined;
@@ -44,7 +43,6 @@ async function context(): Promise<WorkspaceContext<CertdeskKey>> {
     ensureRoom: async () => undefined,
     event: (kind, message, applianceId) => logEvent(newId(), Date.now(), kind, message, applianceId),
   };
-  await Promise.all(ALL_STORES.map((store) => db.clear(store)));
   return ctx;
 }
 
