@@ -31,6 +31,7 @@ export const SHARED = {
   raw: 5,
   disagreements: 6,
   slow: 7,
+  slowestIndex: 8,
   floatOffset: 48,
   floats: 2,
   started: 0,
@@ -82,6 +83,8 @@ export interface CampaignSummary {
   crashes: number;
   disagreements: number;
   slowestMs: number;
+  /** The index of the slowest execution (run it again with --from INDEX --runs 1). */
+  slowestIndex: number;
   overOneSecond: number;
   codes: Record<string, number>;
   classes: Record<string, number>;
@@ -249,6 +252,7 @@ export async function runCampaign(name: string, options: CampaignOptions): Promi
     crashes,
     disagreements: ints[SHARED.disagreements]!,
     slowestMs: floats[SHARED.slowest]!,
+    slowestIndex: ints[SHARED.slowestIndex]!,
     overOneSecond: ints[SHARED.slow]!,
     ...totals,
     findings,

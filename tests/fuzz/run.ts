@@ -31,7 +31,7 @@ function printSummary(s: CampaignSummary): void {
       `\n## ${s.target} (seed ${s.seed})`,
       `  ${n(s.executions)} executions in ${s.seconds.toFixed(0)} s: ${n(Math.round(s.perSecond))} exec/s`,
       `  accepted ${n(s.accepted)}, refused ${n(s.refused)}, raw exceptions ${n(s.raw)}, hangs ${s.hangs}, crashes ${s.crashes}, unexplained disagreements ${n(s.disagreements)}`,
-      `  slowest execution ${s.slowestMs.toFixed(0)} ms; ${n(s.overOneSecond)} over 1 s`,
+      `  slowest execution ${s.slowestMs.toFixed(0)} ms (index ${s.slowestIndex}); ${n(s.overOneSecond)} over 1 s`,
       `  refusals by code:\n${top(s.codes)}`,
       Object.keys(s.variants).length ? `  by variant:\n${top(s.variants)}` : '',
       Object.keys(s.classes).length ? `  differential classes:\n${top(s.classes, 40)}` : '',

@@ -42,7 +42,10 @@ for (let index = data.from; index < data.to && now() < deadline; index++) {
   }
   Atomics.store(ints, SHARED.running, 0);
   const ms = now() - floats[SHARED.started]!;
-  if (ms > floats[SHARED.slowest]!) floats[SHARED.slowest] = ms;
+  if (ms > floats[SHARED.slowest]!) {
+    floats[SHARED.slowest] = ms;
+    ints[SHARED.slowestIndex] = index;
+  }
   if (ms > 1000) ints[SHARED.slow]!++;
   ints[SHARED.executions]!++;
   if (outcome) {
