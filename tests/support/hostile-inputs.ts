@@ -11,6 +11,7 @@
 import { CertdeskError } from '../../src/core/errors';
 import { der, OID, TAG } from '../../src/core/pki/asn1';
 import { decodeInput } from '../../src/core/pki/decode';
+import { describeCertificate } from '../../src/core/pki/describe';
 import { parseCsr } from '../../src/core/pki/csr';
 import { readLimbo, runCase, type LimboCase } from '../../src/cli/limbo';
 import { inspect } from '../../src/cli/inspect';
@@ -320,5 +321,12 @@ export const hostileClasses: readonly HostileClass[] = [
   fileClass('issue 12', 'a UTCTime inside the key parameters (read, as OpenSSL and Node read it)', 'accepted', leafWithUtcTimeKeyParameters),
   fileClass('issue 12', 'a GeneralizedTime in a name (refused, as OpenSSL and Node refuse it)', 'malformed-certificate', leafWithGeneralizedTimeName),
   fileClass('fuzz campaign', 'a name larger than 1 MiB (OpenSSL X509_NAME_MAX)', 'malformed-certificate', () => leafWith(withFields({ subject: name([attr.cn(new Uint8Array(1024 * 1024).fill(0x61), TAG.PRINTABLE_STRING)]) }))),
+  (() => {
+    const file = once('opaque-9mb', () => leafWithExtensionValue(der.octetString(new Uint8Array(9 * 1024 * 1024).fill(0xa5))));
+    const viewed = async () => {
+      for (const { der: cert } of (await decodeInput(file())).certificates) await describeCertificate(cert);
+    };
+    return { name: 'a 9 MB opaque extension value (read as OpenSSL reads it; decoded and described)', source: 'fuzz campaign', file, want: 'accepted', run: () => outcome(viewed()) } satisfies HostileClass;
+  })(),
   fileClass('fuzz campaign', 'an EC private key (SEC1) of version 0', 'invalid-private-key', () => der.sequence(der.integer(0), der.octetString(new Uint8Array(32).fill(7)), der.explicit(0, der.oid(OID.secp256r1)))),
 ];

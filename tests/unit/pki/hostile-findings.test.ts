@@ -10,7 +10,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readCertificateFacts } from '../../../src/core/appliance/certificate-facts';
 import { decodeInput } from '../../../src/core/pki/decode';
-import { describeCertificate } from '../../../src/core/pki/describe';
+import { describeCertificate, SHOWN_HEX_BYTES } from '../../../src/core/pki/describe';
 import { inspect } from '../../../src/cli/inspect';
 import { der, OID, TAG } from '../../../src/core/pki/asn1';
 import { codeOf } from '../../support/errors';
@@ -167,6 +167,14 @@ describe('fuzz campaign findings in the readers', () => {
     integerParameters[at - 3] = integerParameters[at - 3]! + 1;
     expect(() => createPrivateKey({ key: Buffer.from(integerParameters), format: 'der', type: 'pkcs8' })).not.toThrow();
     await expect(decodeInput(integerParameters)).resolves.toMatchObject({ privateKeys: [expect.anything()] });
+  });
+
+  it('a certificate with a 9 MB opaque extension value is read everywhere, and the viewer shows its hex cut to 1,024 bytes (all of it took 2.3 s to describe)', async () => {
+    const cert = leafWithExtensionValue(der.octetString(new Uint8Array(9 * 1024 * 1024).fill(0xa5)));
+    expect(nodeReads(cert)).toBe(true);
+    expect(await everywhere(cert)).toEqual(same('resolved'));
+    const shown = (await describeCertificate(cert)).extensions.find((e) => e.oid === '1.3.6.1.4.1.55555.99');
+    expect(shown).toMatchObject({ kind: 'unknown', hex: `0483900000${'a5'.repeat(SHOWN_HEX_BYTES - 5)}… (9,437,189 bytes)` });
   });
 
   it('a relative distinguished name in primitive form (which OpenSSL’s SET OF decoder reads) is named as a DER form error', async () => {
