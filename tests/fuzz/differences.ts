@@ -42,6 +42,12 @@ export const CSR_STRICTER: readonly Deliberate[] = [
   },
 ];
 
+/** Certdesk's verifier refuses a self-signature that `openssl req -verify` accepts (matched on the verifier's reason). */
+export const CSR_SIGNATURE_STRICTER: readonly Deliberate[] = [
+  { why: 'RFC 8410 §3: the parameters of an Ed25519 AlgorithmIdentifier MUST be absent; OpenSSL 3.0 verifies such a request anyway.', message: /RFC 8410 §3/ },
+  { why: 'RSASSA-PSS parameters are read strictly (RFC 4055 §3.1: DER, trailer field 1, MGF1 over the message hash).', message: /RSASSA-PSS|mask generation function/ },
+];
+
 /** Certdesk refuses a private key that Node's createPrivateKey reads (by Certdesk's code). */
 export const KEY_STRICTER: Readonly<Record<string, string>> = {
   'unsupported-key-type': 'Appliances use RSA and ECDSA keys only (the vendor guide); Ed25519, DSA, X25519 … are read by OpenSSL.',

@@ -79,7 +79,11 @@ openssl x509 -req -in "$tmp/rsa.csr" -CA "$tmp/ca.pem" -CAkey "$tmp/ca.key" -set
 openssl req -new -x509 -key "$tmp/rsa.key" -subj "/CN=pss.example.test" -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -days 30 -out "$tmp/rsa-pss.pem"
 openssl req -new -x509 -key "$tmp/ed25519.key" -subj "/CN=ed25519.example.test" -days 30 -out "$tmp/ed25519.pem"
 openssl req -new -x509 -key "$tmp/p384.key" -subj "/CN=p384.example.test/O=Certdesk Fuzz" -days 30 -sha384 -out "$tmp/p384-selfsigned.pem"
-for c in ca ec-leaf rsa-leaf rsa-pss ed25519 p384-selfsigned; do openssl x509 -in "$tmp/$c.pem" -outform DER -out "cert-$c.der"; done
+# A DSA root, as old ones are: its self-signature is checked by the legacy verifier (signatures/legacy.ts).
+openssl genpkey -genparam -algorithm DSA -pkeyopt dsa_paramgen_bits:1024 -pkeyopt dsa_paramgen_q_bits:160 -out "$tmp/dsa.param"
+openssl genpkey -paramfile "$tmp/dsa.param" -out "$tmp/dsa.key"
+openssl req -new -x509 -key "$tmp/dsa.key" -subj "/CN=dsa.example.test" -days 30 -sha1 -out "$tmp/dsa-selfsigned.pem"
+for c in ca ec-leaf rsa-leaf rsa-pss ed25519 p384-selfsigned dsa-selfsigned; do openssl x509 -in "$tmp/$c.pem" -outform DER -out "cert-$c.der"; done
 cp "$tmp/ec-leaf.pem" cert-ec-leaf.pem
 openssl x509 -in "$tmp/ca.pem" -trustout -addtrust serverAuth -out cert-ca-trusted.pem
 cat "$tmp/ec-leaf.pem" "$tmp/ca.pem" > chain.pem

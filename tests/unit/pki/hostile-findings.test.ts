@@ -15,7 +15,8 @@ import { inspect } from '../../../src/cli/inspect';
 import { der, OID, TAG } from '../../../src/core/pki/asn1';
 import { codeOf } from '../../support/errors';
 import { bulkCertificates, pemBundle } from '../../support/bulk-certificates';
-import { attr, name, toPem, withFields } from '../../support/chain-factory';
+import { attr, buildChain, name, tbsCertificate, toPem, withFields } from '../../support/chain-factory';
+import { parseCsr } from '../../../src/core/pki/csr';
 import { fixtureText } from '../../support/fixtures';
 import {
   hugeOid,
@@ -28,6 +29,8 @@ import {
   leafWithUtcTimeKeyParameters,
   utf16,
 } from '../../support/hostile-inputs';
+
+const pemBodyOf = (text: string) => new Uint8Array(Buffer.from(text.replace(/-----[^-]+-----/g, '').replace(/\s/g, ''), 'base64'));
 
 /** The import path: decodeInput, then the facts import stores for each certificate. */
 async function imported(bytes: Uint8Array): Promise<void> {
@@ -175,6 +178,36 @@ describe('fuzz campaign findings in the readers', () => {
     expect(await everywhere(cert)).toEqual(same('resolved'));
     const shown = (await describeCertificate(cert)).extensions.find((e) => e.oid === '1.3.6.1.4.1.55555.99');
     expect(shown).toMatchObject({ kind: 'unknown', hex: `0483900000${'a5'.repeat(SHOWN_HEX_BYTES - 5)}… (9,437,189 bytes)` });
+  });
+
+  describe('a DSA key whose p is 0 ended in "RangeError: Division by zero" (a raw exception) when its signature was checked', () => {
+    // Dss-Parms (RFC 3279 §2.3.2) p = 0, q = 11, g = 2; y = 3; a signature (r, s) = (1, 1) within q.
+    const dsaSpki = der.sequence(der.sequence(der.oid(OID.dsa), der.sequence(der.integer(0), der.integer(11), der.integer(2))), der.bitString(der.integer(3)));
+    const dsaAlgorithm = der.sequence(der.oid(OID.dsaWithSHA1));
+    const dsaSignature = der.bitString(der.sequence(der.integer(1), der.integer(1)));
+
+    it('a request: read, its signature does not verify', async () => {
+      const info = der.sequence(der.integer(0), name([attr.cn('dsa.example.com')]), dsaSpki, der.tlv(0xa0));
+      const csr = await parseCsr(der.sequence(info, dsaAlgorithm, dsaSignature));
+      expect(csr.signatureValid).toBe(false);
+    });
+
+    it('a self-issued certificate: read everywhere, and not self-signed', async () => {
+      const spec = buildChain().leaf.spec;
+      const tbs = tbsCertificate({ ...spec, spki: dsaSpki, issuer: spec.subject, signatureAlgorithm: dsaAlgorithm });
+      const cert = der.sequence(tbs, dsaAlgorithm, dsaSignature);
+      expect(await everywhere(cert)).toEqual(same('resolved'));
+      expect((await describeCertificate(cert)).selfSigned).toBe(false);
+    });
+  });
+
+  it('a request whose attribute set [0] is in primitive form (which OpenSSL’s SET OF decoder reads) is named as a DER form error', async () => {
+    const info = pemBodyOf(fixtureText('csr', 'pyca-cryptography-vectors-38.0.4', 'ec_sha256.pem'));
+    const attributes = Buffer.from(info).indexOf(Buffer.from([0xa0, 0x00]));
+    expect(attributes).toBeGreaterThan(0);
+    const primitive = info.slice();
+    primitive[attributes] = 0x80;
+    await expect(parseCsr(primitive)).rejects.toThrow(/the attribute set \[0\] uses the primitive form where DER requires the constructed one/);
   });
 
   it('a relative distinguished name in primitive form (which OpenSSL’s SET OF decoder reads) is named as a DER form error', async () => {
