@@ -11,7 +11,7 @@ import { CertdeskError, throwIfAborted } from '../errors';
 import { children, readTlv, TAG } from './asn1';
 import { limits } from './limits';
 import { parseCertificate, readCertificate } from './x509';
-import { checkInputSize, classifyDer, expectKind, invalidDer, isKind, nothingUsable, oidText } from './der-kind';
+import { checkInputSize, classifyDer, expectKind, invalidDer, isKind, nothingUsable, OID_PKCS7_PREFIX, oidText } from './der-kind';
 import { fileText, parsePem, isBase64, base64ToBytes, looksLikePem, type PemBlock } from './pem';
 import { pkcs1ToPkcs8, publicKeyFromPrivateKey, sec1ToPkcs8, sha256Hex } from './keys';
 import { WorkBudget, decryptPrivateKeyInfo, encryptedPrivateKeyWork, importPkcs12 } from './pkcs12';
@@ -50,7 +50,6 @@ interface DecodeOptions {
 }
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
-const OID_PKCS7_PREFIX = '1.2.840.113549.1.7.';
 
 /**
  * Decodes a file or pasted text into certificates, private keys and requests.

@@ -11,7 +11,8 @@ import { limits } from './limits';
 
 export type DerKind = 'certificate' | 'request' | 'crl' | 'public-key' | 'pkcs7' | 'pkcs12' | 'pkcs8' | 'encrypted-pkcs8' | 'pkcs1' | 'sec1';
 
-const OID_PKCS7_PREFIX = '1.2.840.113549.1.7.';
+/** The arc of the PKCS#7 content types (RFC 2315 §14). */
+export const OID_PKCS7_PREFIX = '1.2.840.113549.1.7.';
 
 const KIND_NAMES: Record<DerKind, string> = {
   certificate: 'a certificate',
