@@ -1,6 +1,7 @@
 import { mount } from 'svelte';
 import App from './ui/App.svelte';
 import './ui/app.css';
+import './ui/lifecycle.css';
 import { registerServiceWorker } from './pwa/register';
 import { listenForInstall } from './pwa/install';
 import { listenForLaunchedFiles } from './pwa/launch';

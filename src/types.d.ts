@@ -16,3 +16,9 @@ declare module 'des.js' {
   export const DES: Mode;
   export const CBC: { instantiate(base: Mode): Mode };
 }
+
+/** The punycode package (RFC 3492): what names/idn.ts uses. Node's own types declare the same module for Node. */
+declare module 'punycode' {
+  export function decode(input: string): string;
+  export function encode(input: string): string;
+}

@@ -2,27 +2,42 @@
  * `certdesk limbo FILE [--out RESULTS.json]`: runs an x509-limbo test file (C2SP; JSON or
  * .json.gz) through the same buildAndValidate the app uses and prints, per group (core /
  * bettertls): passed, accepted-but-should-reject, rejected-but-should-accept, skipped.
- * Cases are skipped only for features Certdesk does not implement (CRLs, certificate policies).
+ * Every field of a case that constrains validation is honoured (peer names of every kind, key
+ * usages, extended key usages, signature algorithms, chain depth); cases are skipped only for
+ * features Certdesk does not implement (CRLs), each with its reason.
  * Public suffixes come from the same default as the app's (tldts's Public Suffix List,
  * src/core/pki/names/public-suffix-list.ts), so no system file is read.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { OID } from '../core/pki/asn1';
 import { buildAndValidate, type ValidationOptions } from '../core/pki/validation/path-validation';
+import { KEY_USAGE_NAMES, type KeyUsageName } from '../core/pki/x509';
+
+/** A limbo peer name (schema: PeerName). */
+export interface LimboPeerName {
+  kind: 'DNS' | 'IP' | 'RFC822';
+  value: string;
+}
 
 /** The fields of a limbo testcase the harness reads (schema: limbo-schema.json). */
 export interface LimboCase {
   id: string;
+  conflicts_with?: string[];
   features?: string[];
   validation_kind: 'SERVER' | 'CLIENT';
   trusted_certs: string[];
   untrusted_intermediates: string[];
   peer_certificate: string;
   validation_time?: string | null;
+  signature_algorithms?: string[];
+  key_usage?: string[];
   extended_key_usage?: string[];
   expected_result: 'SUCCESS' | 'FAILURE';
-  expected_peer_name?: { kind: 'DNS' | 'IP' | 'RFC822'; value: string } | null;
+  expected_peer_name?: LimboPeerName | null;
+  expected_peer_names?: LimboPeerName[];
   max_chain_depth?: number | null;
+  crls?: string[];
 }
 
 export interface LimboResult {
@@ -39,33 +54,102 @@ export interface GroupSummary {
   skipped: number;
 }
 
-/** Features outside Certdesk's validator; a case needing one is SKIPPED with this reason. */
-const unsupportedFeatures: Record<string, string> = {
+/**
+ * Features outside Certdesk's validator; a case needing one is SKIPPED with this reason. Every
+ * other feature is validated, the RFC 5280-only ones by the one strict profile (so a case that
+ * conflicts with it can only fail as rejected-should-accept).
+ */
+export const unsupportedFeatures: Readonly<Record<string, string>> = {
   'has-crl': 'Certdesk does not check CRLs (an offline tool has no revocation data)',
-  'has-cert-policies': 'Certdesk does not process certificate policies',
-  'has-policy-constraints': 'Certdesk does not process certificate policies',
-  'no-cert-policies': 'Certdesk does not process certificate policies',
 };
+
+/** limbo's KnownEKUs as OIDs (RFC 5280 §4.2.1.12). */
+const EKU_OIDS: Record<string, string> = {
+  anyExtendedKeyUsage: OID.anyExtendedKeyUsage,
+  serverAuth: OID.serverAuth,
+  clientAuth: OID.clientAuth,
+  codeSigning: OID.codeSigning,
+  emailProtection: OID.emailProtection,
+  timeStamping: OID.timeStamping,
+  OCSPSigning: OID.ocspSigning,
+};
+
+/** limbo's SignatureAlgorithm names as OIDs (RFC 3279, RFC 4055, RFC 5758, RFC 8410, NIST CSOR, RFC 4491/9215). */
+const SIGNATURE_OIDS: Record<string, string> = {
+  RSA_WITH_MD5: OID.md5WithRSAEncryption,
+  RSA_WITH_SHA1: OID.sha1WithRSAEncryption,
+  RSA_WITH_SHA224: OID.sha224WithRSAEncryption,
+  RSA_WITH_SHA256: OID.sha256WithRSAEncryption,
+  RSA_WITH_SHA384: OID.sha384WithRSAEncryption,
+  RSA_WITH_SHA512: OID.sha512WithRSAEncryption,
+  RSA_WITH_SHA3_224: '2.16.840.1.101.3.4.3.13',
+  RSA_WITH_SHA3_256: '2.16.840.1.101.3.4.3.14',
+  RSA_WITH_SHA3_384: '2.16.840.1.101.3.4.3.15',
+  RSA_WITH_SHA3_512: '2.16.840.1.101.3.4.3.16',
+  RSASSA_PSS: OID.rsassaPss,
+  ECDSA_WITH_SHA1: OID.ecdsaWithSHA1,
+  ECDSA_WITH_SHA224: OID.ecdsaWithSHA224,
+  ECDSA_WITH_SHA256: OID.ecdsaWithSHA256,
+  ECDSA_WITH_SHA384: OID.ecdsaWithSHA384,
+  ECDSA_WITH_SHA512: OID.ecdsaWithSHA512,
+  ECDSA_WITH_SHA3_224: '2.16.840.1.101.3.4.3.9',
+  ECDSA_WITH_SHA3_256: '2.16.840.1.101.3.4.3.10',
+  ECDSA_WITH_SHA3_384: '2.16.840.1.101.3.4.3.11',
+  ECDSA_WITH_SHA3_512: '2.16.840.1.101.3.4.3.12',
+  DSA_WITH_SHA1: OID.dsaWithSHA1,
+  DSA_WITH_SHA224: OID.dsaWithSHA224,
+  DSA_WITH_SHA256: OID.dsaWithSHA256,
+  DSA_WITH_SHA384: '2.16.840.1.101.3.4.3.3',
+  DSA_WITH_SHA512: '2.16.840.1.101.3.4.3.4',
+  ED25519: OID.ed25519,
+  ED448: OID.ed448,
+  GOSTR3411_94_WITH_3410_2001: '1.2.643.2.2.3',
+  GOSTR3410_2012_WITH_3411_2012_256: '1.2.643.7.1.1.3.2',
+  GOSTR3410_2012_WITH_3411_2012_512: '1.2.643.7.1.1.3.3',
+};
+
+/** limbo's KeyUsage names (X.509 calls nonRepudiation contentCommitment). */
+function keyUsageName(name: string): KeyUsageName {
+  const mapped = name === 'contentCommitment' ? 'nonRepudiation' : name;
+  if (!(KEY_USAGE_NAMES as readonly string[]).includes(mapped)) throw new Error(`unknown key usage ${name}`);
+  return mapped as KeyUsageName;
+}
+
+function lookup(table: Record<string, string>, name: string, what: string): string {
+  const oid = table[name] ?? (/^\d+(\.\d+)+$/.test(name) ? name : undefined);
+  if (!oid) throw new Error(`unknown ${what} ${name}`);
+  return oid;
+}
 
 function pemToDer(pem: string): Uint8Array {
   const body = pem.replace(/-----(BEGIN|END) [^-]+-----/g, '').replace(/\s+/g, '');
   return new Uint8Array(Buffer.from(body, 'base64'));
 }
 
+const PEER_KINDS = { DNS: 'dns', IP: 'ip', RFC822: 'email' } as const;
+
+/** The validation options a testcase asks for: every field of it that constrains validation. */
+export function optionsFor(c: LimboCase): ValidationOptions {
+  const options: ValidationOptions = {};
+  const ekus = (c.extended_key_usage ?? []).map((e) => lookup(EKU_OIDS, e, 'extended key usage'));
+  options.extendedKeyUsages = ekus.length ? ekus : [c.validation_kind === 'CLIENT' ? OID.clientAuth : OID.serverAuth];
+  if (c.key_usage?.length) options.keyUsages = c.key_usage.map(keyUsageName);
+  if (c.signature_algorithms?.length) options.signatureAlgorithms = c.signature_algorithms.map((a) => lookup(SIGNATURE_OIDS, a, 'signature algorithm'));
+  if (c.validation_time) options.time = new Date(c.validation_time);
+  const names = [...(c.expected_peer_name ? [c.expected_peer_name] : []), ...(c.expected_peer_names ?? [])];
+  if (names.length) options.peerNames = names.map((n) => ({ kind: PEER_KINDS[n.kind], value: n.value }));
+  if (c.max_chain_depth !== null && c.max_chain_depth !== undefined) options.maxIntermediates = c.max_chain_depth;
+  return options;
+}
+
 /** Runs one case. */
 export async function runCase(c: LimboCase): Promise<LimboResult> {
-  const missing = (c.features ?? []).find((f) => unsupportedFeatures[f]);
+  const missing = [...(c.features ?? []), ...(c.crls?.length ? ['has-crl'] : [])].find((f) => unsupportedFeatures[f]);
   if (missing) return { id: c.id, actual_result: 'SKIPPED', context: `${missing}: ${unsupportedFeatures[missing]}` };
-  const eku = c.extended_key_usage ?? [];
-  const purpose = eku.includes('clientAuth') || (c.validation_kind === 'CLIENT' && !eku.includes('serverAuth')) ? 'clientAuth' : 'serverAuth';
-  const options: ValidationOptions = { purpose };
-  if (c.validation_time) options.time = new Date(c.validation_time);
-  if (c.expected_peer_name && c.expected_peer_name.kind !== 'RFC822') options.hostname = c.expected_peer_name.value;
-  if (c.max_chain_depth !== null && c.max_chain_depth !== undefined) options.maxIntermediates = c.max_chain_depth;
   const result = await buildAndValidate(
     pemToDer(c.peer_certificate),
     { roots: c.trusted_certs.map(pemToDer), intermediates: c.untrusted_intermediates.map(pemToDer) },
-    options,
+    optionsFor(c),
   );
   if (result.ok) return { id: c.id, actual_result: 'SUCCESS', context: `path of ${result.path.length} certificates` };
   return { id: c.id, actual_result: 'FAILURE', context: result.problems.map((p) => `${p.code}: ${p.message}`).join(' | ') };

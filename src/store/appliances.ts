@@ -7,7 +7,12 @@ import { CertdeskError } from '../core/errors';
 import type { Appliance, ApplianceInput, IpAddress } from '../core/appliance/appliance';
 import { DEFAULT_APPLIANCE, createAppliance, checkedHostname, withIpAddress } from '../core/appliance/appliance';
 import type { CertificateEntry } from '../core/appliance/certificate-entry';
-import { certificateId } from '../core/appliance/certificate-entry';
+import { certificateId, chainShape, indexBySubject } from '../core/appliance/certificate-entry';
+import type { LeadTimes } from '../core/appliance/expiry-plan';
+import { checkedLeadTimes } from '../core/appliance/expiry-plan';
+import { suggestCertificate } from '../core/appliance/ip-assignment';
+import { atlasNodeProblems, siteHostnameProblem } from '../core/appliance/warnings';
+import type { Problem } from '../core/errors';
 import type { CertificateFacts } from '../core/appliance/certificate-facts';
 import { readCertificateFacts } from '../core/appliance/certificate-facts';
 import type { KeyMaterial } from '../core/appliance/key-entry';
@@ -112,6 +117,7 @@ export function updateAppliance(ctx: WorkspaceContext, applianceId: string, patc
       const merged = { ...current, ...patch };
       const checked = createAppliance({ ...merged, ipAddresses: current.ipAddresses }, { id: current.id, now: current.createdAt, factoryRootSha256: '' });
       const next: Appliance = { ...checked, clientSoftware: current.clientSoftware };
+      if (current.leadTimes) next.leadTimes = current.leadTimes;
       await t.objectStore(STORE.appliances).put(next);
       await t.objectStore(STORE.events).add(ctx.event('appliance-updated', `Updated appliance ${next.name}.`, applianceId));
       return next;
@@ -138,4 +144,73 @@ export function addIpAddress(ctx: WorkspaceContext, applianceId: string, entry: 
       return appliance;
     }),
   );
+}
+
+/** Sets the appliance's lead times for expiry planning (expiry-plan.ts). */
+export function setLeadTimes(ctx: WorkspaceContext, applianceId: string, leadTimes: LeadTimes): Promise<Appliance> {
+  return ctx.action('setLeadTimes', () => [applianceId], () =>
+    tx(ctx.db, [STORE.appliances, STORE.events], async (t) => {
+      const checked = checkedLeadTimes(leadTimes);
+      const next: Appliance = { ...(await getAppliance(t, applianceId)), leadTimes: checked };
+      await t.objectStore(STORE.appliances).put(next);
+      await t.objectStore(STORE.events).add(
+        ctx.event(
+          'lead-times-updated',
+          `Lead times of ${next.name}: CA turnaround ${checked.caTurnaroundDays} days, client-software build ${checked.clientBuildDays} days, margin ${checked.marginDays} days.`,
+          applianceId,
+        ),
+      );
+      return next;
+    }),
+  );
+}
+
+/**
+ * The guide's warnings about an appliance as it stands: each certificate serving one of its IP
+ * addresses must cover its site hostname (every role), and an Atlas traffic node whose names the
+ * certificates serving the rest of its site do not cover needs a rebuild of the client software.
+ */
+export async function applianceChecks(ctx: WorkspaceContext, applianceId: string): Promise<Problem[]> {
+  ctx.assertOpen();
+  const state = await read(ctx.db, [STORE.appliances, STORE.certificates, STORE.ipAssignments], async (t) => {
+    const appliance = await getAppliance(t, applianceId);
+    const all = await t.objectStore(STORE.appliances).getAll();
+    const siblings = all.filter((a) => a.id !== applianceId && a.siteHostname === appliance.siteHostname);
+    const servedBy = async (id: string) => {
+      const ids = new Set((await t.objectStore(STORE.ipAssignments).index('byAppliance').getAll(id)).map((a) => a.certificateId));
+      return (await t.objectStore(STORE.certificates).index('byAppliance').getAll(id)).filter((c) => ids.has(c.id) && !c.factoryDefault);
+    };
+    const own = await servedBy(applianceId);
+    const site: CertificateEntry[] = [];
+    for (const sibling of siblings) site.push(...(await servedBy(sibling.id)));
+    return { appliance, own, site };
+  });
+  const isPublicSuffix = await ctx.pki.publicSuffixCheckFor(...[...state.own, ...state.site].map((c) => c.facts));
+  const problems: Problem[] = [];
+  for (const certificate of state.own) {
+    const problem = siteHostnameProblem(certificate, state.appliance, isPublicSuffix);
+    if (problem) problems.push(problem);
+  }
+  const bySha = new Map(state.site.map((c) => [c.sha256, c] as const));
+  problems.push(...atlasNodeProblems(state.appliance, [...bySha.values()], isPublicSuffix));
+  return problems;
+}
+
+/** The certificate to assign to an IP address whose A-record is `dnsName` (ip-assignment.ts suggestCertificate), if any. */
+export async function suggestedCertificate(ctx: WorkspaceContext, applianceId: string, dnsName: string, now = ctx.clock()): Promise<string | undefined> {
+  ctx.assertOpen();
+  const { certificates, keyIds } = await read(ctx.db, [STORE.certificates, STORE.keys], async (t) => ({
+    certificates: await t.objectStore(STORE.certificates).index('byAppliance').getAll(applianceId),
+    keyIds: new Set(await t.objectStore(STORE.keys).index('byAppliance').getAllKeys(applianceId)),
+  }));
+  const issuers = indexBySubject(certificates.map((c) => c.facts));
+  const candidates = certificates.map((c) => ({
+    id: c.id,
+    facts: c.facts,
+    factoryDefault: c.factoryDefault,
+    keyAvailable: c.keyId !== undefined && keyIds.has(c.keyId),
+    chainComplete: chainShape(c.facts, issuers).shape === 'complete',
+    replaced: c.replacedBy !== undefined,
+  }));
+  return suggestCertificate(candidates, dnsName, now, await ctx.pki.publicSuffixCheckFor(...certificates.map((c) => c.facts)));
 }

@@ -6,6 +6,7 @@ import { CertdeskError, isAbortError } from '../core/errors';
 import type { Appliance } from '../core/appliance/appliance';
 import type { CertificateEntry, RequestEntry, SubjectInput } from '../core/appliance/certificate-entry';
 import { certificateId } from '../core/appliance/certificate-entry';
+import { subjectInputOf } from '../core/appliance/renewal';
 import { readCertificateFacts } from '../core/appliance/certificate-facts';
 import type { EventKind } from '../core/appliance/event-log';
 import type { ImportSummary, IncomingFile } from '../core/appliance/import-plan';
@@ -21,6 +22,8 @@ import { recordBytes } from './room';
 
 export interface CreateCertificateInput {
   friendlyName: string;
+  /** For a request: the certificate it re-keys (same appliance); its reply then renews that certificate. */
+  rekeyOf?: string;
   algorithm: KeyAlgorithmName;
   /** An exportable key can go into a .p12 (failover/Atlas); a non-exportable one never leaves. */
   exportable: boolean;
@@ -121,6 +124,7 @@ export function createRequest<K extends KeyMaterial>(
 ): Promise<RequestEntry> {
   return ctx.action('createRequest', () => [applianceId], () =>
     createWithNewKey(ctx, applianceId, input, async ({ key, appliance, keyId, friendlyName, now }) => {
+      const original = input.rekeyOf === undefined ? undefined : await rekeyedCertificate(ctx, applianceId, input.rekeyOf);
       const csr = await ctx.pki.createCsr({ key, subject: input.subject, subjectAltNames: input.subjectAltNames, siteHostname: appliance.siteHostname });
       const request: RequestEntry = {
         id: ctx.newId(),
@@ -132,10 +136,16 @@ export function createRequest<K extends KeyMaterial>(
         der: csr.der,
         createdAt: now,
       };
+      if (original) request.rekeyOf = original.id;
       return {
         record: request,
         write: (t) => t.objectStore(STORE.requests).add(request),
-        event: { kind: 'request-created', message: `Created certificate request "${friendlyName}".` },
+        event: {
+          kind: 'request-created',
+          message: original
+            ? `Created certificate request "${friendlyName}" with a new key to re-key "${original.friendlyName}".`
+            : `Created certificate request "${friendlyName}".`,
+        },
       };
     }),
   );
@@ -187,6 +197,7 @@ export function writeImport<K extends KeyMaterial>(
           keys: (await t.objectStore(STORE.keys).index('byAppliance').getAll(applianceId)) as KeyEntry<K>[],
           requests: await t.objectStore(STORE.requests).index('byAppliance').getAll(applianceId),
           newId: () => ctx.newId(),
+          clientSoftwareRoots: (await getAppliance(t, applianceId)).clientSoftware.roots,
         },
         incoming,
       );
@@ -290,4 +301,66 @@ function checkedFriendlyName(name: string): string {
     throw new CertdeskError('invalid-friendly-name', 'Give the certificate a friendly name, e.g. your DNS name or the month and year.');
   }
   return trimmed;
+}
+
+/** The certificate a re-key request is made from; it must be a certificate of the same appliance. */
+async function rekeyedCertificate(ctx: WorkspaceContext, applianceId: string, certId: string): Promise<CertificateEntry> {
+  const cert = await read(ctx.db, [STORE.certificates], (t) => t.objectStore(STORE.certificates).get(certId));
+  if (!cert) throw unknownCertificate();
+  if (cert.applianceId !== applianceId) {
+    throw new CertdeskError('invalid-rekey', 'Re-key a certificate on the appliance that will use the new key.');
+  }
+  return cert;
+}
+
+/** What the Re-key form starts from: the certificate's subject and names, its key's type. */
+export interface RekeyDraft {
+  certificateId: string;
+  friendlyName: string;
+  algorithm: KeyAlgorithmName;
+  exportable: boolean;
+  subject: SubjectInput;
+  subjectAltNames: string[];
+}
+
+const FORM_ALGORITHMS: readonly string[] = ['RSA-2048', 'RSA-3072', 'RSA-4096', 'ECDSA-P256', 'ECDSA-P384'];
+
+/**
+ * A request prefilled from a certificate, for the guide's re-key: the same subject and Subject
+ * Alternative Names (the Create form adds the site hostname as it always does), a new key of
+ * the same type when the form offers it (else RSA 2048, which every CA takes).
+ */
+export async function rekeyDraft(ctx: WorkspaceContext, certId: string): Promise<RekeyDraft> {
+  ctx.assertOpen();
+  const { cert, key } = await read(ctx.db, [STORE.certificates, STORE.keys], async (t) => {
+    const cert = await t.objectStore(STORE.certificates).get(certId);
+    if (!cert) throw unknownCertificate();
+    return { cert, key: cert.keyId ? await t.objectStore(STORE.keys).get(cert.keyId) : undefined };
+  });
+  const description = await ctx.pki.describeCertificate(cert.der);
+  const algorithm = key && FORM_ALGORITHMS.includes(key.key.algorithm) ? (key.key.algorithm as KeyAlgorithmName) : 'RSA-2048';
+  return {
+    certificateId: cert.id,
+    friendlyName: `${cert.friendlyName} (re-key)`,
+    algorithm,
+    exportable: key?.key.exportable ?? true,
+    subject: subjectInputOf(description.subject),
+    subjectAltNames: [...cert.facts.dnsNames, ...cert.facts.ipAddresses],
+  };
+}
+
+/**
+ * Adds a root from the built-in store (the Mozilla roots Certdesk ships) to the appliance,
+ * recorded as coming from there. Refused for bytes that are not one of those roots.
+ */
+export function addBuiltInRoot<K extends KeyMaterial>(ctx: WorkspaceContext<K>, applianceId: string, der: Uint8Array): Promise<ImportSummary> {
+  return ctx.action('addBuiltInRoot', () => [applianceId], async () => {
+    const roots = await ctx.pki.builtInRoots();
+    const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+    if (!roots.some((root) => same(root, der))) {
+      throw new CertdeskError('not-a-built-in-root', 'That certificate is not in the built-in root store. Import it from your CA instead.');
+    }
+    const facts = await readCertificateFacts(der);
+    return writeImport(ctx, applianceId, [{ file: 'Built-in root store', certificates: [{ der, facts }], keys: [], source: 'built-in-store' }]);
+  });
 }

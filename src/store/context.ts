@@ -9,7 +9,7 @@ import { CertdeskError } from '../core/errors';
 import type { Appliance } from '../core/appliance/appliance';
 import type { CertificateEntry } from '../core/appliance/certificate-entry';
 import { chainShape } from '../core/appliance/certificate-entry';
-import type { EventEntry, EventKind } from '../core/appliance/event-log';
+import type { EventDetails, EventEntry, EventKind } from '../core/appliance/event-log';
 import type { KeyMaterial } from '../core/appliance/key-entry';
 import type { WithLock } from './locks';
 import type { PkiServices } from './pki-services';
@@ -36,7 +36,7 @@ export interface WorkspaceContext<K extends KeyMaterial = KeyMaterial> {
    */
   ensureRoom(recordBytes: number): Promise<void>;
   /** A new event-log entry, stamped now. */
-  event(kind: EventKind, message: string, applianceId?: string): EventEntry;
+  event(kind: EventKind, message: string, applianceId?: string, details?: EventDetails): EventEntry;
 }
 
 /** What an action throws when the certificate it was given is gone. */

@@ -13,8 +13,10 @@ import type { KeyAlgorithmName } from '../core/pki/keys';
 import type { Pkcs12Preset } from '../core/pki/pkcs12';
 import type { CertificateDescription } from '../core/pki/describe';
 import type { ChainStatus } from '../core/pki/validation/chain-status';
+import type { ValidationProblem } from '../core/pki/validation/problem';
 import type { PresentedNames } from '../core/pki/names/match';
 import type { PublicSuffixCheck } from '../core/pki/names/hostname';
+import type { KeyGuardReport } from '../core/pki/key-guard';
 
 export type { KeyAlgorithmName } from '../core/pki/keys';
 export type { Pkcs12Preset } from '../core/pki/pkcs12';
@@ -22,6 +24,7 @@ export type { CertificateDescription, DescribedExtension } from '../core/pki/des
 export type { DescribedGeneralName } from '../core/pki/names/general-name';
 export type { ChainStatus } from '../core/pki/validation/chain-status';
 export type { ValidationProblem } from '../core/pki/validation/path-validation';
+export type { KeyFinding, KeyGuardReport, UncheckedPart } from '../core/pki/key-guard';
 
 /** What decodeInput found in one file (src/core/pki/decode.ts). */
 export interface DecodedFile {
@@ -76,6 +79,10 @@ export interface PkiServices<K extends KeyMaterial = KeyMaterial> {
   validatePath(leaf: Uint8Array, pool: { intermediates: Uint8Array[]; roots: Uint8Array[] }, options: { time: Date }): Promise<PathResult>;
   /** The chain status the list shows, offering `builtInRoots` when the root is missing. */
   chainStatus(certificate: Uint8Array, pool: readonly Uint8Array[], options: { builtInRoots?: readonly Uint8Array[] }): Promise<ChainStatus>;
+  /** Lint of a certificate (what a public CA's issuance follows), against its issuer when known. */
+  lintCertificate(certificate: Uint8Array, options: { issuer?: Uint8Array }): Promise<ValidationProblem[]>;
+  /** Lint of a certificate request as a public CA judges it; `validityDays` is the validity asked for. */
+  lintRequest(request: Uint8Array, options: { validityDays?: number }): Promise<ValidationProblem[]>;
   /**
    * The public-suffix check wildcard matching needs, loaded only when one of the certificates'
    * names is a wildcard (the list is a lazily loaded chunk of its own); undefined otherwise.
@@ -95,6 +102,13 @@ export interface PkiServices<K extends KeyMaterial = KeyMaterial> {
   exportEncryptedPrivateKey(key: K, password: string, options?: SlowWorkOptions): Promise<string>;
   /** A self-signed CA certificate for the internal CA. */
   createLocalRoot(options: { key: K; subject: SubjectInput }): Promise<Uint8Array>;
+  /**
+   * The key guard (src/core/pki/key-guard): scans every byte of the file, decoded and unpacked, and
+   * resolves with its report when it holds no private key and every part of it could be read;
+   * otherwise rejects with CertdeskError 'private-key-in-support-package' or
+   * 'support-file-unreadable', naming the file and what was found. Slow on large files: runs in the worker.
+   */
+  assertNoPrivateKey(file: { name: string; bytes: Uint8Array }, options?: SlowWorkOptions): Promise<KeyGuardReport>;
   /** An intermediate CA certificate signed by the internal CA's root. */
   createLocalIntermediate(options: { key: K; subject: SubjectInput; issuer: { certificate: Uint8Array; key: K } }): Promise<Uint8Array>;
   /** Signs a CSR as a server certificate; returns it with the issuer's chain. */

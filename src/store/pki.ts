@@ -16,6 +16,7 @@ import { loadBuiltInRoots } from '../core/pki/validation/root-store';
 import { publicSuffixCheckFor } from '../core/pki/names/public-suffix';
 import { encodePem } from '../core/pki/pem';
 import { createLocalIntermediate, createLocalRoot, signCsr } from '../core/pki/local-ca';
+import { privateKeyRefusal } from '../core/pki/key-guard/report';
 import type { RunPkiJob } from '../worker/pki-protocol';
 import type { PkiServices } from './pki-services';
 
@@ -40,6 +41,8 @@ export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<Cert
       ),
     validatePath: (leaf, pool, { time }) => buildAndValidate(leaf, pool, { time }),
     chainStatus: (certificate, pool, { builtInRoots }) => chainStatus(certificate, pool, builtInRoots ? { builtInRoots } : {}),
+    lintCertificate: async (certificate, options) => (await import('../core/pki/validation/lint')).lintCertificate(certificate, options),
+    lintRequest: async (request, options) => (await import('../core/pki/validation/lint')).lintRequest(request, options),
     publicSuffixCheckFor,
     builtInRoots: async () => (await loadBuiltInRoots()).roots,
     describeCertificate: async (der) => (await import('../core/pki/describe')).describeCertificate(der),
@@ -55,6 +58,12 @@ export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<Cert
         slow,
       ),
     exportEncryptedPrivateKey: (key, password, slow = {}) => runJob({ kind: 'encrypted-pkcs8', key, password }, slow),
+    assertNoPrivateKey: async ({ name, bytes }, slow = {}) => {
+      const report = await runJob({ kind: 'find-private-keys', name, bytes }, slow);
+      const refusal = privateKeyRefusal(report);
+      if (refusal) throw refusal;
+      return report;
+    },
     createLocalRoot: (input) => createLocalRoot(input),
     createLocalIntermediate: (input) => createLocalIntermediate(input),
     signCsr: (input) => signCsr(input),
@@ -64,3 +73,5 @@ export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<Cert
 export type { CertdeskKey } from '../core/pki/keys';
 export { SUBJECT_FIELDS, validateSubject, validateSubjectAltName } from '../core/pki/names/subject-input';
 export type { SubjectField } from '../core/pki/names/subject-input';
+export { displayName } from '../core/pki/names/display';
+export type { DisplayName, NameWarning } from '../core/pki/names/display';

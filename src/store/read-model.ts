@@ -13,6 +13,9 @@ import type {
 } from '../core/appliance/certificate-entry';
 import { certificateKind, chainShape, groupBy, indexBySubject, validityAt } from '../core/appliance/certificate-entry';
 import type { CertificateFacts } from '../core/appliance/certificate-facts';
+import type { ExpiryPlan, LeadTimes } from '../core/appliance/expiry-plan';
+import { DEFAULT_LEAD_TIMES, planExpiry, renewalChangesRoot } from '../core/appliance/expiry-plan';
+import { renewalOf } from '../core/appliance/renewal';
 import type { EventEntry } from '../core/appliance/event-log';
 import type { IpAssignment } from '../core/appliance/ip-assignment';
 import type { KeyEntry, KeyMaterial } from '../core/appliance/key-entry';
@@ -40,10 +43,18 @@ export interface CertificateView {
   /** Whether the linked key can be exported (to a .p12 for replication). */
   keyExportable?: boolean;
   /**
-   * The certificate this one renews: same key, the latest earlier expiry. The guide: a renewal
-   * takes over "the IP addresses which are currently assigned to the old certificate".
+   * The certificate this one renews (core/appliance/renewal.ts: same key, or same subject and
+   * SANs, or the reply to a re-key request of it; later expiry; the one in use first). The guide:
+   * a renewal takes over "the IP addresses which are currently assigned to the old certificate".
    */
   renews?: string;
+  /** The certificate that replaced this one, and when: it shows as Replaced until deleted. */
+  replacedBy?: string;
+  replacedAt?: number;
+  /** SHA-256 of the root the quick chain shape reaches (the certificate itself when self-issued). */
+  rootSha256?: string;
+  /** When to start renewing, with the appliance's lead times (core/appliance/expiry-plan.ts). */
+  plan: ExpiryPlan;
   assignedIps: string[];
 }
 
@@ -70,6 +81,8 @@ export interface IpView extends IpAddress {
 
 export interface ApplianceView {
   appliance: Appliance;
+  /** The appliance's lead times, or the defaults. */
+  leadTimes: LeadTimes;
   certificates: CertificateView[];
   requests: RequestView[];
   keys: KeyView[];
@@ -153,7 +166,7 @@ interface ApplianceRecords {
 function applianceView(records: ApplianceRecords, now: number, requestPem: (der: Uint8Array) => string): ApplianceView {
   const { appliance, certificates, keys, requests, ips } = records;
   certificates.sort((a, b) => a.importedAt - b.importedAt || a.id.localeCompare(b.id));
-  const index = indexBySubject(certificates.map((c) => c.facts));
+  const issuers = indexBySubject(certificates.map((c) => c.facts));
   const keysById = new Map(keys.map((k) => [k.id, k] as const));
   const certNames = new Map(certificates.map((c) => [c.id, c.friendlyName] as const));
   const served = new Map<string, string[]>();
@@ -162,8 +175,14 @@ function applianceView(records: ApplianceRecords, now: number, requestPem: (der:
     certificates.filter((c) => c.keyId !== undefined),
     (c) => c.keyId!,
   );
-  const certViews = certificates.map((c): CertificateView => {
+  const leadTimes = appliance.leadTimes ?? DEFAULT_LEAD_TIMES;
+  const rekeyOf = new Map(requests.filter((r) => r.rekeyOf !== undefined).map((r) => [r.keyId, r.rekeyOf!] as const));
+  const candidates = certificates.map((c) => ({ id: c.id, facts: c.facts, factoryDefault: c.factoryDefault, inUse: served.has(c.id), replaced: c.replacedBy !== undefined }));
+  const certViews = certificates.map((c, index): CertificateView => {
     const key = c.keyId ? keysById.get(c.keyId) : undefined;
+    const chain = chainShape(c.facts, issuers);
+    const rootSha256 = chain.shape === 'complete' ? chain.path.at(-1) : undefined;
+    const rootChanges = renewalChangesRoot({ selfIssued: c.facts.selfIssued, rootSha256, clientSoftwareRoots: appliance.clientSoftware.roots });
     const view: CertificateView = {
       id: c.id,
       applianceId: c.applianceId,
@@ -176,23 +195,26 @@ function applianceView(records: ApplianceRecords, now: number, requestPem: (der:
       importedAt: c.importedAt,
       kind: certificateKind(c.facts),
       validity: validityAt(c.facts, now),
-      chain: chainShape(c.facts, index).shape,
+      chain: chain.shape,
       privateKey: key ? 'available' : 'missing',
+      plan: planExpiry(c.facts, leadTimes, rootChanges, now),
       assignedIps: served.get(c.id) ?? [],
     };
+    if (rootSha256 !== undefined) view.rootSha256 = rootSha256;
+    if (c.replacedBy !== undefined) view.replacedBy = c.replacedBy;
+    if (c.replacedAt !== undefined) view.replacedAt = c.replacedAt;
     if (key) {
       view.keyId = key.id;
       view.keyExportable = key.key.exportable;
-      const previous = (byKey.get(key.id) ?? [])
-        .filter((o) => o.id !== c.id && o.facts.notAfter < c.facts.notAfter)
-        .sort((a, b) => b.facts.notAfter - a.facts.notAfter)[0];
-      if (previous) view.renews = previous.id;
     }
+    const renews = renewalOf(candidates[index]!, candidates, c.keyId ? rekeyOf.get(c.keyId) : undefined);
+    if (renews !== undefined) view.renews = renews;
     return view;
   });
   const assignment = new Map(ips.map((a) => [a.ip, a.certificateId] as const));
   return {
     appliance,
+    leadTimes,
     certificates: certViews,
     requests: requests
       .sort((a, b) => a.createdAt - b.createdAt)

@@ -7,6 +7,9 @@
  *   1 — first release: appliances, keys, requests, certificates, IP assignments, events.
  *   2 — index certificates by key id (`byKey`), so linking, deleting and replicating find a
  *       key's certificates without reading every certificate of the appliance.
+ *   3 — index events by appliance and time (`byAppliance`, [applianceId, at]), so the event log
+ *       of one appliance reads newest first without reading every event. Events with no
+ *       appliance (the workspace's own) are not in it; the log of all uses `byAt`.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Appliance } from '../core/appliance/appliance';
@@ -19,7 +22,7 @@ import type { KeyEntry } from '../core/appliance/key-entry';
 export const DATABASE_NAME = 'certdesk';
 
 /** The current schema version. Raise it only together with a new step in `upgrade`. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * Object store names. Changing any of these loses data: existing records stay under the old name
@@ -45,7 +48,7 @@ export interface CertdeskSchema extends DBSchema {
   };
   /** Keyed by [applianceId, ip]: one certificate per IP holds by construction. */
   ipAssignments: { key: [string, string]; value: IpAssignment; indexes: { byAppliance: string; byCertificate: string } };
-  events: { key: string; value: EventEntry; indexes: { byAt: number } };
+  events: { key: string; value: EventEntry; indexes: { byAt: number; byAppliance: [string, number] } };
 }
 
 export type CertdeskDatabase = IDBPDatabase<CertdeskSchema>;
@@ -80,5 +83,8 @@ export function upgrade(
   if (oldVersion < 2) {
     // Indexing an existing store indexes its existing records too (IndexedDB 3.0 §4.7 createIndex).
     tx.objectStore(STORE.certificates).createIndex('byKey', 'keyId');
+  }
+  if (oldVersion < 3) {
+    tx.objectStore(STORE.events).createIndex('byAppliance', ['applianceId', 'at']);
   }
 }

@@ -7,6 +7,9 @@ import { CertdeskError } from '../core/errors';
 import type { Appliance, SoftwareUpdate } from '../core/appliance/appliance';
 import { withSoftwareUpdate } from '../core/appliance/appliance';
 import { chainShape, indexBySubject } from '../core/appliance/certificate-entry';
+import type { RootChange } from '../core/appliance/root-change';
+import { rootChange } from '../core/appliance/root-change';
+import { chainCheck, readinessState } from './assignment';
 import type { WorkspaceContext } from './context';
 import { getAppliance, unknownCertificate } from './context';
 import { tx } from './database';
@@ -51,11 +54,24 @@ export function recordSoftwareUpdate(ctx: WorkspaceContext, applianceId: string,
       await t.objectStore(STORE.events).add(
         ctx.event(
           'software-update-recorded',
-          update.installedAt !== undefined ? `Client-software update installed on ${appliance.name}.` : `Client-software update requested for ${appliance.name}.`,
+          update.installedAt !== undefined
+            ? `Client-software update installed on ${appliance.name}${next.clientSoftware.roots.length > appliance.clientSoftware.roots.length ? `, with ${next.clientSoftware.roots.length - appliance.clientSoftware.roots.length} new root${next.clientSoftware.roots.length - appliance.clientSoftware.roots.length === 1 ? '' : 's'}` : ''}.`
+            : `Client-software update requested for ${appliance.name}.`,
           applianceId,
         ),
       );
       return next;
     }),
   );
+}
+
+/**
+ * Where bringing the root of `certId`'s chain into the client software stands (the guided
+ * sequence of core/appliance/root-change.ts), or undefined while the chain is not complete and
+ * valid (its problems come first).
+ */
+export async function clientSoftwareSteps(ctx: WorkspaceContext, certId: string, now = ctx.clock()): Promise<RootChange | undefined> {
+  const state = await readinessState(ctx, certId);
+  const chain = await chainCheck(ctx, state.certificate, state.pool, now);
+  return chain.ok ? rootChange(state.appliance.clientSoftware, chain.rootSha256, now) : undefined;
 }

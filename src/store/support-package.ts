@@ -4,17 +4,21 @@
  * Appliance", steps 1–2), and NEVER a private key: "Do NOT include any private key files (e.g.,
  * .p12, .pfx, or .key files)".
  *
- * The rule is enforced on content, not trust: before anything is zipped, every file's bytes go
- * through the PKI decoder (`decodeInput`, no password; the PKI worker in the app). A PKCS#12, any
- * private key (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, or one the decoder cannot open without a
- * password), or any certificate-like file that cannot be read is refused, and so are the file
- * names the guide names.
+ * The rule is enforced on content, not trust: before anything is zipped, every file goes through
+ * the key guard (src/core/pki/key-guard, in the PKI worker in the app), which looks for private
+ * keys in every byte, decoded and unpacked (PEM in any case or encoding, PKCS#8, PKCS#1, SEC1,
+ * PKCS#12, OpenSSH, PuTTY, JWK, inside .zip and gzip, in base64 or hex text …) and refuses what it
+ * cannot read through. The file names the guide names are refused as well, whatever they hold.
  */
 import { CertdeskError, throwIfAborted } from '../core/errors';
+import type { Problem } from '../core/errors';
+import { withSupportPackage } from '../core/appliance/appliance';
 import type { CertificateEntry } from '../core/appliance/certificate-entry';
+import { chainShape } from '../core/appliance/certificate-entry';
+import { siteHostnameProblem } from '../core/appliance/warnings';
 import type { WorkspaceContext } from './context';
 import { getAppliance } from './context';
-import { read } from './database';
+import { read, tx } from './database';
 import { fileNameBase } from './file-names';
 import type { PkiServices } from './pki-services';
 import { certificateMaterial } from './read-model';
@@ -31,61 +35,30 @@ export interface SupportPackage {
   name: string;
   bytes: Uint8Array;
   files: string[];
+  /** What the admin should know before sending it (the site hostname not covered). */
+  warnings: Problem[];
 }
 
-type Decoder = Pick<PkiServices, 'decodeInput'>;
+type KeyGuard = Pick<PkiServices, 'assertNoPrivateKey'>;
 
 /** The guide's private-key file endings, refused by name whatever they hold. */
 const KEY_FILE_ENDINGS = ['.p12', '.pfx', '.key'];
 
 /**
- * Decoder answers that mean "this is not certificate or key material at all" (a picture, plain
- * text): such a file can go in, after the PEM-label check below.
+ * Throws CertdeskError 'private-key-in-support-package' when the file is named like a private
+ * key file or holds a private key or a PKCS#12, however written or packed; 'support-file-unreadable'
+ * when part of it cannot be checked. Resolves when the file is safe to send.
  */
-const NOT_PKI_CONTENT = new Set(['unrecognised-content', 'html-not-certificate', 'json-not-certificate']);
-
-/** Decoder answers that mean "an encrypted or unusable private key is in here". */
-const KEY_CONTENT = new Set(['password-required', 'wrong-password', 'unsupported-key-type']);
-
-const PRIVATE_KEY_LABEL = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
-
-function refuseKey(name: string, what: string): CertdeskError {
-  return new CertdeskError(
-    'private-key-in-support-package',
-    `"${name}" ${what}. A private key must never be sent to technical support (the guide: "Do NOT send your private key file"); the support package was not created.`,
-  );
-}
-
-/**
- * Throws CertdeskError 'private-key-in-support-package' when the file holds (or may hold) a
- * private key or is a PKCS#12; 'support-file-unreadable' when it looks like certificate data
- * that cannot be read, so what it holds cannot be checked. Resolves when the file is safe.
- */
-export async function inspectSupportFile(pki: Decoder, file: SupportFile, options: { signal?: AbortSignal } = {}): Promise<void> {
+export async function inspectSupportFile(pki: KeyGuard, file: SupportFile, options: { signal?: AbortSignal } = {}): Promise<void> {
   const lower = file.name.toLowerCase();
   const ending = KEY_FILE_ENDINGS.find((end) => lower.endsWith(end));
-  if (ending) throw refuseKey(file.name, `is named like a private key file (${ending})`);
-  let decoded;
-  try {
-    // null: never try a password. An encrypted key then fails with 'wrong-password', which
-    // is itself the proof that a key is in the file.
-    decoded = await pki.decodeInput(file.bytes, { password: null, ...(options.signal ? { signal: options.signal } : {}) });
-  } catch (error) {
-    if (!(error instanceof CertdeskError)) throw error;
-    if (KEY_CONTENT.has(error.code)) throw refuseKey(file.name, 'holds a private key or a password-protected key archive');
-    if (!NOT_PKI_CONTENT.has(error.code)) {
-      throw new CertdeskError(
-        'support-file-unreadable',
-        `"${file.name}" looks like certificate data but cannot be read (${error.message}), so Certdesk cannot check that it holds no private key. Leave it out of the support package.`,
-      );
-    }
-    // Not certificate data; still refuse a PEM private-key block the decoder did not reach.
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(file.bytes);
-    if (PRIVATE_KEY_LABEL.test(text)) throw refuseKey(file.name, 'contains a PEM private key block');
-    return;
+  if (ending) {
+    throw new CertdeskError(
+      'private-key-in-support-package',
+      `"${file.name}" is named like a private key file (${ending}). A private key must never be sent to technical support (the guide: "Do NOT send your private key file"); the support package was not created.`,
+    );
   }
-  if (decoded.container === 'pkcs12') throw refuseKey(file.name, 'is a PKCS#12 archive (.p12/.pfx), the private key file format');
-  if (decoded.privateKeys.length > 0) throw refuseKey(file.name, 'holds a private key');
+  await pki.assertNoPrivateKey(file, options.signal ? { signal: options.signal } : {});
 }
 
 /**
@@ -93,7 +66,7 @@ export async function inspectSupportFile(pki: Decoder, file: SupportFile, option
  * unless all pass. File names must be unique and plain (no folders).
  */
 export async function buildSupportPackage(
-  pki: Decoder,
+  pki: KeyGuard,
   files: readonly SupportFile[],
   options: { signal?: AbortSignal; date?: Date } = {},
 ): Promise<Uint8Array> {
@@ -143,18 +116,51 @@ export function supportPackageName(applianceName: string, now: Date): string {
 }
 
 /**
- * The support package for a certificate: its chain as found on its appliance, and `picture` (the
- * Status > Basics PNG the page drew at `now`), every file inspected before it is zipped.
+ * What to check before sending a certificate's support package: the vendor builds the client
+ * software for the site hostname, so a certificate that does not cover it is flagged.
  */
-export async function supportPackage(
+export async function supportPackageChecks(ctx: WorkspaceContext, certId: string): Promise<Problem[]> {
+  const material = await certificateMaterial(ctx, certId);
+  const appliance = await read(ctx.db, [STORE.appliances], (t) => getAppliance(t, material.certificate.applianceId));
+  const problem = siteHostnameProblem(material.certificate, appliance, await ctx.pki.publicSuffixCheckFor(material.certificate.facts));
+  return problem ? [problem] : [];
+}
+
+/**
+ * The support package for a certificate: its chain as found on its appliance, and `picture` (the
+ * Status > Basics PNG the page drew at `now`), every file inspected before it is zipped. Building
+ * it is the first step of bringing a new root into the client software (root-change.ts), so the
+ * appliance records when it was built and which root it carries, in one transaction.
+ */
+export function supportPackage(
   ctx: WorkspaceContext,
   certId: string,
   input: { picture: Uint8Array; now?: number; signal?: AbortSignal },
 ): Promise<SupportPackage> {
-  const material = await certificateMaterial(ctx, certId);
-  const appliance = await read(ctx.db, [STORE.appliances], (t) => getAppliance(t, material.certificate.applianceId));
-  const now = new Date(input.now ?? ctx.clock());
-  const files = [...chainFiles(ctx.pki, [material.certificate, ...material.chain]), { name: 'status-basics.png', bytes: input.picture }];
-  const bytes = await buildSupportPackage(ctx.pki, files, { date: now, ...(input.signal ? { signal: input.signal } : {}) });
-  return { name: supportPackageName(appliance.name, now), bytes, files: files.map((file) => file.name) };
+  let applianceId = '';
+  return ctx.action('supportPackage', () => [applianceId], async () => {
+    const material = await certificateMaterial(ctx, certId);
+    applianceId = material.certificate.applianceId;
+    const appliance = await read(ctx.db, [STORE.appliances], (t) => getAppliance(t, applianceId));
+    const now = new Date(input.now ?? ctx.clock());
+    const chain = [material.certificate, ...material.chain];
+    const files = [...chainFiles(ctx.pki, chain), { name: 'status-basics.png', bytes: input.picture }];
+    const bytes = await buildSupportPackage(ctx.pki, files, { date: now, ...(input.signal ? { signal: input.signal } : {}) });
+    const shape = chainShape(material.certificate.facts, chain.map((c) => c.facts));
+    const root = shape.shape === 'complete' ? shape.path.at(-1) : undefined;
+    await tx(
+      ctx.db,
+      [STORE.appliances, STORE.events],
+      async (t) => {
+        const current = await getAppliance(t, applianceId);
+        await t.objectStore(STORE.appliances).put(withSupportPackage(current, root, now.getTime()));
+        await t.objectStore(STORE.events).add(
+          ctx.event('support-package-built', `Built the support package for "${material.certificate.friendlyName}" (${files.length - 1} certificate file${files.length === 2 ? '' : 's'}).`, applianceId),
+        );
+      },
+      input.signal,
+    );
+    const site = siteHostnameProblem(material.certificate, appliance, await ctx.pki.publicSuffixCheckFor(material.certificate.facts));
+    return { name: supportPackageName(appliance.name, now), bytes, files: files.map((file) => file.name), warnings: site ? [site] : [] };
+  });
 }

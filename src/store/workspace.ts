@@ -26,7 +26,7 @@ import type { Problem } from '../core/errors';
 import type { Appliance, ApplianceInput, IpAddress } from '../core/appliance/appliance';
 import type { AtlasCoverage } from '../core/appliance/atlas';
 import type { CertificateEntry, RequestEntry } from '../core/appliance/certificate-entry';
-import type { EventKind } from '../core/appliance/event-log';
+import type { EventDetails, EventKind } from '../core/appliance/event-log';
 import { logEvent } from '../core/appliance/event-log';
 import type { ImportSummary } from '../core/appliance/import-plan';
 import type { KeyMaterial } from '../core/appliance/key-entry';
@@ -46,11 +46,18 @@ import type { OpenOptions } from './database';
 import { openDatabase } from './database';
 import * as exporting from './export';
 import type { ExportChoice, ExportFile, ExportOptions, ExportSource } from './export';
+import * as events from './events';
+import type { EventPage, EventQuery } from './events';
+import * as replacement from './replacement';
+import type { ReplaceOptions, ReplacementPreview } from './replacement';
+import type { PathLink } from './certificate-details';
+import type { RekeyDraft } from './certificates';
+import type { LeadTimes } from '../core/appliance/expiry-plan';
+import type { RootChange } from '../core/appliance/root-change';
 import * as internalCa from './internal-ca';
 import type { InternalCaInput } from './internal-ca';
-import type { LockManagerLike } from './locks';
 import { createLock, defaultLockManager } from './locks';
-import type { CertificateDescription, ChainStatus, PkiServices } from './pki-services';
+import type { CertificateDescription, ChainStatus, PkiServices, ValidationProblem } from './pki-services';
 import * as readModel from './read-model';
 import type { CertificateMaterial, WorkspaceView } from './read-model';
 import * as replication from './replication';
@@ -58,9 +65,8 @@ import type { CertdeskDatabase } from './schema';
 import { DATABASE_NAME } from './schema';
 import * as softwareUpdate from './software-update';
 import type { SoftwareUpdateInput } from './software-update';
-import type { RoomEnvironment } from './room';
 import { defaultRoomEnvironment, ensureRoom } from './room';
-import type { KeyValueStore, StorageLoss } from './safety-copy';
+import type { StorageLoss } from './safety-copy';
 import { defaultKeyValueStore } from './safety-copy';
 import * as safety from './safety';
 import type { SafetyState } from './safety';
@@ -69,61 +75,10 @@ import { defaultStorageManager, requestPersistence, storageStatus } from './stor
 import * as support from './support-package';
 import type { SupportPackage } from './support-package';
 
-export { DEFAULT_APPLIANCE } from '../core/appliance/appliance';
-export { EVENTS_IN_VIEW } from './read-model';
-export type { ApplianceView, CertificateMaterial, CertificateView, IpView, KeyView, RequestView, WorkspaceView } from './read-model';
-export type { CreateCertificateInput, ImportFileInput, ImportOptions } from './certificates';
-export type { AssignOptions } from './assignment';
-export type { AppliancePatch } from './appliances';
-export type { SoftwareUpdateInput } from './software-update';
-export type { ExportChoice, ExportFile, ExportFormat, ExportProgress, ExportSource, ExportStage } from './export';
-export type { SupportPackage } from './support-package';
-export type { InternalCaInput } from './internal-ca';
-export type { BackupResult } from './backup';
-export type { KeyNotIncluded, RestoreSummary } from './contents';
-export type { StorageStatus } from './storage';
-export type { RecordCounts, StorageLoss } from './safety-copy';
-export { describeCounts } from './safety-copy';
-export type { AtlasCoverage } from '../core/appliance/atlas';
-export type { SubjectInput } from '../core/appliance/certificate-entry';
-export type { ImportSummary } from '../core/appliance/import-plan';
-export type { ReadinessProblem } from '../core/appliance/readiness';
-export type {
-  CertificateDescription,
-  ChainStatus,
-  DescribedExtension,
-  DescribedGeneralName,
-  KeyAlgorithmName,
-  Pkcs12Preset,
-  ValidationProblem,
-} from './pki-services';
-
-export interface WorkspaceOptions<K extends KeyMaterial = KeyMaterial> {
-  pki: PkiServices<K>;
-  factory?: IDBFactory;
-  name?: string;
-  /** Web Locks; defaults to navigator.locks, else an in-realm queue. */
-  locks?: LockManagerLike;
-  /** Defaults to navigator.storage. */
-  storage?: StorageManagerLike;
-  /** Where the marker and the safety copy live (outside IndexedDB); defaults to localStorage. */
-  keyValueStore?: KeyValueStore;
-  /** What the free-space check uses; defaults to navigator.storage and Cache Storage. */
-  room?: RoomEnvironment;
-  /** How long after a change the safety copy is taken (it is debounced); default 1 s. */
-  safetyCopyDelayMs?: number;
-  /** BroadcastChannel name; defaults to "certdesk:<database name>". */
-  channelName?: string;
-  clock?: () => number;
-  newId?: () => string;
-}
-
-/** What subscribers hear: a committed change (here or in another tab), or that this tab must reload. */
-export type WorkspaceNotice =
-  | ChangeNotice
-  | { type: 'reload-needed'; reason: 'newer-version' | 'closed' }
-  /** The browser deleted the database under this tab (found after its connection closed). */
-  | { type: 'storage-lost' };
+// The types and helpers the UI takes from the store, in one list (src/store/exports.ts).
+export * from './exports';
+export type { WorkspaceNotice, WorkspaceOptions } from './workspace-options';
+import type { WorkspaceNotice, WorkspaceOptions } from './workspace-options';
 
 export class Workspace<K extends KeyMaterial = KeyMaterial> {
   readonly tabId: string;
@@ -164,7 +119,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
       assertOpen: () => this.#assertOpen(),
       action: (action, applianceIds, work) => this.#action(lock, action, applianceIds, work),
       ensureRoom: (bytes) => ensureRoom(bytes, room),
-      event: (kind: EventKind, message: string, applianceId?: string) => logEvent(newId(), clock(), kind, message, applianceId),
+      event: (kind: EventKind, message: string, applianceId?: string, details?: EventDetails) => logEvent(newId(), clock(), kind, message, applianceId, details),
     };
   }
 
@@ -292,6 +247,26 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     return details.describeCertificate(this.#ctx, der);
   }
 
+  /** The certification path, leaf → root, with where each certificate came from. */
+  certificationPath(certId: string): Promise<{ links: PathLink[]; status: ChainStatus | undefined }> {
+    return details.certificationPath(this.#ctx, certId);
+  }
+
+  /** A page of the event log, newest first (src/store/events.ts). */
+  listEvents(query: EventQuery = {}): Promise<EventPage> {
+    return events.listEvents(this.#ctx, query);
+  }
+
+  /** The rules a certificate breaks (verdict and lint), judged among `pool`, its appliance's certificates. */
+  reviewCertificate(der: Uint8Array, pool: readonly Uint8Array[]): Promise<details.CertificateReview> {
+    return details.reviewCertificate(this.#ctx, der, pool);
+  }
+
+  /** Lint of a request before it goes to a CA; `validityDays`: the validity asked for. */
+  lintRequest(requestId: string, options: { validityDays?: number } = {}): Promise<ValidationProblem[]> {
+    return details.lintRequest(this.#ctx, requestId, options);
+  }
+
   // ── Appliances (src/store/appliances.ts) ─────────────────────────────────────────────────
 
   /**
@@ -346,6 +321,21 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     return appliances.addIpAddress(this.#ctx, applianceId, entry);
   }
 
+  /** Sets the appliance's lead times for expiry planning. */
+  setLeadTimes(applianceId: string, leadTimes: LeadTimes): Promise<Appliance> {
+    return appliances.setLeadTimes(this.#ctx, applianceId, leadTimes);
+  }
+
+  /** The guide's warnings about the appliance: site hostname coverage, Atlas rebuilds. */
+  applianceChecks(applianceId: string): Promise<Problem[]> {
+    return appliances.applianceChecks(this.#ctx, applianceId);
+  }
+
+  /** The certificate whose SANs cover `dnsName`, to suggest for an IP address, if any. */
+  suggestedCertificate(applianceId: string, dnsName: string): Promise<string | undefined> {
+    return appliances.suggestedCertificate(this.#ctx, applianceId, dnsName);
+  }
+
   // ── Certificates (src/store/certificates.ts) ─────────────────────────────────────────────
 
   /** The guide's "Create Self-Signed Certificate": a new key and a self-signed certificate. */
@@ -363,6 +353,16 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     return certificates.importFiles(this.#ctx, applianceId, files, options);
   }
 
+  /** A request prefilled from a certificate, for Re-key: its subject, SANs and key type. */
+  rekeyDraft(certId: string): Promise<RekeyDraft> {
+    return certificates.rekeyDraft(this.#ctx, certId);
+  }
+
+  /** Adds a root from the built-in store, recorded as coming from there. */
+  addBuiltInRoot(applianceId: string, der: Uint8Array): Promise<ImportSummary> {
+    return certificates.addBuiltInRoot(this.#ctx, applianceId, der);
+  }
+
   /** Deletes a certificate; refused for the factory default and for one still serving an IP. */
   deleteCertificate(certId: string): Promise<void> {
     return certificates.deleteCertificate(this.#ctx, certId);
@@ -378,6 +378,18 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   /** Assigns IPs to a certificate after the readiness check; returns the problems the admin accepted. */
   assignIps(certId: string, ips: readonly string[], options: assignment.AssignOptions = {}): Promise<ReadinessProblem[]> {
     return assignment.assignIps(this.#ctx, certId, ips, options);
+  }
+
+  // ── Replacement (src/store/replacement.ts) ───────────────────────────────────────────────
+
+  /** What replacing `oldId` by `newId` changes: coverage, chain and root, expiry, problems. */
+  replacePreview(newId: string, oldId: string, options: assignment.AssignOptions = {}): Promise<ReplacementPreview> {
+    return replacement.replacePreview(this.#ctx, newId, oldId, options);
+  }
+
+  /** Moves every IP of `oldId` to `newId` in one transaction; the old one stays, marked replaced. */
+  replaceCertificate(newId: string, oldId: string, options: ReplaceOptions = {}): Promise<ReadinessProblem[]> {
+    return replacement.replaceCertificate(this.#ctx, newId, oldId, options);
   }
 
   // ── Replication, failover and Atlas (src/store/replication.ts) ───────────────────────────
@@ -404,6 +416,11 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     return softwareUpdate.recordSoftwareUpdate(this.#ctx, applianceId, update);
   }
 
+  /** The guided steps that bring the root of the certificate's chain into the client software. */
+  clientSoftwareSteps(certId: string): Promise<RootChange | undefined> {
+    return softwareUpdate.clientSoftwareSteps(this.#ctx, certId);
+  }
+
   // ── Export (src/store/export.ts) ─────────────────────────────────────────────────────────
 
   /** What the Export page offers for these certificates: each with its chain and key state. */
@@ -421,6 +438,11 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   /** The .zip for technical support: the chain and the Basics picture, every file checked for keys. */
   async supportPackage(certId: string, input: { picture: Uint8Array; now?: number; signal?: AbortSignal }): Promise<SupportPackage> {
     return support.supportPackage(this.#ctx, certId, input);
+  }
+
+  /** What to know before sending the certificate's support package (site hostname coverage). */
+  supportPackageChecks(certId: string): Promise<Problem[]> {
+    return support.supportPackageChecks(this.#ctx, certId);
   }
 
   // ── Internal CA (src/store/internal-ca.ts) ───────────────────────────────────────────────

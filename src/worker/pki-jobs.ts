@@ -9,6 +9,7 @@ import { decodeInput } from '../core/pki/decode';
 import { exportEncryptedPrivateKey } from '../core/pki/export';
 import { exportPrivateKey } from '../core/pki/keys';
 import { exportPkcs12 } from '../core/pki/pkcs12';
+import { findPrivateKeys } from '../core/pki/key-guard';
 import type { PkiJob, PkiJobKind, PkiJobResult, PkiJobResults, PkiReply, PkiRequest } from './pki-protocol';
 
 /** Runs one job. `signal` cancels in-process work; in the worker, terminating it does. */
@@ -64,12 +65,16 @@ async function run(job: PkiJob, signal: AbortSignal | undefined): Promise<PkiJob
       throwIfAborted(signal);
       return pem;
     }
+    case 'find-private-keys':
+      return findPrivateKeys({ name: job.name, bytes: job.bytes }, signal ? { signal } : {});
   }
 }
 
 /** A failure no core module translated (a bug or a browser refusing): said without internals. */
 function unexpected(kind: PkiJobKind, cause: unknown): CertdeskError {
-  return kind === 'decode'
-    ? new CertdeskError('unreadable-file', 'This file could not be read as a certificate, chain, request or key.', { cause })
-    : new CertdeskError('export-failed', 'The export could not be written; nothing was exported. Try again, or reload the page.', { cause });
+  if (kind === 'decode') return new CertdeskError('unreadable-file', 'This file could not be read as a certificate, chain, request or key.', { cause });
+  if (kind === 'find-private-keys') {
+    return new CertdeskError('support-file-unreadable', 'A file could not be checked for private keys, so the support package was not created. Try again, or reload the page.', { cause });
+  }
+  return new CertdeskError('export-failed', 'The export could not be written; nothing was exported. Try again, or reload the page.', { cause });
 }

@@ -6,6 +6,7 @@
  */
 import type { DecodedInput } from '../core/pki/decode';
 import type { CertdeskKey } from '../core/pki/keys';
+import type { KeyGuardReport } from '../core/pki/key-guard';
 import type { Pkcs12Preset } from '../core/pki/pkcs12';
 
 /** The slow PKI work the page hands the worker. */
@@ -15,13 +16,16 @@ export type PkiJob =
   /** A PKCS#12 file (src/core/pki/pkcs12.ts); the key is unwrapped inside the worker. */
   | { kind: 'pkcs12'; key?: CertdeskKey; certificates: Uint8Array[]; friendlyName?: string; password: string; preset: Pkcs12Preset }
   /** The key as PEM "ENCRYPTED PRIVATE KEY" (src/core/pki/export.ts). */
-  | { kind: 'encrypted-pkcs8'; key: CertdeskKey; password: string };
+  | { kind: 'encrypted-pkcs8'; key: CertdeskKey; password: string }
+  /** Every private key in a file, however written or packed (src/core/pki/key-guard). */
+  | { kind: 'find-private-keys'; name: string; bytes: Uint8Array };
 
 /** What each kind of job answers. */
 export interface PkiJobResults {
   decode: DecodedInput;
   pkcs12: Uint8Array;
   'encrypted-pkcs8': string;
+  'find-private-keys': KeyGuardReport;
 }
 
 export type PkiJobKind = PkiJob['kind'];

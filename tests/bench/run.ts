@@ -9,8 +9,9 @@ import * as pkcs12 from './pkcs12.bench';
 import * as chain from './chain.bench';
 import * as store from './store.bench';
 import * as hostile from './hostile.bench';
+import * as keyGuard from './key-guard.bench';
 
-const suites: Record<string, { run: () => Promise<void> }> = { keys, pkcs12, chain, store, hostile };
+const suites: Record<string, { run: () => Promise<void> }> = { keys, pkcs12, chain, store, hostile, 'key-guard': keyGuard };
 
 const wanted = process.argv.slice(2);
 for (const [name, suite] of Object.entries(suites)) {

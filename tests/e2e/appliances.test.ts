@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { projectRoot, tempDir } from '../support/fixtures';
 import { appSuite } from './support/suite';
 import { firstPage, horizontalOverflow, screenshot, viewports, type TestBrowser } from './support/browser';
-import { accessibilityViolations, createSelfSigned, smallTouchTargets, waitForIdle, headingLevelSkips } from './support/app';
+import { acceptAssignment, accessibilityViolations, createSelfSigned, smallTouchTargets, waitForIdle, headingLevelSkips } from './support/app';
 
 /** A tall phone page saved in 1,300 px slices as well, so each part can be looked at. */
 async function screenshotSlices(page: Page, name: string): Promise<void> {
@@ -76,10 +76,7 @@ async function assign(page: Page, certificate: string, ip: string) {
   await page.getByRole('link', { name: certificate, exact: true }).click();
   await page.getByRole('heading', { name: 'Edit Certificate Configuration' }).waitFor();
   await page.getByRole('checkbox', { name: ip, exact: true }).check();
-  const accept = page.getByRole('checkbox', { name: /I understand|I accept/ });
-  const ready = page.getByText('Ready: no problems');
-  await expect.poll(async () => (await accept.count()) + (await ready.count()), { timeout: 20_000 }).toBeGreaterThan(0);
-  if (await accept.count()) await accept.check();
+  await acceptAssignment(page);
   await page.getByRole('button', { name: 'Save Configuration' }).click();
   await page.getByText(`now serves ${ip}`).waitFor({ timeout: 20_000 });
 }

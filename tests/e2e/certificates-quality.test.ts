@@ -120,6 +120,8 @@ describe('keyboard alone', () => {
     const requestData = page.getByLabel('Request Data');
     await requestData.waitFor();
     const pem = await requestData.inputValue();
+    // The same rule table a CA applies, on the request page: nothing to refuse in this one.
+    await expect.poll(() => page.getByRole('region', { name: 'Before you send it to a CA' }).innerText(), { timeout: 30_000 }).toContain('Nothing a public CA would refuse');
 
     // The CA signs it (the test plays the CA) and the reply comes back as DER.
     const dir = tempDir();

@@ -4,13 +4,14 @@
  */
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { Download, Page } from 'playwright-core';
-import { fixture, fixturePath, fixtureText, openssl, tempDir, writeTemp } from '../support/fixtures';
+import type { Page } from 'playwright-core';
+import { fixture, fixturePath, fixtureText, openssl } from '../support/fixtures';
 import { appSuite } from './support/suite';
+import { saveDownload, signCsr } from './support/ca';
 import { firstPage, screenshot, type TestBrowser } from './support/browser';
 import {
+  acceptAssignment,
   accessibilityViolations,
   addIpAddress,
   certificateRow,
@@ -31,31 +32,6 @@ async function open(hash = '#/certificates'): Promise<Page> {
   const page = await firstPage(browser);
   await openApp(page, app.url, hash);
   return page;
-}
-
-async function saveDownload(download: Download): Promise<{ path: string; name: string; bytes: Buffer }> {
-  const dir = tempDir('certdesk-download-');
-  const path = join(dir, download.suggestedFilename());
-  await download.saveAs(path);
-  return { path, name: download.suggestedFilename(), bytes: readFileSync(path) };
-}
-
-/** Signs a PEM CSR with the openssl-set RSA intermediate, as the CA would; returns the DER leaf. */
-function signWithOpensslSetCa(csrPem: string): Buffer {
-  const dir = tempDir();
-  const csr = writeTemp(dir, 'request.csr', csrPem);
-  const out = join(dir, 'leaf.der');
-  const result = openssl([
-    'x509', '-req', '-in', csr,
-    '-CA', fixturePath('openssl-set/rsa/ica.pem'),
-    '-CAkey', fixturePath('openssl-set/rsa/ica.pkcs8.pem'),
-    '-set_serial', '0x' + Date.now().toString(16),
-    '-days', '90', '-sha256', '-copy_extensions', 'copy',
-    '-extfile', writeTemp(dir, 'ext.cnf', 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n'),
-    '-outform', 'DER', '-out', out,
-  ]);
-  expect(result.stderr).not.toMatch(/error/i);
-  return readFileSync(out);
 }
 
 function statusOf(page: Page, name: string) {
@@ -162,7 +138,7 @@ describe('2 and 3. Certificate request, the CA reply and its chain', () => {
     await screenshot(page, 'request-details');
 
     // The CA signs it and sends back only the leaf, as DER.
-    const leaf = signWithOpensslSetCa(pem);
+    const leaf = signCsr(pem);
     await page.getByRole('link', { name: /Back to Certificates/ }).click();
     await importFiles(page, [{ name: 'appliance.cer', buffer: leaf }]);
     expect(await importSummaryText(page)).toMatch(/Linked: 1/);
@@ -368,7 +344,7 @@ describe('6. Edit Certificate Configuration', () => {
     await createSelfSigned(page, { friendlyName: 'Support', sans: ['support.example.com'] });
     await certificateRow(page, 'Support').getByRole('link', { name: /Assign IP/ }).click();
     await page.getByRole('heading', { name: 'Edit Certificate Configuration' }).waitFor();
-    expect(await page.getByText('SHA-256 Fingerprint').count()).toBe(1);
+    await expect.poll(() => page.getByText('SHA-256 Fingerprint').count()).toBe(1);
     expect(await page.locator('dl.details').first().innerText()).toMatch(/Private Key\s+Available/);
 
     await page.getByRole('checkbox', { name: '192.0.2.11' }).check();
@@ -380,7 +356,8 @@ describe('6. Edit Certificate Configuration', () => {
     await page.getByRole('checkbox', { name: '192.0.2.10' }).check();
     await expect.poll(() => readiness.innerText()).not.toMatch(/other\.example\.net/);
     await screenshot(page, 'edit-configuration-readiness');
-    await page.getByRole('checkbox', { name: /I understand|I accept/ }).check();
+    // A self-signed certificate's root is not in the client software: the deliberate override.
+    await acceptAssignment(page);
     await page.getByRole('button', { name: 'Save Configuration' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Saved' }).count()).toBe(1);
 

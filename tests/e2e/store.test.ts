@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { fixture } from '../support/fixtures';
 import { appSuite } from './support/suite';
 import { firstPage, type TestBrowser } from './support/browser';
-import { addIpAddress, certificateRow, createRequest, createSelfSigned, importSummaryText, openApp, waitForIdle, waitForWorkspace } from './support/app';
+import { acceptAssignment, addIpAddress, certificateRow, createRequest, createSelfSigned, importSummaryText, openApp, waitForIdle, waitForWorkspace } from './support/app';
 import type { Page } from 'playwright-core';
 
 const app = appSuite();
@@ -55,7 +55,7 @@ describe('the store in Chromium', () => {
       await certificateRow(page, name).getByRole('link', { name: /Assign IP/ }).click();
       await page.getByRole('checkbox', { name: ip }).check();
       await page.getByRole('region', { name: 'Before you save' }).waitFor();
-      await page.getByRole('checkbox', { name: /I understand|I accept/ }).check();
+      await acceptAssignment(page);
     };
     await prepare(first, 'One', '192.0.2.21');
     await prepare(second, 'Two', '192.0.2.22');

@@ -543,6 +543,43 @@ export function withFields(fields: Partial<CertificateSpec> | ((context: TweakCo
 }
 
 // ---------------------------------------------------------------------------------------------
+// Certificate requests (PKCS#10, RFC 2986)
+
+export interface RequestSpec {
+  /** The subject (default CN=appliance.example.com). */
+  subject?: NameSpec;
+  /** subjectAltName entries (GeneralName DERs), requested as an extension; null for none. */
+  names?: readonly Uint8Array[] | null;
+  key?: KeyKind;
+  /** The key's AlgorithmIdentifier in the request (default the key's standard one). */
+  keyAlgorithm?: Uint8Array;
+  /** How the request is signed (default BR §7.1.3.2 for the key). */
+  signing?: Signing;
+  /** Flips a bit of the signature after signing. */
+  corruptSignature?: boolean;
+}
+
+/**
+ * A DER certificate request (RFC 2986 §4) written with the asn1 writer and signed by Node's crypto:
+ * version 0, the subject, the key, and the SANs as a PKCS#9 extensionRequest (RFC 2985 §5.4.2).
+ */
+export function buildRequest(spec: RequestSpec = {}): Uint8Array {
+  const key = keyPair(spec.key ?? 'p256', 'request');
+  const names = spec.names === undefined ? [generalName.dns(defaultHostname)] : spec.names;
+  const attributes = names ? [der.sequence(der.oid(OID.extensionRequest), der.tlv(TAG.SET, der.sequence(extensionDer(ext.subjectAltName(names)))))] : [];
+  const info = der.sequence(
+    der.integer(0),
+    name(spec.subject ?? [attr.cn(defaultHostname)]),
+    subjectPublicKeyInfo(key, spec.keyAlgorithm ?? keyAlgorithmIdentifier(key.kind)),
+    der.tlv(0xa0, ...attributes),
+  );
+  const signing = spec.signing ?? defaultSigning(key.kind);
+  const signature = signBytes(info, key, signing);
+  if (spec.corruptSignature) signature[signature.length - 1]! ^= 0x01;
+  return der.sequence(info, signatureAlgorithmIdentifier(signing), der.bitString(signature));
+}
+
+// ---------------------------------------------------------------------------------------------
 // Files for the OpenSSL CLI
 
 /** PEM text (RFC 7468) of a DER object. */

@@ -6,6 +6,7 @@
 import { CertdeskError } from '../errors';
 import { parseHostname } from '../pki/names/hostname';
 import { canonicalIpAddress } from '../pki/names/ip';
+import type { LeadTimes } from './expiry-plan';
 
 /** Failover pair members or an Atlas traffic node. */
 export type ApplianceRole = 'primary' | 'backup' | 'atlas-node';
@@ -28,6 +29,12 @@ export interface ClientSoftwareBuild {
   updateRequestedAt?: number;
   /** When the new build was installed on the appliance (ms since epoch). */
   updateInstalledAt?: number;
+  /** When the last support package was built (ms since epoch): the guided root change's first step. */
+  packageBuiltAt?: number;
+  /** Roots sent to the vendor in a support package and not yet in an installed build. */
+  pendingRoots?: string[];
+  /** When each root came into the client software by a recorded installation (ms since epoch). */
+  rootsInstalledAt?: Record<string, number>;
 }
 
 /** One appliance: stored facts only. */
@@ -42,6 +49,8 @@ export interface Appliance {
   ipAddresses: IpAddress[];
   inProduction: boolean;
   clientSoftware: ClientSoftwareBuild;
+  /** Lead times for expiry planning (expiry-plan.ts); absent: DEFAULT_LEAD_TIMES. */
+  leadTimes?: LeadTimes;
   createdAt: number;
 }
 
@@ -149,7 +158,11 @@ export interface SoftwareUpdate {
   roots?: string[];
 }
 
-/** The appliance after a software update was requested and/or installed. */
+/**
+ * The appliance after a software update was requested and/or installed. An installed build
+ * carries the roots named in `roots` and every root of a support package built before it
+ * (`pendingRoots`): that package is what the vendor built from.
+ */
 export function withSoftwareUpdate(appliance: Appliance, update: SoftwareUpdate): Appliance {
   if (update.roots?.length && update.installedAt === undefined) {
     throw new CertdeskError(
@@ -161,7 +174,26 @@ export function withSoftwareUpdate(appliance: Appliance, update: SoftwareUpdate)
   if (update.requestedAt !== undefined) build.updateRequestedAt = update.requestedAt;
   if (update.installedAt !== undefined) {
     build.updateInstalledAt = update.installedAt;
-    build.roots = [...new Set([...build.roots, ...(update.roots ?? [])])];
+    const added = [...new Set([...(update.roots ?? []), ...(build.pendingRoots ?? [])])].filter((root) => !build.roots.includes(root));
+    build.roots = [...build.roots, ...added];
+    if (added.length) {
+      build.rootsInstalledAt = { ...build.rootsInstalledAt };
+      for (const root of added) build.rootsInstalledAt[root] = update.installedAt;
+    }
+    delete build.pendingRoots;
+  }
+  return { ...appliance, clientSoftware: build };
+}
+
+/**
+ * The appliance after a support package with the chain ending in `rootSha256` was built at
+ * `at`: the guide's "send … the certificate files for your certificate chain" to the vendor.
+ * A root already built in is not pending.
+ */
+export function withSupportPackage(appliance: Appliance, rootSha256: string | undefined, at: number): Appliance {
+  const build: ClientSoftwareBuild = { ...appliance.clientSoftware, packageBuiltAt: at };
+  if (rootSha256 !== undefined && !build.roots.includes(rootSha256)) {
+    build.pendingRoots = [...new Set([...(build.pendingRoots ?? []), rootSha256])];
   }
   return { ...appliance, clientSoftware: build };
 }

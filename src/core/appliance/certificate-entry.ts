@@ -7,7 +7,7 @@
 import type { CertificateFacts } from './certificate-facts';
 
 /** How the certificate came into the workspace. */
-export type CertificateSource = 'factory-default' | 'self-signed' | 'imported' | 'replicated' | 'restored';
+export type CertificateSource = 'factory-default' | 'self-signed' | 'imported' | 'built-in-store' | 'replicated' | 'restored';
 
 /** One certificate on one appliance. */
 export interface CertificateEntry {
@@ -24,6 +24,9 @@ export interface CertificateEntry {
   factoryDefault: boolean;
   source: CertificateSource;
   importedAt: number;
+  /** The certificate that replaced this one (replacement.ts); it stays listed, marked Replaced, until deleted. */
+  replacedBy?: string;
+  replacedAt?: number;
 }
 
 import type { SubjectInput } from '../pki/names/subject-input';
@@ -44,6 +47,8 @@ export interface RequestEntry {
   createdAt: number;
   /** Id of the first certificate that answered it. */
   fulfilledBy?: string;
+  /** The certificate this request re-keys: its reply renews that certificate. */
+  rekeyOf?: string;
 }
 
 /** The id of a certificate on an appliance. */

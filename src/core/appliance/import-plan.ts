@@ -5,12 +5,13 @@
  * Importing what is already there changes nothing and says so.
  */
 import type { Problem } from '../errors';
-import type { CertificateEntry, RequestEntry } from './certificate-entry';
-import { certificateId } from './certificate-entry';
+import type { CertificateEntry, CertificateSource, RequestEntry } from './certificate-entry';
+import { certificateId, certificateKind } from './certificate-entry';
 import type { CertificateFacts } from './certificate-facts';
 import type { EventEntry } from './event-log';
 import { logEvent } from './event-log';
 import type { KeyEntry, KeyMaterial } from './key-entry';
+import { ipAddressSanProblem } from './warnings';
 
 /** A certificate read from a file (parsing and hashing already done). */
 export interface IncomingCertificate {
@@ -31,6 +32,8 @@ export interface IncomingFile<K extends KeyMaterial = KeyMaterial> {
   certificates: IncomingCertificate[];
   keys: IncomingKey<K>[];
   rejected?: Problem;
+  /** Where the certificates come from; 'imported' unless said (e.g. the built-in root store). */
+  source?: Extract<CertificateSource, 'imported' | 'built-in-store'>;
 }
 
 /** What happened to one file. Certificate ids in each list. */
@@ -44,6 +47,8 @@ export interface FileOutcome {
   keysAdded: string[];
   keysAlreadyPresent: string[];
   rejected?: Problem;
+  /** The guide's warnings about what was imported (IP addresses in SANs). */
+  warnings: Problem[];
 }
 
 export interface ImportSummary {
@@ -52,6 +57,11 @@ export interface ImportSummary {
   linked: number;
   alreadyPresent: number;
   rejected: number;
+  /**
+   * Root certificates added that the appliance's client software does not have yet: the guide
+   * asks for a support package "any time you import a new root certificate".
+   */
+  newRoots: string[];
 }
 
 /** The appliance's current records, read inside the import's transaction. */
@@ -62,6 +72,8 @@ export interface ImportContext<K extends KeyMaterial = KeyMaterial> {
   keys: readonly KeyEntry<K>[];
   requests: readonly RequestEntry[];
   newId: () => string;
+  /** SHA-256 of the roots built into the appliance's client software. */
+  clientSoftwareRoots?: readonly string[];
 }
 
 export interface ImportPlan<K extends KeyMaterial = KeyMaterial> {
@@ -86,6 +98,7 @@ export function planImport<K extends KeyMaterial>(
   const changedRequests = new Map<string, RequestEntry>();
   const events: EventEntry[] = [];
   const outcomes: FileOutcome[] = [];
+  const newRoots: string[] = [];
   const event = (kind: EventEntry['kind'], message: string) =>
     events.push(logEvent(ctx.newId(), ctx.now, kind, message, ctx.applianceId));
 
@@ -101,7 +114,7 @@ export function planImport<K extends KeyMaterial>(
   };
 
   for (const file of files) {
-    const out: FileOutcome = { file: file.file, added: [], linked: [], alreadyPresent: [], keysAdded: [], keysAlreadyPresent: [] };
+    const out: FileOutcome = { file: file.file, added: [], linked: [], alreadyPresent: [], keysAdded: [], keysAlreadyPresent: [], warnings: [] };
     outcomes.push(out);
     if (file.rejected) {
       out.rejected = file.rejected;
@@ -157,10 +170,13 @@ export function planImport<K extends KeyMaterial>(
         der: incoming.der,
         facts: incoming.facts,
         factoryDefault: false,
-        source: 'imported',
+        source: file.source ?? 'imported',
         importedAt: ctx.now,
       };
       if (key) entry.keyId = key.id;
+      const ipSans = certificateKind(entry.facts) === 'server' ? ipAddressSanProblem(entry) : undefined;
+      if (ipSans) out.warnings.push(ipSans);
+      if (certificateKind(entry.facts) === 'root' && !(ctx.clientSoftwareRoots ?? []).includes(entry.sha256)) newRoots.push(entry.id);
       certs.set(entry.sha256, entry);
       changedCerts.set(entry.sha256, entry);
       fresh++;
@@ -191,6 +207,7 @@ export function planImport<K extends KeyMaterial>(
       linked: sum((o) => o.linked.length),
       alreadyPresent: sum((o) => o.alreadyPresent.length),
       rejected: sum((o) => (o.rejected ? 1 : 0)),
+      newRoots,
     },
   };
 }

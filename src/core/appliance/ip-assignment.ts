@@ -7,6 +7,9 @@
 import { CertdeskError } from '../errors';
 import type { Appliance } from './appliance';
 import { checkedIpAddress } from './appliance';
+import type { CertificateFacts } from './certificate-facts';
+import type { PublicSuffixCheck } from '../pki/names/hostname';
+import { coversName } from '../pki/names/match';
 
 export interface IpAssignment {
   applianceId: string;
@@ -52,4 +55,43 @@ export function planAssignment(
     assignments.push({ applianceId: appliance.id, ip, certificateId });
   }
   return { assignments, moves };
+}
+
+/** What the suggestion needs about each certificate of the appliance. */
+export interface SuggestionCandidate {
+  id: string;
+  facts: Pick<CertificateFacts, 'dnsNames' | 'ipAddresses' | 'isCa' | 'notBefore' | 'notAfter' | 'selfIssued'>;
+  factoryDefault: boolean;
+  keyAvailable: boolean;
+  /** The quick chain shape reaches a root. */
+  chainComplete: boolean;
+  replaced: boolean;
+}
+
+/**
+ * The certificate to suggest for a new IP address whose A-record is `dnsName`: the guide says
+ * "the appropriate certificate is the one which has a subject alternative name (SAN) entry for
+ * the DNS address". Among those that cover it, are valid at `now` and have their private key:
+ * CA-signed before self-signed, a complete chain first, then the latest expiry. Never the
+ * factory default (it already serves the address) nor a replaced certificate.
+ */
+export function suggestCertificate(
+  certificates: readonly SuggestionCandidate[],
+  dnsName: string,
+  now: number,
+  isPublicSuffix?: PublicSuffixCheck,
+): string | undefined {
+  const fitting = certificates.filter(
+    (c) =>
+      !c.factoryDefault &&
+      !c.replaced &&
+      !c.facts.isCa &&
+      c.keyAvailable &&
+      now >= c.facts.notBefore &&
+      now <= c.facts.notAfter &&
+      coversName(c.facts, dnsName, isPublicSuffix),
+  );
+  const score = (c: SuggestionCandidate) => (c.facts.selfIssued ? 0 : 2) + (c.chainComplete ? 1 : 0);
+  fitting.sort((a, b) => score(b) - score(a) || b.facts.notAfter - a.facts.notAfter || a.id.localeCompare(b.id));
+  return fitting[0]?.id;
 }

@@ -11,6 +11,8 @@ import type { CertificateEntry } from './certificate-entry';
 import type { PublicSuffixCheck } from '../pki/names/hostname';
 import { canonicalIpAddress } from '../pki/names/ip';
 import { coversName } from '../pki/names/match';
+import { rootChange } from './root-change';
+import { siteHostnameProblem } from './warnings';
 
 /** A readiness problem; blocking ones refuse the assignment. */
 export interface ReadinessProblem extends Problem {
@@ -63,13 +65,24 @@ export function readiness(input: ReadinessInput): ReadinessProblem[] {
         message: `The chain of "${name}" is not complete and valid now: ${p.message}`,
       });
     }
-  } else if (!appliance.clientSoftware.roots.includes(chain.rootSha256)) {
-    // The guide's re-key warning: clients that do not trust the new CA lose connectivity for good.
-    problems.push({
-      code: 'root-not-in-client-software',
-      blocking: true,
-      message: `The root of "${name}" is not built into ${appliance.name}'s installed client software, so clients would permanently lose their connection. Send the certificate chain to the vendor for a software update, install it, then assign.`,
-    });
+  } else {
+    const change = rootChange(appliance.clientSoftware, chain.rootSha256, now);
+    if (!change.installed) {
+      // The guide's re-key warning: clients that do not trust the new CA lose connectivity for good.
+      problems.push({
+        code: 'root-not-in-client-software',
+        blocking: true,
+        message: `The root of "${name}" is not built into ${appliance.name}'s installed client software, so clients would permanently lose their connection. Build the support package, send it to the vendor for a software update, record the request and the installation, wait 24–48 hours, then assign.`,
+      });
+    } else if (!change.complete) {
+      const wait = change.steps.find((step) => step.id === 'wait')!;
+      const left = Math.max(1, Math.ceil(((wait.minimumUntil ?? now) - now) / HOUR));
+      problems.push({
+        code: 'software-update-too-recent',
+        blocking: true,
+        message: `The client-software update that brought the root of "${name}" was installed less than 24 hours ago. Wait about ${left} h more so clients (especially Jump Clients) pick up the new certificate.`,
+      });
+    }
   }
 
   for (const ip of input.ips) {
@@ -98,7 +111,8 @@ export function readiness(input: ReadinessInput): ReadinessProblem[] {
       message: `A client-software update for ${appliance.name} was requested but is not recorded as installed. Install it before assigning.`,
     });
   }
-  if (build.updateInstalledAt !== undefined) {
+  const settling = problems.some((p) => p.code === 'software-update-too-recent');
+  if (build.updateInstalledAt !== undefined && !settling) {
     const waited = (now - build.updateInstalledAt) / HOUR;
     if (waited < SOFTWARE_UPDATE_WAIT_HOURS.advised) {
       const left = Math.ceil(SOFTWARE_UPDATE_WAIT_HOURS.advised - waited);
@@ -109,6 +123,9 @@ export function readiness(input: ReadinessInput): ReadinessProblem[] {
       });
     }
   }
+
+  const site = siteHostnameProblem(certificate, appliance, input.isPublicSuffix);
+  if (site) problems.push({ ...site, blocking: false });
 
   if (appliance.inProduction && !input.downtimeConfirmed) {
     problems.push({
@@ -130,28 +147,56 @@ export function readiness(input: ReadinessInput): ReadinessProblem[] {
 
 /**
  * Problems no confirmation can override: without the private key the appliance cannot serve the
- * certificate at all (the guide greys the IPs out), and an unknown IP does not exist to assign.
+ * certificate at all (the guide greys the IPs out), an unknown IP does not exist to assign, and
+ * production downtime is its own question — answered by confirming the downtime, never by
+ * accepting other problems.
  */
-export const HARD_BLOCKS: ReadonlySet<string> = new Set(['private-key-unavailable', 'unknown-ip-address']);
+export const HARD_BLOCKS: ReadonlySet<string> = new Set(['private-key-unavailable', 'unknown-ip-address', 'downtime-not-confirmed']);
 
 /**
- * Throws unless the problems allow assigning. Hard blocks always refuse ('not-ready'). Other
- * blocking problems (clients would lose their connection) refuse unless the admin explicitly
- * accepted them (`blockingAccepted`); warnings need `warningsAccepted` ('confirmation-needed').
- * The error message lists every problem.
+ * The client-software gate (root-change.ts): the root is not in the installed build, or the
+ * build that brought it is under 24 h old. Only a deliberate override (the appliance name typed,
+ * a reason given, logged) passes it.
  */
-export function assertAssignable(problems: readonly ReadinessProblem[], warningsAccepted: boolean, blockingAccepted = false): void {
-  const refusing = problems.filter((p) => p.blocking && (HARD_BLOCKS.has(p.code) || !blockingAccepted));
+export const CLIENT_SOFTWARE_GATE: ReadonlySet<string> = new Set(['root-not-in-client-software', 'software-update-too-recent']);
+
+/** What the admin answered besides the downtime question. */
+export interface Acceptance {
+  /** The non-blocking problems were accepted. */
+  warningsAccepted?: boolean;
+  /** Blocking problems outside the gate and the hard blocks (chain, names) were accepted. */
+  blockingAccepted?: boolean;
+  /** The client-software gate was overridden deliberately (checked by the caller: name typed, reason given). */
+  clientSoftwareOverridden?: boolean;
+}
+
+/** Whether `problem` is passed by `acceptance`. */
+export function accepted(problem: ReadinessProblem, acceptance: Acceptance): boolean {
+  if (!problem.blocking) return acceptance.warningsAccepted === true;
+  if (HARD_BLOCKS.has(problem.code)) return false;
+  if (CLIENT_SOFTWARE_GATE.has(problem.code)) return acceptance.clientSoftwareOverridden === true;
+  return acceptance.blockingAccepted === true;
+}
+
+/**
+ * Throws unless every problem is accepted. Blocking ones refuse ('not-ready'): hard blocks
+ * always, the client-software gate without the override, the others without
+ * `blockingAccepted`. Unaccepted warnings ask for confirmation ('confirmation-needed'). The
+ * message lists every problem that stands.
+ */
+export function assertAssignable(problems: readonly ReadinessProblem[], acceptance: Acceptance = {}): void {
+  const refusing = problems.filter((p) => p.blocking && !accepted(p, acceptance));
   if (refusing.length > 0) {
     throw new CertdeskError(
       'not-ready',
       `The IP addresses were not assigned:\n${refusing.map((p) => `• ${p.message}`).join('\n')}`,
     );
   }
-  if (problems.length > 0 && !warningsAccepted) {
+  const unconfirmed = problems.filter((p) => !accepted(p, acceptance));
+  if (unconfirmed.length > 0) {
     throw new CertdeskError(
       'confirmation-needed',
-      `Confirm to assign anyway:\n${problems.map((p) => `• ${p.message}`).join('\n')}`,
+      `Confirm to assign anyway:\n${unconfirmed.map((p) => `• ${p.message}`).join('\n')}`,
     );
   }
 }

@@ -63,6 +63,25 @@ export const limits = {
   maxNameConstraintChecks: 250_000,
   /** Intermediates in one path (rustls-webpki MAX_SUB_CA_COUNT). */
   maxIntermediates: 6,
+  /**
+   * The support package's key guard (key-guard/): the work one file may cause, decoded and
+   * decompressed parts included. Content scanners bound the same things (ClamAV: MaxRecursion,
+   * MaxFiles 10,000, MaxScanSize), but pass a file that exceeds them unless told otherwise
+   * (AlertExceedsMax); the guard refuses such a file instead, as what it did not read it cannot clear.
+   * Real support files are a few PEM certificates and one PNG: a few hundred kilobytes, nesting 1–2 deep.
+   */
+  keyGuard: {
+    /** Containers and encodings inside one another (a key in base64 in a .gz in a .zip is 3). */
+    maxDepth: 8,
+    /** Archive entries and compressed streams opened in one file (ClamAV MaxFiles). */
+    maxEntries: 10_000,
+    /** Bytes decompressed from one file: a zip bomb stops here. */
+    maxInflatedBytes: 32 * 1024 * 1024,
+    /** Bytes scanned for one file, each decoded or decompressed part counted again. */
+    maxScannedBytes: 128 * 1024 * 1024,
+    /** Findings to collect before stopping: one is enough to refuse. */
+    maxFindings: 20,
+  },
 } as const;
 
 export type Limits = typeof limits;

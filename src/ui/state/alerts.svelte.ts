@@ -1,4 +1,5 @@
 import { CertdeskError, isAbortError } from '../../core/errors';
+import { shownName } from './name-display';
 
 /** One message for the admin: what happened and what to do. */
 export interface AlertMessage {
@@ -15,7 +16,8 @@ class Alerts {
   #next = 1;
 
   show(text: string): void {
-    this.messages.push({ id: this.#next++, text });
+    // Messages quote names from certificates and files: hidden characters are shown made visible.
+    this.messages.push({ id: this.#next++, text: shownName(text) });
   }
 
   fromError(error: unknown): void {

@@ -10,6 +10,24 @@ import { formatDate, issuedTo, wordsFor } from './certificate-status';
 import { formatDateTime, roleLabel, updateWait } from './appliance-words';
 import type { StatusWord } from './status-words';
 import { toneIcon } from './status-words';
+import { nameDisplay, nameWarningWords } from './name-display';
+
+/**
+ * Names from certificates as the picture shows them: hidden characters made visible, and a
+ * warning word with the exact characters when a name can deceive (the vendor reads it too).
+ */
+function safeNames(...names: string[]): { texts: string[]; words: StatusWord[] } {
+  const words: StatusWord[] = [];
+  const texts = names.map((name) => {
+    const verdict = nameDisplay(name);
+    const warning = nameWarningWords(verdict);
+    const text = `${warning}: ${verdict.raw}`;
+    // One word per distinct name: the status list is keyed by its words.
+    if (warning && !words.some((w) => w.text === text)) words.push({ text, tone: 'warn' });
+    return verdict.text;
+  });
+  return { texts, words };
+}
 
 export interface BasicsRow {
   label: string;
@@ -55,10 +73,12 @@ export function basicsModel(view: ApplianceView, chains: Readonly<Record<string,
         empty: 'No IP addresses recorded yet.',
         rows: view.ips.map((ip) => {
           const cert = ip.certificateId ? byId.get(ip.certificateId) : undefined;
+          if (!cert) return { label: `${ip.ip} (${ip.dnsName})`, value: 'No certificate' };
+          const { texts, words } = safeNames(cert.friendlyName);
           return {
             label: `${ip.ip} (${ip.dnsName})`,
-            value: cert ? `${cert.friendlyName}, expires ${formatDate(cert.facts.notAfter)}` : 'No certificate',
-            ...(cert ? { words: wordsFor(cert, chains[cert.id], now) } : {}),
+            value: `${texts[0]}, expires ${formatDate(cert.facts.notAfter)}`,
+            words: [...words, ...wordsFor(cert, chains[cert.id], now)],
           };
         }),
       },
@@ -67,7 +87,7 @@ export function basicsModel(view: ApplianceView, chains: Readonly<Record<string,
         rows: [
           {
             label: 'Roots built in',
-            value: build.roots.map((sha) => bySha.get(sha)?.friendlyName ?? `SHA-256 ${sha.slice(0, 16)}…`).join(', ') || 'None',
+            value: build.roots.map((sha) => (bySha.has(sha) ? nameDisplay(bySha.get(sha)!.friendlyName).text : `SHA-256 ${sha.slice(0, 16)}…`)).join(', ') || 'None',
           },
           {
             label: 'Update requested',
@@ -91,10 +111,11 @@ export function basicsModel(view: ApplianceView, chains: Readonly<Record<string,
 
 function certificateRow(cert: CertificateView, chains: Readonly<Record<string, ChainStatus>>, now: number): BasicsRow {
   const kind = cert.kind === 'server' ? '' : cert.kind === 'root' ? 'Root certificate, ' : 'Intermediate certificate, ';
+  const { texts, words } = safeNames(cert.friendlyName, issuedTo(cert));
   return {
-    label: cert.friendlyName,
-    value: `${kind}issued to ${issuedTo(cert)}, expires ${formatDate(cert.facts.notAfter)}`,
-    words: wordsFor(cert, chains[cert.id], now),
+    label: texts[0]!,
+    value: `${kind}issued to ${texts[1]!}, expires ${formatDate(cert.facts.notAfter)}`,
+    words: [...words, ...wordsFor(cert, chains[cert.id], now)],
   };
 }
 

@@ -63,6 +63,23 @@ export class CreateFormState {
 
   readonly valid = $derived(Object.values(this.problems).every((problem) => problem === undefined));
 
+  /** The IP addresses among the SANs: the guide does not recommend them, so the form warns. */
+  readonly ipAddressSans: string[] = $derived(
+    this.subjectAltNames.filter((name) => {
+      const result = validateSubjectAltName(name);
+      return result.ok && result.value.type === 'ip';
+    }),
+  );
+
+  /** Starts from given values (Re-key prefills the certificate's subject and names). */
+  load(initial: Partial<Omit<CreateInput, 'validityDays'>>): void {
+    if (initial.friendlyName !== undefined) this.friendlyName = initial.friendlyName;
+    if (initial.algorithm !== undefined) this.algorithm = initial.algorithm;
+    if (initial.exportable !== undefined) this.exportable = initial.exportable;
+    if (initial.subject) for (const field of SUBJECT_FIELDS) this.subject[field] = initial.subject[field] ?? '';
+    if (initial.subjectAltNames) this.subjectAltNames = [...initial.subjectAltNames];
+  }
+
   /** The problem to show under a field now, if any. */
   shown(field: string): string | undefined {
     return this.submitted || this.touched[field] ? this.problems[field] : undefined;

@@ -1,7 +1,11 @@
 /**
  * The status words shown under a certificate's name (the vocabulary's words), each with a tone
- * and an icon shape so that status is never colour alone.
+ * and an icon shape so that status is never colour alone. Expiry follows the certificate's plan
+ * (core/appliance/expiry-plan.ts): amber from its act-by date, red once the lead time no longer
+ * fits before expiry — not a flat 30 days.
  */
+import type { ExpiryPlan } from '../../store/workspace';
+
 export type Tone = 'ok' | 'warn' | 'bad' | 'info';
 
 export interface StatusWord {
@@ -19,32 +23,63 @@ export function daysLeft(notAfter: number, now: number): number {
   return Math.floor((notAfter - now) / DAY);
 }
 
-/** "Expired" in red; "Expires in N days" amber under 30 days and red under 7. */
-export function expiryWord(notAfter: number, notBefore: number, now: number): StatusWord {
-  if (now > notAfter) return { text: 'Expired', tone: 'bad' };
-  if (now < notBefore) return { text: 'Not yet valid', tone: 'bad' };
+const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+
+/** A date as lists show it ("Mar 12, 2027" in the admin's locale). */
+export function formatDate(ms: number): string {
+  return dateFormat.format(new Date(ms));
+}
+
+/** The tone of each stage of the plan. */
+export const stageTone: Record<ExpiryPlan['stage'], Tone> = { planned: 'ok', 'act-now': 'warn', late: 'bad', expired: 'bad', 'not-yet-valid': 'bad' };
+
+/** "Expired", "Not yet valid" or "Expires in N days", in the tone of the plan's stage. */
+export function expiryWord(plan: Pick<ExpiryPlan, 'stage'>, notAfter: number, now: number): StatusWord {
+  if (plan.stage === 'expired') return { text: 'Expired', tone: 'bad' };
+  if (plan.stage === 'not-yet-valid') return { text: 'Not yet valid', tone: 'bad' };
   const days = daysLeft(notAfter, now);
-  const text = days === 1 ? 'Expires in 1 day' : `Expires in ${days} days`;
-  return { text, tone: days < 7 ? 'bad' : days < 30 ? 'warn' : 'ok' };
+  return { text: days === 1 ? 'Expires in 1 day' : `Expires in ${days} days`, tone: stageTone[plan.stage] };
+}
+
+/** "Act by DATE": a note while planned, amber once due, red when late; none once expired. */
+export function actByWord(plan: Pick<ExpiryPlan, 'stage' | 'actBy'>): StatusWord | undefined {
+  if (plan.stage === 'expired' || plan.stage === 'not-yet-valid') return undefined;
+  return { text: `Act by ${formatDate(plan.actBy)}`, tone: plan.stage === 'planned' ? 'info' : stageTone[plan.stage] };
 }
 
 export type ChainWord = 'complete' | 'missing-intermediate' | 'missing-root' | 'untrusted' | 'not-applicable';
 
-export function statusWords(input: {
+export interface StatusInput {
   chain: ChainWord;
   selfSigned: boolean;
   factoryDefault: boolean;
   notBefore: number;
   notAfter: number;
   now: number;
-}): StatusWord[] {
+  plan: Pick<ExpiryPlan, 'stage' | 'actBy'>;
+  /** Show the act-by date (server certificates that are not replaced). */
+  showActBy?: boolean;
+  /** The certificate was replaced and serves nothing: "Replaced". */
+  replaced?: boolean;
+  /** A server certificate listed but serving no IP address: "Not assigned". */
+  notAssigned?: boolean;
+  /** The friendly name of the certificate in use this one renews: "Renews NAME". */
+  renews?: string;
+}
+
+export function statusWords(input: StatusInput): StatusWord[] {
   const words: StatusWord[] = [];
+  if (input.replaced) words.push({ text: 'Replaced', tone: 'info' });
   if (input.factoryDefault) words.push({ text: 'Factory default', tone: 'warn' });
   if (input.selfSigned) words.push({ text: 'Self-signed', tone: 'warn' });
   else if (input.chain === 'complete') words.push({ text: 'Chain complete', tone: 'ok' });
   else if (input.chain === 'missing-intermediate') words.push({ text: 'Missing intermediate certificate', tone: 'bad' });
   else if (input.chain === 'missing-root') words.push({ text: 'Missing root certificate', tone: 'bad' });
   else if (input.chain === 'untrusted') words.push({ text: 'Chain not valid', tone: 'bad' });
-  words.push(expiryWord(input.notAfter, input.notBefore, input.now));
+  words.push(expiryWord(input.plan, input.notAfter, input.now));
+  const actBy = input.showActBy ? actByWord(input.plan) : undefined;
+  if (actBy) words.push(actBy);
+  if (input.renews !== undefined) words.push({ text: `Renews ${input.renews}`, tone: 'info' });
+  if (input.notAssigned) words.push({ text: 'Not assigned', tone: 'info' });
   return words;
 }

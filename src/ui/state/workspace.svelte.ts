@@ -11,13 +11,22 @@ import {
   type ApplianceView,
   type AssignOptions,
   type CertificateDescription,
+  type CertificateReview,
   type CertificateView,
   type ChainStatus,
+  type EventPage,
+  type EventQuery,
   type ExportSource,
+  type PathLink,
+  type Problem,
   type ReadinessProblem,
   type RestoreSummary,
   type StorageLoss,
+  type RekeyDraft,
+  type ReplacementPreview,
+  type RootChange,
   type StorageStatus,
+  type ValidationProblem,
   type WorkspaceView,
 } from '../../store/workspace';
 import { alerts } from './alerts.svelte';
@@ -128,9 +137,59 @@ class WorkspaceState {
     return this.#open().describeCertificate(der);
   }
 
+  /** The rules a certificate breaks (verdict and lint), judged among the selected appliance's certificates. */
+  reviewCertificate(der: Uint8Array): Promise<CertificateReview> {
+    return this.#open().reviewCertificate(der, this.appliance?.certificates.map((certificate) => certificate.der) ?? []);
+  }
+
+  /** What a public CA would refuse or change in a request; `validityDays`: the validity asked for. */
+  lintRequest(requestId: string, validityDays?: number): Promise<ValidationProblem[]> {
+    return this.#open().lintRequest(requestId, validityDays !== undefined ? { validityDays } : {});
+  }
+
   /** The readiness problems of assigning `ips` now; nothing is written. */
   checkReadiness(certId: string, ips: readonly string[], options: AssignOptions): Promise<ReadinessProblem[]> {
     return this.#open().checkReadiness(certId, ips, options);
+  }
+
+  /** What replacing `oldId` by `newId` changes, and its problems now; nothing is written. */
+  replacePreview(newId: string, oldId: string, options: AssignOptions): Promise<ReplacementPreview> {
+    return this.#open().replacePreview(newId, oldId, options);
+  }
+
+  /** The guided steps that bring the certificate's root into the client software. */
+  clientSoftwareSteps(certId: string): Promise<RootChange | undefined> {
+    return this.#open().clientSoftwareSteps(certId);
+  }
+
+  /** The certification path, leaf → root, with where each certificate came from. */
+  certificationPath(certId: string): Promise<{ links: PathLink[]; status: ChainStatus | undefined }> {
+    return this.#open().certificationPath(certId);
+  }
+
+  /** The Re-key form's starting point for a certificate. */
+  rekeyDraft(certId: string): Promise<RekeyDraft> {
+    return this.#open().rekeyDraft(certId);
+  }
+
+  /** A page of the event log, newest first. */
+  listEvents(query: EventQuery): Promise<EventPage> {
+    return this.#open().listEvents(query);
+  }
+
+  /** The guide's warnings about an appliance (site hostname, Atlas rebuild). */
+  applianceChecks(applianceId: string): Promise<Problem[]> {
+    return this.#open().applianceChecks(applianceId);
+  }
+
+  /** The certificate to suggest for an IP address whose A-record is `dnsName`. */
+  suggestedCertificate(applianceId: string, dnsName: string): Promise<string | undefined> {
+    return this.#open().suggestedCertificate(applianceId, dnsName);
+  }
+
+  /** What to know before sending a certificate's support package. */
+  supportPackageChecks(certId: string): Promise<Problem[]> {
+    return this.#open().supportPackageChecks(certId);
   }
 
   /** What the Export page offers for these certificates. */

@@ -59,6 +59,8 @@ export async function createSelfSigned(page: Page, options: CreateOptions): Prom
   await fillCreateForm(page, options);
   await page.getByRole('button', { name: 'Create Self-Signed Certificate' }).click();
   await page.getByRole('link', { name: options.friendlyName, exact: true }).waitFor({ timeout: 60_000 });
+  // The form closes once the action is done: wait for it, so a next Create opens a fresh one.
+  await page.locator('form.create-form').waitFor({ state: 'detached' });
 }
 
 export async function createRequest(page: Page, options: CreateOptions): Promise<void> {
@@ -68,6 +70,7 @@ export async function createRequest(page: Page, options: CreateOptions): Promise
     .getByRole('region', { name: 'Certificate Requests' })
     .getByRole('link', { name: options.friendlyName, exact: true })
     .waitFor({ timeout: 60_000 });
+  await page.locator('form.create-form').waitFor({ state: 'detached' });
 }
 
 /** Uploads files (name + bytes) through the Import form's file input, with an optional password. */
@@ -154,4 +157,24 @@ export async function headingLevelSkips(page: Page): Promise<string[]> {
     if (levels[i]! - levels[i - 1]! > 1) out.push(`h${levels[i - 1]} followed by h${levels[i]}`);
   }
   return out;
+}
+
+/**
+ * Answers Edit Certificate Configuration's questions so Save Configuration can go on: when the
+ * root is not in the client software, the deliberate override (the appliance's name as its
+ * hint asks, and `reason`); then the acceptance of the remaining problems, if any is asked.
+ */
+export async function acceptAssignment(page: Page, reason = 'test appliance, clients managed'): Promise<void> {
+  const accept = page.getByRole('checkbox', { name: /I understand|I accept/ });
+  const ready = page.getByText('Ready: no problems');
+  const override = page.getByText('Override the client-software check');
+  await expect.poll(async () => (await accept.count()) + (await ready.count()) + (await override.count()), { timeout: 20_000 }).toBeGreaterThan(0);
+  if (await override.count()) {
+    await override.click();
+    const name = page.getByLabel('Type the appliance name to confirm');
+    const hint = await page.locator(`[id="${await name.getAttribute('aria-describedby')}"]`).innerText();
+    await name.fill(hint.replace(/^Type /, ''));
+    await page.getByLabel('Reason for the override').fill(reason);
+  }
+  if (await accept.count()) await accept.check();
 }

@@ -69,4 +69,22 @@ describe('planImport', () => {
     expect(plan.certificates).toEqual([]);
     expect(plan.summary).toMatchObject({ rejected: 1, added: 0 });
   });
+
+  it.each([
+    { name: 'a new root not in the client software is named for the support-package prompt', roots: [] as string[], want: true },
+    { name: 'a root the client software has is not', roots: ['ROOT'], want: false },
+  ])('$name; IP SANs of a server certificate are warned', ({ roots, want }) => {
+    const plan = planImport(context({ clientSoftwareRoots: roots.map((r) => (r === 'ROOT' ? root.facts.sha256 : r)) }), [
+      { file: 'chain.pem', certificates: [server, root], keys: [] },
+    ]);
+    expect(plan.summary.newRoots).toEqual(want ? [`a1:${root.facts.sha256}`] : []);
+    expect(plan.summary.files[0]!.warnings.map((w) => w.code)).toEqual(['ip-address-san']);
+    expect(plan.summary.files[0]!.warnings[0]!.message).toContain('192.0.2.10, 2001:db8::10');
+  });
+
+  it('certificates from the built-in store are recorded as coming from there', () => {
+    const plan = planImport(context(), [{ file: 'Built-in root store', certificates: [root], keys: [], source: 'built-in-store' }]);
+    expect(plan.certificates[0]!.source).toBe('built-in-store');
+    expect(plan.summary.files[0]!.warnings).toEqual([]);
+  });
 });

@@ -8,7 +8,7 @@ import { createAppliance, withIpAddress, withSoftwareUpdate } from '../../../src
 import type { CertificateEntry } from '../../../src/core/appliance/certificate-entry';
 import { certificateId } from '../../../src/core/appliance/certificate-entry';
 import type { ReadinessInput } from '../../../src/core/appliance/readiness';
-import { assertAssignable, readiness } from '../../../src/core/appliance/readiness';
+import { assertAssignable, readiness, type Acceptance } from '../../../src/core/appliance/readiness';
 import { planAssignment } from '../../../src/core/appliance/ip-assignment';
 import type { IpAssignment } from '../../../src/core/appliance/ip-assignment';
 import { compareFailover } from '../../../src/core/appliance/failover';
@@ -108,7 +108,7 @@ describe('appliance rules', () => {
     const requested = withSoftwareUpdate(a, { requestedAt: 1 });
     expect(requested.clientSoftware).toEqual({ roots: ['f'.repeat(64)], updateRequestedAt: 1 });
     const installed = withSoftwareUpdate(requested, { installedAt: 2, roots: ['r1', 'f'.repeat(64)] });
-    expect(installed.clientSoftware).toEqual({ roots: ['f'.repeat(64), 'r1'], updateRequestedAt: 1, updateInstalledAt: 2 });
+    expect(installed.clientSoftware).toEqual({ roots: ['f'.repeat(64), 'r1'], updateRequestedAt: 1, updateInstalledAt: 2, rootsInstalledAt: { r1: 2 } });
     expect(() => withSoftwareUpdate(a, { roots: ['r1'] })).toThrow(expect.objectContaining({ code: 'update-not-installed' }));
   });
 });
@@ -226,11 +226,26 @@ describe('readiness', () => {
       input: () =>
         ready({
           certificate: entry('selfsigned'),
-          appliance: appliance({ ipAddresses: [{ ip: '192.0.2.20', dnsName: 'selfsigned.example.test' }], clientSoftware: { roots: [facts.selfsigned.sha256] } }),
+          appliance: appliance({ siteHostname: 'selfsigned.example.test', ipAddresses: [{ ip: '192.0.2.20', dnsName: 'selfsigned.example.test' }], clientSoftware: { roots: [facts.selfsigned.sha256] } }),
           chain: { ok: true, rootSha256: facts.selfsigned.sha256 },
           ips: ['192.0.2.20'],
         }),
       want: [['self-signed', false]],
+    },
+    {
+      name: 'the site hostname not covered, for any role (a warning)',
+      input: () => ready({ appliance: appliance({ role: 'backup', siteHostname: 'support.other.test', clientSoftware: { roots: [facts.root.sha256] } }) }),
+      want: [['site-hostname-not-covered', false]],
+    },
+    {
+      name: 'root installed 10 h ago: the guided sequence still waits (blocking)',
+      input: () => ready({ appliance: appliance({ clientSoftware: { roots: [facts.root.sha256], updateInstalledAt: NOW - 10 * HOUR, rootsInstalledAt: { [facts.root.sha256]: NOW - 10 * HOUR } } }) }),
+      want: [['software-update-too-recent', true]],
+    },
+    {
+      name: 'root installed 30 h ago: past the 24 h minimum, the 48 h advice is a warning',
+      input: () => ready({ appliance: appliance({ clientSoftware: { roots: [facts.root.sha256], updateInstalledAt: NOW - 30 * HOUR, rootsInstalledAt: { [facts.root.sha256]: NOW - 30 * HOUR } } }) }),
+      want: [['software-update-wait', false]],
     },
     {
       name: 'everything wrong at once lists every problem',
@@ -254,21 +269,32 @@ describe('readiness', () => {
   it('assertAssignable: blocking refuses, warnings need acceptance', () => {
     const warn = [{ code: 'self-signed', message: 'w', blocking: false }];
     const block = [{ code: 'name-not-covered', message: 'b', blocking: true }];
-    expect(() => assertAssignable([], false)).not.toThrow();
-    expect(() => assertAssignable(warn, false)).toThrow(expect.objectContaining({ code: 'confirmation-needed' }));
-    expect(() => assertAssignable(warn, true)).not.toThrow();
-    expect(() => assertAssignable(block, true)).toThrow(expect.objectContaining({ code: 'not-ready' }));
+    expect(() => assertAssignable([])).not.toThrow();
+    expect(() => assertAssignable(warn)).toThrow(expect.objectContaining({ code: 'confirmation-needed' }));
+    expect(() => assertAssignable(warn, { warningsAccepted: true })).not.toThrow();
+    expect(() => assertAssignable(block, { warningsAccepted: true })).toThrow(expect.objectContaining({ code: 'not-ready' }));
   });
 
-  it('assertAssignable: an explicit confirmation overrides blocking problems, never the hard blocks', () => {
-    const block = [{ code: 'root-not-in-client-software', message: 'b', blocking: true }];
-    expect(() => assertAssignable(block, true, true)).not.toThrow();
-    expect(() => assertAssignable(block, false, true)).toThrow(expect.objectContaining({ code: 'confirmation-needed' }));
-    for (const code of ['private-key-unavailable', 'unknown-ip-address']) {
-      const hard = [{ code, message: 'h', blocking: true }];
-      expect(() => assertAssignable(hard, true, true)).toThrow(expect.objectContaining({ code: 'not-ready' }));
-    }
-  });
+  // Each answer passes exactly its own problems: the downtime question and the client-software
+  // gate are never passed by the "assign anyway" acceptance, nor the other way round.
+  const acceptanceTable: { name: string; code: string; blocking: boolean; passes: Acceptance | undefined; refusedBy: Acceptance[] }[] = [
+    { name: 'a warning, by accepting warnings', code: 'self-signed', blocking: false, passes: { warningsAccepted: true }, refusedBy: [{ blockingAccepted: true }, { clientSoftwareOverridden: true }] },
+    { name: 'names not covered, by accepting blocking problems', code: 'name-not-covered', blocking: true, passes: { blockingAccepted: true }, refusedBy: [{ warningsAccepted: true }, { clientSoftwareOverridden: true }] },
+    { name: 'root not in the client software, only by the override', code: 'root-not-in-client-software', blocking: true, passes: { clientSoftwareOverridden: true }, refusedBy: [{ warningsAccepted: true, blockingAccepted: true }] },
+    { name: 'update under 24 h old, only by the override', code: 'software-update-too-recent', blocking: true, passes: { clientSoftwareOverridden: true }, refusedBy: [{ warningsAccepted: true, blockingAccepted: true }] },
+    { name: 'downtime not confirmed: never (answer the question)', code: 'downtime-not-confirmed', blocking: true, passes: undefined, refusedBy: [{ warningsAccepted: true, blockingAccepted: true, clientSoftwareOverridden: true }] },
+    { name: 'private key missing: never', code: 'private-key-unavailable', blocking: true, passes: undefined, refusedBy: [{ warningsAccepted: true, blockingAccepted: true, clientSoftwareOverridden: true }] },
+    { name: 'unknown IP: never', code: 'unknown-ip-address', blocking: true, passes: undefined, refusedBy: [{ warningsAccepted: true, blockingAccepted: true, clientSoftwareOverridden: true }] },
+  ];
+  for (const row of acceptanceTable) {
+    it(`assertAssignable: ${row.name}`, () => {
+      const problems = [{ code: row.code, message: 'm', blocking: row.blocking }];
+      if (row.passes) expect(() => assertAssignable(problems, row.passes)).not.toThrow();
+      for (const acceptance of row.refusedBy) {
+        expect(() => assertAssignable(problems, acceptance)).toThrow(expect.objectContaining({ code: row.blocking ? 'not-ready' : 'confirmation-needed' }));
+      }
+    });
+  }
 });
 
 describe('failover', () => {

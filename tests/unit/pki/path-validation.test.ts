@@ -5,6 +5,7 @@ import { limits } from '../../../src/core/pki/limits';
 import { readLimbo } from '../../../src/cli/limbo';
 import { fixturePath } from '../../support/fixtures';
 import { dnsName, ipName, makeCert, makeFamily, makeKeys, nameConstraints, now, year, type Made } from './chain-fixtures';
+import { buildChain, signatureAlgorithmIdentifier, validationTime, withFields } from '../../support/chain-factory';
 
 interface Case {
   name: string;
@@ -211,7 +212,7 @@ const cases: Case[] = [
       const leaf = await makeCert({ subject: 'CN=appliance.example.test', issuer: family.ica, san: ['dns:appliance.example.test'], kind: 'rsa1024' });
       return { leaf, intermediates: [family.ica], roots: [family.root] };
     },
-    want: code('unsupported-key'),
+    want: code('rsa-key-too-small'),
   },
   { name: 'a host name the leaf covers', build: async () => ({ leaf: family.leaf, intermediates: [family.ica], roots: [family.root], options: { hostname: 'appliance.example.test' } }), want: ok(3) },
   { name: 'an IP the leaf covers', build: async () => ({ leaf: family.leaf, intermediates: [family.ica], roots: [family.root], options: { hostname: '192.0.2.10' } }), want: ok(3) },
@@ -316,11 +317,23 @@ describe('signature algorithms', () => {
     ['ECDSA P-384 / SHA-384', 'p384'],
     ['ECDSA P-521 / SHA-512', 'p521'],
     ['RSA PKCS#1 v1.5 / SHA-256', 'rsa2048'],
-    ['RSA-PSS / SHA-256', 'rsa2048-pss'],
   ] as const)('%s chains validate', async (_name, kind) => {
     const f = await makeFamily(kind);
     const result = await buildAndValidate(f.leaf.der, { intermediates: [f.ica.der], roots: [f.root.der] }, { time: now });
     expect(result).toMatchObject({ ok: true });
+  });
+
+  it('RSA-PSS / SHA-256 chains validate when encoded as BR §7.1.3.2.1 lists it', async () => {
+    const pss = { scheme: 'pss', hash: 'sha256' } as const;
+    const signed = withFields({ signing: pss, signatureAlgorithm: signatureAlgorithmIdentifier(pss) });
+    const chain = buildChain({ keys: { root: 'rsa2048', intermediate: 'rsa2048', leaf: 'rsa2048' }, intermediate: signed, leaf: signed });
+    expect(await buildAndValidate(chain.leaf.der, chain.pool, { time: validationTime })).toMatchObject({ ok: true });
+  });
+
+  it('refuses RSA-PSS whose hash identifiers omit their NULL parameters (pyca/cryptography does)', async () => {
+    const f = await makeFamily('rsa2048-pss');
+    const result = await buildAndValidate(f.leaf.der, { intermediates: [f.ica.der], roots: [f.root.der] }, { time: now });
+    expect(result.ok ? [] : [...new Set(result.problems.map((p) => p.code))]).toEqual(['signature-algorithm-encoding']);
   });
 
   it('refuses RSA with SHA-1 with a clear reason', async () => {
@@ -386,7 +399,7 @@ describe('path building', () => {
     const problem = result.problems.find((p) => p.code === 'expired');
     const sha256 = Buffer.from(await crypto.subtle.digest('SHA-256', ica.der as BufferSource)).toString('hex');
     expect(problem?.certificate).toEqual({ subject: 'CN=Expired ICA', sha256, index: 1 });
-    expect(result.partialPath).toEqual([leaf.der, ica.der]);
+    expect(result.partialPath).toEqual([leaf.der, ica.der, family.root.der]);
   });
 
   it('cancels with an AbortError', async () => {
@@ -404,12 +417,15 @@ describe('path building', () => {
 describe('serial numbers (RFC 5280 §4.1.2.2), on x509-limbo’s certificates', () => {
   // @peculiar/x509 will not write a zero or negative serial, so these use limbo's bytes.
   const byId = new Map(readLimbo(fixturePath('limbo', 'public.json.gz')).map((c) => [c.id, c]));
-  it.each(['rfc5280::serial::zero', 'rfc5280::serial::negative'])('%s is refused as bad-serial-number', async (id) => {
+  it.each([
+    ['rfc5280::serial::zero', 'zero-serial-number'],
+    ['rfc5280::serial::negative', 'negative-serial-number'],
+  ])('%s is refused as %s', async (id, want) => {
     const c = byId.get(id)!;
     const pem = (text: string) => new Uint8Array(Buffer.from(text.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'));
     const result = await buildAndValidate(pem(c.peer_certificate), { intermediates: c.untrusted_intermediates.map(pem), roots: c.trusted_certs.map(pem) }, c.validation_time ? { time: new Date(c.validation_time) } : {});
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems.map((p) => p.code)).toContain('bad-serial-number');
+    if (!result.ok) expect(result.problems.map((p) => p.code)).toContain(want);
   });
 });
 

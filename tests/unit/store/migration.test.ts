@@ -59,29 +59,65 @@ async function v1Records() {
       { id: 'r1', applianceId: 'a1', keyId: 'k1', friendlyName: 'Old request', subject: { CN: 'x' }, subjectAltNames: ['selfsigned.example.test'], der: new Uint8Array([0x30, 0]), createdAt: 1, fulfilledBy: certId },
     ],
     ipAssignments: [{ applianceId: 'a1', ip: '192.0.2.20', certificateId: certId }],
-    events: [{ id: 'e1', at: 1, kind: 'appliance-added', applianceId: 'a1', message: 'Added appliance Primary.' }],
+    events: [
+      { id: 'e0', at: 0, kind: 'workspace-created', message: 'Workspace created.' },
+      { id: 'e1', at: 1, kind: 'appliance-added', applianceId: 'a1', message: 'Added appliance Primary.' },
+      { id: 'e2', at: 5, kind: 'ips-assigned', applianceId: 'a1', message: 'Assigned 192.0.2.20 to "Old".' },
+    ],
   };
 }
 
-describe('migrations', () => {
-  it('the current version is 2', () => expect(SCHEMA_VERSION).toBe(2));
+/** Opens a database at `version`, creating it by hand with `create`, and fills it with `records`. */
+async function buildOld(factory: IDBFactory, name: string, version: number, create: (db: IDBDatabase, t: IDBTransaction) => void, records: Record<string, unknown[]>) {
+  const open = factory.open(name, version);
+  open.onupgradeneeded = () => create(open.result, open.transaction!);
+  const db = await request(open);
+  const t = db.transaction(Object.keys(records), 'readwrite');
+  for (const [store, list] of Object.entries(records)) for (const r of list) t.objectStore(store).add(r);
+  await new Promise((resolve, reject) => {
+    t.oncomplete = resolve;
+    t.onerror = reject;
+  });
+  db.close();
+}
 
-  it('v1 → v2: every record survives, the new index covers old records, keys still sign', async () => {
+describe('migrations', () => {
+  it('the current version is 3', () => expect(SCHEMA_VERSION).toBe(3));
+
+  it('v2 → v3: every record survives and the events of each appliance read newest first from the new index', async () => {
     const factory = new IDBFactory();
     const records = await v1Records();
-    const open = factory.open('certdesk-v1', 1);
-    open.onupgradeneeded = () => createV1(open.result);
-    const v1 = await request(open);
-    const t = v1.transaction(Object.keys(records), 'readwrite');
-    for (const [store, list] of Object.entries(records)) for (const r of list) t.objectStore(store).add(r);
-    await new Promise((resolve, reject) => {
-      t.oncomplete = resolve;
-      t.onerror = reject;
-    });
-    v1.close();
+    await buildOld(
+      factory,
+      'certdesk-v2',
+      2,
+      (db, t) => {
+        createV1(db);
+        t.objectStore('certificates').createIndex('byKey', 'keyId');
+      },
+      records,
+    );
+    const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v2', channelName: 'm0' });
+    expect(ws.database.version).toBe(3);
+    const after = await snapshot(ws);
+    for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
+    // The new index holds the old events of the appliance (not the workspace's own), by time.
+    expect((await ws.database.getAllFromIndex('events', 'byAppliance')).map((e) => e.id)).toEqual(['e1', 'e2']);
+    expect((await ws.listEvents({ applianceId: 'a1' })).events.map((e) => e.id)).toEqual(['e2', 'e1']);
+    expect((await ws.listEvents()).events.map((e) => e.id)).toEqual(['e2', 'e1', 'e0']);
+    // Records written before lead times existed plan with the defaults.
+    const view = await ws.listWorkspace();
+    expect(view.appliances[0]!.leadTimes).toEqual({ caTurnaroundDays: 5, clientBuildDays: 10, marginDays: 7 });
+    ws.close();
+  });
+
+  it('v1 → v3: every record survives, the new indexes cover old records, keys still sign', async () => {
+    const factory = new IDBFactory();
+    const records = await v1Records();
+    await buildOld(factory, 'certdesk-v1', 1, (db) => createV1(db), records);
 
     const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v1', channelName: 'm1' });
-    expect(ws.database.version).toBe(2);
+    expect(ws.database.version).toBe(3);
     const after = await snapshot(ws);
     for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
     // The v2 index finds the old certificate by its key.
@@ -95,7 +131,7 @@ describe('migrations', () => {
     ws.close();
   });
 
-  it('v0 → v2 and v1 (empty) → v2 end with the same schema', async () => {
+  it('v0 → v3 and v1 (empty) → v3 end with the same schema', async () => {
     const describeSchema = (db: IDBDatabase) => {
       const t = db.transaction([...db.objectStoreNames], 'readonly');
       return [...db.objectStoreNames].map((name) => {
@@ -115,6 +151,7 @@ describe('migrations', () => {
     const b = await Workspace.open<CertdeskKey>({ pki, factory: old, name: 'n', channelName: 'm3' });
     expect(describeSchema(b.database as unknown as IDBDatabase)).toEqual(fromEmpty);
     expect(fromEmpty.find((s) => s.name === 'certificates')!.indexes).toContainEqual(['byKey', 'keyId', false]);
+    expect(fromEmpty.find((s) => s.name === 'events')!.indexes).toContainEqual(['byAppliance', ['applianceId', 'at'], false]);
     b.close();
   });
 });

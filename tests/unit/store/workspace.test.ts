@@ -200,7 +200,7 @@ describe('assigning IPs', () => {
 
   it('asks to confirm warnings and downtime, and lists names the certificate does not cover', async () => {
     const { ws, applianceId, cert } = await readyCert();
-    await ws.recordSoftwareUpdate(applianceId, { installedAt: Date.now() - 2 * HOUR, certificateIds: [cert.id] });
+    await ws.recordSoftwareUpdate(applianceId, { installedAt: Date.now() - 30 * HOUR, certificateIds: [cert.id] });
     await ws.updateAppliance(applianceId, { inProduction: true });
     await ws.addIpAddress(applianceId, { ip: '192.0.2.11', dnsName: 'other.example.net' });
     const problems = await ws.checkReadiness(cert.id, ['192.0.2.10', '192.0.2.11']);
@@ -232,12 +232,37 @@ describe('assigning IPs', () => {
     ws.close();
   });
 
-  it('blocking problems can be accepted explicitly; a missing private key never', async () => {
-    const { ws, cert } = await readyCert();
-    await expect(ws.assignIps(cert.id, ['192.0.2.10'], { warningsAccepted: true })).rejects.toMatchObject({ code: 'not-ready' });
-    const accepted = await ws.assignIps(cert.id, ['192.0.2.10'], { warningsAccepted: true, blockingAccepted: true });
+  it('the client-software gate passes only by the typed override, which is logged with its reason', async () => {
+    const { ws, applianceId, cert } = await readyCert();
+    await ws.updateAppliance(applianceId, { inProduction: true });
+    const before = await snapshot(ws);
+    // The "assign anyway" acceptance no longer passes the gate, nor the downtime question.
+    await expect(ws.assignIps(cert.id, ['192.0.2.10'], { warningsAccepted: true, blockingAccepted: true })).rejects.toMatchObject({
+      code: 'not-ready',
+      message: expect.stringMatching(/client software[\s\S]*production/),
+    });
+    const override = { applianceName: 'My appliance', reason: 'CA change approved in ticket 4711' };
+    await expect(ws.assignIps(cert.id, ['192.0.2.10'], { clientSoftwareOverride: override })).rejects.toMatchObject({ code: 'not-ready', message: expect.stringContaining('production') });
+    await expect(ws.assignIps(cert.id, ['192.0.2.10'], { downtimeConfirmed: true, clientSoftwareOverride: { ...override, applianceName: 'My applianc' } })).rejects.toMatchObject({ code: 'override-name-mismatch' });
+    await expect(ws.assignIps(cert.id, ['192.0.2.10'], { downtimeConfirmed: true, clientSoftwareOverride: { ...override, reason: ' ' } })).rejects.toMatchObject({ code: 'override-reason-missing' });
+    expect(await snapshot(ws)).toEqual(before);
+
+    const accepted = await ws.assignIps(cert.id, ['192.0.2.10'], { downtimeConfirmed: true, clientSoftwareOverride: override });
     expect(accepted.map((p) => p.code)).toEqual(['root-not-in-client-software']);
     expect((await ws.listWorkspace()).appliances[0]!.ips[0]!.certificateId).toBe(cert.id);
+    const { events } = await ws.listEvents({ kinds: ['override'] });
+    expect(events).toEqual([
+      expect.objectContaining({ applianceId, reason: override.reason, before: expect.stringContaining('client software'), after: '192.0.2.10 assigned to "Support 2026"' }),
+    ]);
+    ws.close();
+  });
+
+  it('the gate stays closed for 24 h after the update that brought the root', async () => {
+    const { ws, applianceId, cert } = await readyCert();
+    await ws.recordSoftwareUpdate(applianceId, { installedAt: Date.now() - 2 * HOUR, certificateIds: [cert.id] });
+    expect((await ws.checkReadiness(cert.id, ['192.0.2.10'])).map((p) => [p.code, p.blocking])).toEqual([['software-update-too-recent', true]]);
+    expect((await ws.checkReadiness(cert.id, ['192.0.2.10'], { now: Date.now() + 21 * HOUR })).map((p) => p.code)).toEqual(['software-update-too-recent']);
+    expect((await ws.checkReadiness(cert.id, ['192.0.2.10'], { now: Date.now() + 25 * HOUR })).map((p) => [p.code, p.blocking])).toEqual([['software-update-wait', false]]);
     ws.close();
   });
 

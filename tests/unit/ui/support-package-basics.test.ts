@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import type { Appliance } from '../../../src/core/appliance/appliance';
 import { certificateKind, chainShape, validityAt } from '../../../src/core/appliance/certificate-entry';
 import { readCertificateFacts } from '../../../src/core/appliance/certificate-facts';
+import { DEFAULT_LEAD_TIMES, planExpiry } from '../../../src/core/appliance/expiry-plan';
 import type { ApplianceView, CertificateView } from '../../../src/store/workspace';
 import { basicsLines, basicsModel } from '../../../src/ui/state/basics-picture';
 import { formatBytes, fromLocalInput, toLocalInput, updateWait } from '../../../src/ui/state/appliance-words';
@@ -35,6 +36,7 @@ async function certificates(now: number): Promise<CertificateView[]> {
       validity: validityAt(facts[i]!, now),
       chain: chainShape(facts[i]!, facts).shape,
       privateKey: f.key ? 'available' : 'missing',
+      plan: planExpiry(facts[i]!, DEFAULT_LEAD_TIMES, false, now),
       assignedIps: f.ips,
     };
     if (f.key) {
@@ -66,6 +68,7 @@ describe('basicsModel / basicsLines', () => {
     const root = certs[2]!;
     const view: ApplianceView = {
       appliance: appliance([root.sha256], { updateRequestedAt: now - 72 * HOUR, updateInstalledAt: now - 2 * HOUR }),
+      leadTimes: DEFAULT_LEAD_TIMES,
       certificates: certs,
       requests: [],
       keys: [],
@@ -100,7 +103,7 @@ describe('basicsModel / basicsLines', () => {
   });
 
   test('an appliance with nothing recorded says so', async () => {
-    const view: ApplianceView = { appliance: { ...appliance(['ab'.repeat(32)]), ipAddresses: [] }, certificates: [], requests: [], keys: [], ips: [] };
+    const view: ApplianceView = { appliance: { ...appliance(['ab'.repeat(32)]), ipAddresses: [] }, leadTimes: DEFAULT_LEAD_TIMES, certificates: [], requests: [], keys: [], ips: [] };
     const text = basicsLines(basicsModel(view, {}, 0)).map((l) => l.text).join('\n');
     expect(text).toContain('No IP addresses recorded yet.');
     expect(text).toContain('No certificates.');

@@ -163,7 +163,8 @@ function dnWithin(name: DistinguishedName, constraint: DistinguishedName): boole
 /** A name a certificate claims, as name constraints see it. */
 export type ConstrainedName = GeneralName;
 
-type Match = 'match' | 'no-match' | 'different-type';
+/** `unprocessable`: same name form, but no client can evaluate it (RFC 5280 §4.2.1.10: reject). */
+type Match = 'match' | 'no-match' | 'different-type' | 'unprocessable';
 
 function compare(name: ConstrainedName, st: Subtree, excluded: boolean): Match {
   switch (name.kind) {
@@ -183,19 +184,19 @@ function compare(name: ConstrainedName, st: Subtree, excluded: boolean): Match {
     case 'uri': {
       if (st.kind !== 'uri') return 'different-type';
       const host = uriHost(name.value);
-      if (!host) return excluded ? 'match' : 'no-match'; // no authority: cannot be shown inside
+      if (!host) return 'unprocessable'; // no authority: cannot be shown inside or outside
       return (st.value.startsWith('.') ? host.endsWith(st.value) : host === st.value) ? 'match' : 'no-match';
     }
     case 'other':
       if (st.kind !== 'other' || st.tag !== name.tag) return 'different-type';
-      return excluded ? 'match' : 'no-match'; // cannot be evaluated: fail closed
+      return 'unprocessable'; // otherName, x400Address, ediPartyName, registeredID: fail closed
   }
 }
 
 /** Why a name broke a constraint, for the admin. */
 export interface NameConstraintViolation {
   name: string;
-  reason: 'excluded' | 'not-permitted' | 'malformed-name';
+  reason: 'excluded' | 'not-permitted' | 'malformed-name' | 'unprocessable';
 }
 
 /** A constrained name as the admin reads it in a violation ("DNS:…", "IP:…"). */
@@ -246,13 +247,16 @@ export function checkNameConstraints(
       return { name: describeName(name), reason: 'malformed-name' };
     if (name.kind === 'ip' && name.bytes.length !== 4 && name.bytes.length !== 16)
       return { name: describeName(name), reason: 'malformed-name' };
-    for (const st of constraints.excluded)
-      if (compare(name, st, true) === 'match') return { name: describeName(name), reason: 'excluded' };
+    for (const st of constraints.excluded) {
+      const m = compare(name, st, true);
+      if (m === 'match' || m === 'unprocessable') return { name: describeName(name), reason: m === 'match' ? 'excluded' : 'unprocessable' };
+    }
     let sameType = false;
     let permitted = false;
     for (const st of constraints.permitted) {
       const m = compare(name, st, false);
       if (m === 'different-type') continue;
+      if (m === 'unprocessable') return { name: describeName(name), reason: 'unprocessable' };
       sameType = true;
       if (m === 'match') {
         permitted = true;

@@ -80,3 +80,16 @@ export function invalidALabel(name: string): string | undefined {
   if (bad !== undefined) return bad;
   return urlHostname(name) === name ? undefined : labels[0];
 }
+
+/**
+ * What an `xn--` label's Punycode (RFC 3492) decodes to, valid A-label or not (isValidALabel
+ * says whether it is one), for showing what it stands for; undefined when it does not decode.
+ */
+export function decodeALabel(label: string): string | undefined {
+  if (!/^xn--[a-z0-9-]*$/i.test(label)) return undefined;
+  try {
+    return punycodeDecode(label.slice(4).toLowerCase());
+  } catch {
+    return undefined;
+  }
+}

@@ -180,3 +180,30 @@ export function describeIpBytes(bytes: Uint8Array): string {
   }
   return `${toHex(bytes)} (${bytes.length} bytes, not an address)`;
 }
+
+/**
+ * IANA special-purpose ranges (RFC 6890 and its registries, as the CA/Browser Forum BR §1.6.1
+ * "Reserved IP Address" refers to them): private, loopback, link-local, shared, documentation,
+ * benchmarking, multicast and the reserved blocks. [address, prefix length].
+ */
+const RESERVED_RANGES: readonly (readonly [string, number])[] = [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24],
+  ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23],
+  ['2001:db8::', 32], ['2002::', 16], ['3fff::', 20], ['5f00::', 16], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
+];
+
+const reservedBytes = RESERVED_RANGES.map(([text, prefix]) => ({ bytes: parseIpAddress(text)!, prefix }));
+
+/** Whether an address (4 or 16 bytes) lies in a reserved (non-public) range. */
+export function isReservedIpAddress(bytes: Uint8Array): boolean {
+  return reservedBytes.some(({ bytes: range, prefix }) => {
+    if (range.length !== bytes.length) return false;
+    for (let bit = 0; bit < prefix; bit++) {
+      const mask = 0x80 >> bit % 8;
+      if ((range[bit >> 3]! & mask) !== (bytes[bit >> 3]! & mask)) return false;
+    }
+    return true;
+  });
+}

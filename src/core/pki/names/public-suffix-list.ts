@@ -27,7 +27,7 @@ import type * as Tldts from 'tldts';
 import * as tldtsBuild from 'tldts/dist/index.esm.min.js';
 import type { PublicSuffixCheck } from './hostname';
 
-const { getPublicSuffix } = tldtsBuild as typeof Tldts;
+const { getPublicSuffix, parse } = tldtsBuild as typeof Tldts;
 
 /** Which sections of the Public Suffix List count. */
 export interface PublicSuffixOptions {
@@ -62,3 +62,11 @@ export function publicSuffixCheck(options: PublicSuffixOptions = {}): PublicSuff
 
 /** The default check: both sections of the list (see the module comment for why). */
 export const isPublicSuffix: PublicSuffixCheck = publicSuffixCheck();
+
+/**
+ * Whether a DNS name (A-label form) is an Internal Name (CABF BR §1.6.1): it does not end in a
+ * top-level domain of the ICANN section of the list (`appliance.local`, `nas.lan`, `host.corp`).
+ */
+export function isInternalName(name: string): boolean {
+  return parse(name.toLowerCase(), { allowPrivateDomains: false, extractHostname: false, detectIp: false, validateHostname: false, mixedInputs: false }).isIcann !== true;
+}

@@ -29,6 +29,15 @@ export async function loadPublicSuffixCheck(): Promise<PublicSuffixCheck> {
 }
 
 /**
+ * Tells Internal Names (CABF BR §1.6.1: not under an ICANN top-level domain), from the same
+ * lazily loaded list. @throws CertdeskError 'public-suffix-list-unavailable'
+ */
+export async function loadInternalNameCheck(): Promise<(name: string) => boolean> {
+  await loadPublicSuffixCheck();
+  return (await list!).isInternalName;
+}
+
+/**
  * The check to match `names` with (match.ts coversName): loaded when one of them is a wildcard,
  * undefined otherwise, because only wildcards consult it.
  */

@@ -214,10 +214,14 @@ export async function verifySignature(
   }
 }
 
-/** Checks `cert`'s signature with `issuer`'s public key (RFC 5280 §6.1.3 (a)(1)). */
+/**
+ * Checks `cert`'s signature with `issuer`'s public key (RFC 5280 §6.1.3 (a)(1)), by the algorithm
+ * named inside the signed TBSCertificate: when the outer copy differs, that is its own rule
+ * (`signature-algorithm-mismatch`, RFC 5280 §4.1.1.2), not a second, misleading bad signature.
+ */
 export function verifyCertificateSignature(cert: Certificate, issuer: Certificate | SubjectPublicKeyInfo, options: VerifyOptions = {}): Promise<SignatureCheck> {
   if (cert.signatureUnusedBits) return Promise.resolve(fail('bad-signature', 'its signature is not a whole number of octets'));
-  return verifySignature(cert.tbs, cert.signatureAlgorithm, cert.signature, 'spki' in issuer ? issuer.spki : issuer, options);
+  return verifySignature(cert.tbs, cert.tbsSignatureAlgorithm, cert.signature, 'spki' in issuer ? issuer.spki : issuer, options);
 }
 
 const selfSigned = new WeakMap<Certificate, Promise<boolean>>();

@@ -20,14 +20,16 @@
  *   `untrusted`, with every problem.
  * - A valid chain whose leaf does not cover `hostname` is `does-not-cover`.
  */
-import { equalBytes, OID } from '../asn1';
+import { equalBytes } from '../asn1';
 import { coversName, presentedNames } from '../names/match';
 import { publicSuffixCheckFor } from '../names/public-suffix';
 import { isSelfSigned } from '../signatures';
 import { certificateExtension, isCaCertificate, MalformedCertificateError, parseCertificate, type Certificate } from '../x509';
-import { caIssuersUrls, shortName } from './certificate-view';
-import { certificateProblems, evaluate, malformedCertificateProblem, toValidationProblems, vettedRootsFor, type ValidationOptions, type ValidationProblem } from './path-validation';
+import { caIssuersUrls } from './certificate-view';
+import { certificateProblems } from './checks';
+import { checkSettings, evaluate, malformedCertificateProblem, vettedRootsFor, type ValidationOptions } from './path-validation';
 import { CertificatePool } from './pool';
+import { problem, shortName, toValidationProblems, type ValidationProblem } from './problem';
 import { findBuiltInIssuer } from './root-store';
 
 export type ChainStatus =
@@ -96,29 +98,17 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
   if (options.isPublicSuffix) validation.isPublicSuffix = options.isPublicSuffix;
   if (options.signal) validation.signal = options.signal;
   if (options.builtInRoots) validation.vettedRoots = options.builtInRoots;
-  const settings = (vetted: readonly Uint8Array[]) =>
-    ({
-      now,
-      purpose: options.purpose ?? 'serverAuth',
-      purposeOid: options.purpose === 'clientAuth' ? OID.clientAuth : OID.serverAuth,
-      isVettedRoot: (c: Certificate) => vetted.some((r) => equalBytes(r, c.der)),
-    }) as const;
+  const settings = (vetted: readonly Uint8Array[]) => ({ ...checkSettings(validation), isVettedRoot: (c: Certificate) => vetted.some((r) => equalBytes(r, c.der)) });
 
   if (await isSelfSigned(cert)) {
     if (isCaCertificate(cert)) {
-      let problems = certificateProblems(cert, 'anchor', settings(options.builtInRoots ?? []));
+      let problems = certificateProblems(cert, 'root', settings(options.builtInRoots ?? []));
       const vetted = await vettedRootsFor(problems, options.builtInRoots);
-      if (vetted) problems = certificateProblems(cert, 'anchor', settings(vetted));
+      if (vetted) problems = certificateProblems(cert, 'root', settings(vetted));
       if (problems.length === 0) return { kind: 'complete', path: [cert.der] };
       return { kind: 'untrusted', problems: await toValidationProblems(problems, [cert]) };
     }
-    return {
-      kind: 'untrusted',
-      problems: await toValidationProblems(
-        [{ code: 'self-signed', cert, message: `“${shortName(cert.subject)}” is self-signed: browsers warn, and iOS, Android and Linux clients refuse it. Create a certificate request and have a CA sign it.` }],
-        [cert],
-      ),
-    };
+    return { kind: 'untrusted', problems: await toValidationProblems([problem('self-signed', cert)], [cert]) };
   }
 
   const anchors = new CertificatePool();
@@ -140,7 +130,7 @@ export async function chainStatus(certificate: Uint8Array, pool: readonly Uint8A
     return { kind: 'complete', path: result.path.map((c) => c.der) };
   }
   const outcome = result.outcome;
-  const issuerFoundButUnusable = !outcome || outcome.budgetExhausted || outcome.pathProblems || outcome.candidateProblems.length > 0;
+  const issuerFoundButUnusable = result.subjectProblems.length > 0 || outcome.path || outcome.budgetExhausted || outcome.pathProblems || outcome.reported || outcome.candidateProblems.length > 0;
   if (issuerFoundButUnusable) return { kind: 'untrusted', problems: await toValidationProblems(result.problems, result.partialPath) };
 
   const top = result.partialPath[result.partialPath.length - 1]!;

@@ -21,6 +21,8 @@ export interface PathBuilderHooks<P> {
   checkIntermediate(cert: Certificate): CandidateVerdict<P>;
   /** Path-independent checks of a trust anchor used to end a path. */
   checkAnchor(cert: Certificate): CandidateVerdict<P>;
+  /** Checks of `cert` against an issuer whose signature on it verifies (names, key identifiers). */
+  checkLink(cert: Certificate, issuer: Certificate): CandidateVerdict<P>;
   /** Checks a whole candidate path leaf..anchor (path length, name constraints, names). */
   checkPath(path: Certificate[]): CandidateVerdict<P>;
 }
@@ -29,7 +31,12 @@ export interface PathBuildOutcome<P> {
   path?: Certificate[];
   /** Problems of the first candidate path that reached a trust anchor but failed validation. */
   pathProblems?: P[];
-  /** Problems of issuers that were found but could not be used. */
+  /**
+   * When no path is acceptable: the first path to an anchor through issuers that have problems,
+   * with every problem along it (of its issuers, their links and the whole path).
+   */
+  reported?: { path: Certificate[]; problems: P[] };
+  /** Problems of issuers that were found but could not be used (their own, or of the link to them). */
   candidateProblems: { cert: Certificate; problems: P[] }[];
   /** Signature failures seen: the issuer was found by name but did not sign the certificate. */
   signatureFailures: { cert: Certificate; issuer: Certificate; check: SignatureCheck }[];
@@ -62,7 +69,7 @@ export async function buildPath<P>(
   hooks: PathBuilderHooks<P>,
   options: { maxIntermediates: number; budget?: Budget; subtle?: SubtleCrypto; signal?: AbortSignal },
 ): Promise<PathBuildOutcome<P>> {
-  const budget = options.budget ?? new Budget();
+  let budget = options.budget ?? new Budget();
   // Keyed by the certificate object and the issuer's key: never by bytes an attacker could
   // repeat in a different certificate.
   const signatureCache = new Map<Certificate, Map<string, Promise<SignatureCheck>>>();
@@ -102,34 +109,49 @@ export async function buildPath<P>(
   const identities = new Set<string>();
   const identity = (c: Certificate): string => c.subjectKey + '|' + c.spki.sha256;
 
-  const noteCandidate = (cert: Certificate, verdict: CandidateVerdict<P>): void => {
+  const noteCandidate = (cert: Certificate, problems: P[]): void => {
     if (!reportedCandidates.has(cert)) {
       reportedCandidates.add(cert);
-      outcome.candidateProblems.push({ cert, problems: verdict.problems });
+      outcome.candidateProblems.push({ cert, problems });
     }
   };
+  /** The problems of `issuer` as the issuer of `cert`: its own, and those of the link. */
+  const issuerProblems = (cert: Certificate, issuer: Certificate, verdicts: Map<Certificate, CandidateVerdict<P>>, check: (c: Certificate) => CandidateVerdict<P>): P[] => {
+    let verdict = verdicts.get(issuer);
+    if (!verdict) verdicts.set(issuer, (verdict = check(issuer)));
+    const link = hooks.checkLink(cert, issuer);
+    return link.ok ? verdict.problems : [...verdict.problems, ...link.problems];
+  };
 
-  const extend = async (path: Certificate[]): Promise<boolean> => {
+  /**
+   * Extends `path` depth first. Strict (`lenient` false): only through issuers without problems,
+   * until a path passes every check. Lenient: through any issuer whose signature verifies, until
+   * the first path reaches an anchor; its problems (`carried` along it) are the report of why no
+   * path is acceptable, as Chrome reports the best failing path.
+   */
+  const extend = async (path: Certificate[], carried: P[], lenient: boolean): Promise<boolean> => {
     budget.spendBuildCall();
     throwIfAborted(options.signal);
     const cert = path[path.length - 1]!;
-    const anchorCandidates = order(cert, anchors.issuersOf(cert));
-    for (const anchor of anchorCandidates) {
+    for (const anchor of order(cert, anchors.issuersOf(cert))) {
       // No (subject, key) twice in a path, the anchor included (RFC 4158 §5.2).
       if (identities.has(identity(anchor)) || identity(leaf) === identity(anchor)) continue;
-      let verdict = anchorVerdicts.get(anchor);
-      if (!verdict) anchorVerdicts.set(anchor, (verdict = hooks.checkAnchor(anchor)));
       const check = await verified(cert, anchor);
       if (!check.ok) {
-        outcome.signatureFailures.push({ cert, issuer: anchor, check });
+        if (!lenient) outcome.signatureFailures.push({ cert, issuer: anchor, check });
         continue;
       }
-      if (!verdict.ok) {
-        noteCandidate(anchor, verdict);
+      const own = issuerProblems(cert, anchor, anchorVerdicts, hooks.checkAnchor);
+      if (own.length && !lenient) {
+        noteCandidate(anchor, own);
         continue;
       }
       const full = [...path, anchor];
       const result = hooks.checkPath(full);
+      if (lenient) {
+        outcome.reported = { path: full, problems: [...carried, ...own, ...result.problems] };
+        return true;
+      }
       if (result.ok) {
         outcome.path = full;
         return true;
@@ -141,35 +163,53 @@ export async function buildPath<P>(
       const id = identity(candidate);
       if (identities.has(id) || identity(leaf) === id) continue;
       if (path.length - 1 >= options.maxIntermediates) {
-        outcome.depthExceeded = true;
+        if (!lenient) outcome.depthExceeded = true;
         continue;
       }
       const check = await verified(cert, candidate);
       if (!check.ok) {
-        outcome.signatureFailures.push({ cert, issuer: candidate, check });
+        if (!lenient) outcome.signatureFailures.push({ cert, issuer: candidate, check });
         continue;
       }
-      let verdict = intermediateVerdicts.get(candidate);
-      if (!verdict) intermediateVerdicts.set(candidate, (verdict = hooks.checkIntermediate(candidate)));
+      const own = issuerProblems(cert, candidate, intermediateVerdicts, hooks.checkIntermediate);
       const next = [...path, candidate];
       if (next.length > outcome.longest.length) outcome.longest = next;
-      if (!verdict.ok) {
-        noteCandidate(candidate, verdict);
+      if (own.length && !lenient) {
+        noteCandidate(candidate, own);
         continue;
       }
       identities.add(id);
-      const done = await extend(next);
+      const done = await extend(next, own.length ? [...carried, ...own] : carried, lenient);
       identities.delete(id);
       if (done) return true;
     }
     return false;
   };
 
+  // A certificate that is itself a trust anchor is its own path: RFC 5280 §6.1.1 (d) takes the
+  // anchor as given (Go's Verify, pyca's ChainBuilder and rustls-webpki end there too).
+  if (anchors.has(leaf)) {
+    outcome.path = [leaf];
+    return outcome;
+  }
   try {
-    await extend([leaf]);
+    await extend([leaf], [], false);
   } catch (error) {
     if (!(error instanceof BudgetExhausted)) throw error;
     outcome.budgetExhausted = error.budget;
+  }
+  // Only an issuer with problems can lead to a path the strict pass did not reach; a complete
+  // path that failed the path checks is already the report.
+  if (!outcome.path && !outcome.budgetExhausted && !outcome.pathProblems && outcome.candidateProblems.length > 0) {
+    // The report pass has budgets of its own, a tenth of the path-building steps; running out
+    // only leaves the report out.
+    budget = new Budget();
+    budget.buildCalls = Math.floor(budget.buildCalls / 10);
+    try {
+      await extend([leaf], [], true);
+    } catch (error) {
+      if (!(error instanceof BudgetExhausted)) throw error;
+    }
   }
   return outcome;
 }

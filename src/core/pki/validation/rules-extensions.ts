@@ -115,8 +115,8 @@ export const extensionRules: readonly Rule[] = [
     sources: [rfc5280('4.2.1.3', 'When present, conforming CAs SHOULD mark this extension as critical.'), br('7.1.2.6.1', 'keyUsage | MUST | Y')],
     appliesTo: ['leaf', 'intermediate', 'root'],
     enforcedBy: baselineRequirementsOnly,
-    verdict: 'reject',
-    exemptVettedRoots: true,
+    verdict: 'warn',
+    lint: ['certificate'],
     message: (c) => `${c.subject} has a keyUsage extension that is not marked critical, as the Baseline Requirements require. Have the CA reissue it.`,
   },
   {
@@ -148,8 +148,8 @@ export const extensionRules: readonly Rule[] = [
     sources: [br('7.1.2.10.7', 'cRLSign | Y | Y'), br('7.1.2.10.7', 'keyEncipherment | N')],
     appliesTo: ['intermediate', 'root'],
     enforcedBy: baselineRequirementsOnly,
-    verdict: 'reject',
-    exemptVettedRoots: true,
+    verdict: 'warn',
+    lint: ['certificate'],
     message: (c) => `The key usage of the CA certificate ${c.subject} ${or(c.found, 'does not match the CA profile')}: the Baseline Requirements §7.1.2.10.7 require keyCertSign and cRLSign and allow only digitalSignature besides.`,
   },
   {
@@ -165,8 +165,17 @@ export const extensionRules: readonly Rule[] = [
     sources: [br('7.1.2.7.11', 'CAs MUST ensure the Key Usage is appropriate for the Certificate Public Key.')],
     appliesTo: ['leaf'],
     enforcedBy: baselineRequirementsOnly,
-    verdict: 'reject',
+    verdict: 'warn',
+    lint: ['certificate'],
     message: (c) => `${c.subject} asserts ${or(c.found, 'a key usage')}, which the Baseline Requirements §7.1.2.7.11 do not permit for ${or(c.expected, 'its key type')} in a server certificate. Have the CA reissue it.`,
+  },
+  {
+    code: 'wrong-key-usage',
+    sources: [rfc5280('4.2.1.3', 'The key usage extension defines the purpose ... of the key contained in the certificate.')],
+    appliesTo: ['leaf'],
+    enforcedBy: enforcedBy('OpenSSL'),
+    verdict: 'reject',
+    message: (c) => `The key usage of ${c.subject} does not allow ${or(c.expected, 'the use it is validated for')}, so clients that need it refuse the certificate. Request a certificate whose key usage includes it.`,
   },
   // §4.2.1.4 Certificate Policies
   {
@@ -399,7 +408,7 @@ export const extensionRules: readonly Rule[] = [
     appliesTo: ['leaf'],
     enforcedBy: enforcedBy('Safari'),
     verdict: 'reject',
-    message: (c) => `${c.subject} has no extendedKeyUsage; Apple devices refuse TLS server certificates without serverAuth (issued after July 2019). Request a certificate for TLS server authentication.`,
+    message: (c) => `${c.subject} has no extendedKeyUsage; the Baseline Requirements require serverAuth in server certificates, and Apple devices refuse those issued since July 2019 without it. Request a certificate for TLS server authentication.`,
   },
   {
     code: 'any-extended-key-usage',

@@ -95,6 +95,7 @@ export const fieldRules: readonly Rule[] = [
     appliesTo: ['leaf', 'intermediate', 'root'],
     enforcedBy: enforcedBy('pyca/cryptography'),
     verdict: 'reject',
+    exemptVettedRoots: true,
     message: (c) => `${c.subject} writes the validity date ${or(c.found, 'before 2050')} as GeneralizedTime; RFC 5280 §4.1.2.5 requires UTCTime before 2050 and Python clients refuse it. Have the CA reissue it.`,
   },
   {
@@ -239,7 +240,8 @@ export const fieldRules: readonly Rule[] = [
     sources: [br('7.1.3.2.2', 'If the signing key is P-256, the signature MUST use ECDSA with SHA-256.')],
     appliesTo: ['leaf', 'intermediate'],
     enforcedBy: baselineRequirementsOnly,
-    verdict: 'reject',
+    verdict: 'warn',
+    lint: ['certificate'],
     message: (c) => `${c.subject} is signed with ${or(c.found, 'a hash')} that does not fit its CA's ${or(c.expected, 'curve')} (P-256 needs SHA-256, P-384 SHA-384, P-521 SHA-512; Baseline Requirements §7.1.3.2.2). Have the CA reissue it.`,
   },
 ];

@@ -143,8 +143,9 @@ export const pathRules: readonly Rule[] = [
     code: 'no-dns-or-ip-san',
     sources: [br('7.1.2.7.12', 'MUST contain at least one dNSName or iPAddress GeneralName')],
     appliesTo: ['leaf'],
-    enforcedBy: enforcedBy('pyca/cryptography'),
-    verdict: 'reject',
+    enforcedBy: baselineRequirementsOnly,
+    verdict: 'warn',
+    lint: ['certificate'],
     message: (c) => `${c.subject} names no host name or IP address in its subjectAltName, so it cannot identify a TLS server (CABF BR §7.1.2.7.12).`,
   },
 ];

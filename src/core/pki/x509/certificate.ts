@@ -68,6 +68,8 @@ export interface Certificate {
   extensionsByOid: ReadonlyMap<string, Extension>;
   /** OIDs that occur more than once (RFC 5280 §4.2 forbids it). */
   duplicateExtensions: readonly string[];
+  /** The [3] extensions field was written (RFC 5280 §4.1.2.9: then it holds one or more). */
+  extensionsPresent: boolean;
   /** Issuer and subject are the same name (RFC 5280 §6.1, compared per §7.1). */
   selfIssued: boolean;
 }
@@ -75,8 +77,10 @@ export interface Certificate {
 /** A certificate that is not well-formed DER X.509; `detail` says what exactly is wrong. */
 export class MalformedCertificateError extends CertdeskError {
   readonly detail: string;
+  /** The part that is malformed, where validation names it by a rule of its own (RFC 5280 §4.1.2.5). */
+  readonly part?: 'validity';
 
-  constructor(detail: string, cause?: unknown) {
+  constructor(detail: string, cause?: unknown, part?: 'validity') {
     super(
       'malformed-certificate',
       `This certificate is malformed (${detail}), so clients cannot read it. Export or download it again, or ask the CA for a correctly encoded copy.`,
@@ -84,6 +88,17 @@ export class MalformedCertificateError extends CertdeskError {
     );
     this.name = 'MalformedCertificateError';
     this.detail = detail;
+    if (part) this.part = part;
+  }
+}
+
+/** A validity time; a malformed one is reported as such (the time rules of RFC 5280 §4.1.2.5). */
+function readValidityTime(tlv: Parameters<typeof readTime>[0], what: string): Time {
+  try {
+    return readTime(tlv, what);
+  } catch (error) {
+    if (error instanceof Asn1Error) throw new MalformedCertificateError(error.detail, error, 'validity');
+    throw error;
   }
 }
 
@@ -109,8 +124,8 @@ function parse(der: Uint8Array): Certificate {
   const tbsSignatureAlgorithm = parseAlgorithmIdentifier(t.next(TAG.SEQUENCE, 'signature'), 'the TBS signature algorithm');
   const issuerTlv = t.next(TAG.SEQUENCE, 'issuer');
   const validity = fieldsOf(t.next(TAG.SEQUENCE, 'validity'), 'the validity');
-  const notBefore = readTime(validity.next(undefined, 'notBefore'), 'notBefore');
-  const notAfter = readTime(validity.next(undefined, 'notAfter'), 'notAfter');
+  const notBefore = readValidityTime(validity.next(undefined, 'notBefore'), 'notBefore');
+  const notAfter = readValidityTime(validity.next(undefined, 'notAfter'), 'notAfter');
   validity.end();
   const subjectTlv = t.next(TAG.SEQUENCE, 'subject');
   const spki = parseSubjectPublicKeyInfo(t.next(TAG.SEQUENCE, 'subjectPublicKeyInfo'));
@@ -151,6 +166,7 @@ function parse(der: Uint8Array): Certificate {
     extensions: extensions.list,
     extensionsByOid: extensions.byOid,
     duplicateExtensions: extensions.duplicates,
+    extensionsPresent: extensionsTlv !== undefined,
     selfIssued: issuerKey === subjectKey,
   };
   if (issuerUid) cert.issuerUniqueId = readBitString(issuerUid, 'the issuerUniqueID', issuerUid.tag);

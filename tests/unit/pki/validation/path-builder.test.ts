@@ -137,7 +137,7 @@ describe('buildPath', () => {
   });
 
 
-  const accept = { checkIntermediate: () => ({ ok: true, problems: [] }), checkAnchor: () => ({ ok: true, problems: [] }), checkPath: () => ({ ok: true, problems: [] }) };
+  const accept = { checkIntermediate: () => ({ ok: true, problems: [] }), checkAnchor: () => ({ ok: true, problems: [] }), checkLink: () => ({ ok: true, problems: [] }), checkPath: () => ({ ok: true, problems: [] }) };
 
   it('never repeats a (subject, key) pair, even through a same-subject same-key loop', async () => {
     const keys = await makeKeys();

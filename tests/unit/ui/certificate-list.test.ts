@@ -1,0 +1,106 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CertificateFacts } from '../../../src/core/appliance/certificate-facts';
+import { certificateKind } from '../../../src/core/appliance/certificate-entry';
+import { DEFAULT_LEAD_TIMES, planExpiry } from '../../../src/core/appliance/expiry-plan';
+import type { CertificateView } from '../../../src/store/workspace';
+import { NO_FILTER, certificateRows, filterRows, issuerOptions, sortRows, type SortKey } from '../../../src/ui/state/certificate-list';
+import { DAY, loadFacts, type FactName } from '../appliance/lifecycle-support';
+
+let facts: Record<FactName, CertificateFacts>;
+let now: number;
+let views: CertificateView[];
+
+function view(id: string, f: CertificateFacts, over: Partial<CertificateView> = {}): CertificateView {
+  return {
+    id,
+    applianceId: 'a1',
+    sha256: f.sha256,
+    friendlyName: id,
+    der: new Uint8Array(),
+    facts: f,
+    factoryDefault: false,
+    source: 'imported',
+    importedAt: 0,
+    kind: certificateKind(f),
+    validity: 'valid',
+    chain: 'complete',
+    privateKey: 'available',
+    plan: planExpiry(f, DEFAULT_LEAD_TIMES, false, now),
+    assignedIps: [],
+    ...over,
+  };
+}
+
+beforeAll(async () => {
+  facts = await loadFacts();
+  now = facts.server.notBefore + DAY;
+  const soon = { ...facts.server, sha256: 's'.repeat(64), notAfter: now + 10 * DAY, dnsNames: ['soon.example.com'], issuer: 'CN=Other CA' };
+  views = [
+    view('Zulu in use', facts.server, { assignedIps: ['192.0.2.10'] }),
+    view('alpha soon', soon),
+    view('Root', facts.root, { privateKey: 'missing' }),
+    view('Intermediate', facts.ica, { privateKey: 'missing' }),
+    view('Old', { ...facts.server, sha256: 'o'.repeat(64) }, { replacedBy: 'Zulu in use' }),
+    view('Renewal', { ...facts.server, sha256: 'r'.repeat(64), notAfter: facts.server.notAfter + DAY }, { renews: 'Zulu in use' }),
+  ];
+  views = views.map((v) => (v.id === 'alpha soon' ? { ...v, plan: planExpiry(v.facts, DEFAULT_LEAD_TIMES, false, now) } : v));
+});
+
+const names = (rows: ReturnType<typeof certificateRows>) => rows.map((r) => r.certificate.id);
+
+describe('the Certificates list: rows computed once, then filtered and sorted', () => {
+  it('rows carry the words, the next step and the renewal', () => {
+    const rows = certificateRows(views, {}, now);
+    const byId = new Map(rows.map((r) => [r.certificate.id, r]));
+    expect(byId.get('alpha soon')!.words.map((w) => w.text)).toContain('Not assigned');
+    expect(byId.get('alpha soon')!.next).toMatch(/Next: assign it/);
+    expect(byId.get('Renewal')!.renewsInUse).toEqual({ id: 'Zulu in use', friendlyName: 'Zulu in use' });
+    expect(byId.get('Renewal')!.next).toMatch(/Next: replace "Zulu in use"/);
+    expect(byId.get('Old')!.words.map((w) => w.text)).toContain('Replaced');
+    expect(byId.get('Old')!.words.map((w) => w.text)).not.toContain('Not assigned');
+  });
+
+  it.each([
+    { name: 'search matches name, SAN and issuer, every word', filter: { search: 'soon other' }, want: ['alpha soon'] },
+    { name: 'SAN contains', filter: { san: 'soon.ex' }, want: ['alpha soon'] },
+    { name: 'issuer', filter: { issuer: 'CN=Other CA' }, want: ['alpha soon'] },
+    { name: 'status: needs action (act-by reached)', filter: { status: 'needs-action' as const }, want: ['alpha soon'] },
+    { name: 'status: in use', filter: { status: 'in-use' as const }, want: ['Zulu in use'] },
+    { name: 'status: replaced', filter: { status: 'replaced' as const }, want: ['Old'] },
+    { name: 'status: renews one in use', filter: { status: 'renewal' as const }, want: ['Renewal'] },
+    { name: 'act by within 30 days (replaced ones never)', filter: { actBy: '30' as const }, want: ['alpha soon'] },
+  ])('filter: $name', ({ filter, want }) => {
+    expect(names(filterRows(certificateRows(views, {}, now), { ...NO_FILTER, ...filter }, now)).sort()).toEqual([...want].sort());
+  });
+
+  const sorts: { key: SortKey; first: string[] }[] = [
+    { key: 'kind', first: ['alpha soon', 'Old', 'Renewal', 'Zulu in use', 'Intermediate', 'Root'] },
+    { key: 'name', first: ['alpha soon', 'Intermediate', 'Old', 'Renewal', 'Root', 'Zulu in use'] },
+    { key: 'act-by', first: ['alpha soon'] },
+    { key: 'status', first: ['alpha soon'] },
+  ];
+  for (const { key, first } of sorts) {
+    it(`sort by ${key}`, () => {
+      const sorted = names(sortRows(certificateRows(views, {}, now), key));
+      expect(sorted.slice(0, first.length)).toEqual(first);
+      // Sorting is stable whatever the input order.
+      expect(names(sortRows([...certificateRows(views, {}, now)].reverse(), key))).toEqual(sorted);
+    });
+  }
+
+  it('sort by issuer: issuers in order, names within each', () => {
+    const rows = sortRows(certificateRows(views, {}, now), 'issuer');
+    const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+    for (let i = 1; i < rows.length; i++) expect(collator.compare(rows[i - 1]!.certificate.facts.issuer, rows[i]!.certificate.facts.issuer)).toBeLessThanOrEqual(0);
+  });
+
+  it('replaced certificates go last by act-by date', () => {
+    expect(names(sortRows(certificateRows(views, {}, now), 'act-by')).at(-1)).toBe('Old');
+  });
+
+  it('issuer options: each once, sorted', () => {
+    const options = issuerOptions(certificateRows(views, {}, now));
+    expect(options).toEqual([...new Set(options)]);
+    expect(options).toContain('CN=Other CA');
+  });
+});
