@@ -6,7 +6,7 @@
  * and one read on one path is read on all. Every hostile file class of RELIABILITY.md, issue 12
  * and the fuzz campaign (tests/support/hostile-inputs.ts) goes through all three.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inspect } from '../../src/cli/inspect';
 import type { Workspace } from '../../src/store/workspace';
 import type { CertdeskKey } from '../../src/core/pki/keys';
@@ -29,13 +29,15 @@ const CERTIFICATE_CODES = new Set([
   'crl-not-certificate',
 ]);
 
+// A workspace per class: after the 10,000-certificate class, one shared workspace made every
+// later class list 10,000 stored certificates.
 let ws: Workspace<CertdeskKey>;
 let applianceId: string;
-beforeAll(async () => {
+beforeEach(async () => {
   ({ ws } = await freshWorkspace());
   applianceId = (await ws.ensureWorkspace()).appliances[0]!.appliance.id;
 });
-afterAll(() => ws.close());
+afterEach(() => ws.close());
 
 describe('CLI, import and viewer give one file the same answer', () => {
   const files = hostileClasses.filter((c) => c.file);
