@@ -52,6 +52,7 @@ export async function run(): Promise<void> {
   let mismatches = 0;
   for (const c of hostileClasses) {
     c.file?.();
+    c.prepare?.();
     const { outcome, ms } = await timeClass(c.run);
     const ok = outcome === c.want;
     if (!ok) mismatches++;

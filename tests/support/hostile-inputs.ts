@@ -9,7 +9,7 @@
  * third-party files are read from ../shared/fixtures.
  */
 import { CertdeskError } from '../../src/core/errors';
-import { der, OID, TAG } from '../../src/core/pki/asn1';
+import { children, der, encodingOf, OID, readDer, TAG } from '../../src/core/pki/asn1';
 import { decodeInput } from '../../src/core/pki/decode';
 import { describeCertificate } from '../../src/core/pki/describe';
 import { parseCsr } from '../../src/core/pki/csr';
@@ -19,7 +19,11 @@ import { bulkCertificates, pemBundle } from './bulk-certificates';
 import { attr, buildChain, defaultHostname, ext, explicitP256Parameters, generalName, keyPair, name, validationTime, withExtension, withFields, type Tweak } from './chain-factory';
 import { buildAndValidate } from '../../src/core/pki/validation/path-validation';
 import { fixture, fixturePath, fixtureText } from './fixtures';
-import { freshWorkspace } from '../unit/store/support';
+import { freshWorkspace, pki } from '../unit/store/support';
+import { readCertificateFacts } from '../../src/core/appliance/certificate-facts';
+import { displayName } from '../../src/core/pki/names/display';
+import { inspectSupportFile } from '../../src/store/support-package';
+import { issue12HiddenKeys, keyMaterial } from './hidden-keys';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
@@ -62,6 +66,40 @@ export function leafWithUtcTimeKeyParameters(kind: 'rsa' | 'ec' = 'rsa'): Uint8A
 
 /** The leaf whose subject common name is a GeneralizedTime (a type names cannot hold). */
 export const leafWithGeneralizedTimeName = (): Uint8Array => leafWithCommonName(TAG.GENERALIZED_TIME, ascii('20250101000000Z'));
+
+/** An AlgorithmIdentifier with a third element: NULLs after its own elements until it has three. */
+const withExtraElement = (sequence: Uint8Array) => {
+  const own = children(readDer(sequence)).map(encodingOf);
+  return der.sequence(...own, ...Array.from({ length: 3 - own.length }, () => der.nullValue()));
+};
+/** A Name of one common name whose value is the raw TLV `value`. */
+const nameOfValue = (value: Uint8Array) => der.sequence(der.setOf(der.sequence(der.oid(OID.commonName), value)));
+
+/**
+ * Issue 12's "19,933 mutated certificates accepted that Node rejects", in the shapes OpenSSL
+ * rejected in its sample: extra elements or non-string tags in names and algorithm identifiers
+ * (X509_ALGOR is SEQUENCE { OID, ANY OPTIONAL }; an X509_NAME_ENTRY value is a string type,
+ * crypto/x509/x_name.c). Each is a signed leaf of the test chain.
+ */
+export const nodeRejectedMutations: readonly (readonly [string, () => Uint8Array])[] = [
+  ['an extra element in the TBS signature algorithm', () => leafWith(withFields((_c, s) => ({ signatureAlgorithm: withExtraElement(s.signatureAlgorithm) })))],
+  ['an extra element in the outer signature algorithm', () => leafWith(withFields((_c, s) => ({ outerSignatureAlgorithm: withExtraElement(s.signatureAlgorithm) })))],
+  [
+    'an extra element in the public key’s algorithm',
+    () => leafWith(withFields((_c, s) => ({ spki: der.sequence(...children(readDer(s.spki)).map((part, i) => (i === 0 ? withExtraElement(encodingOf(part)) : encodingOf(part)))) }))),
+  ],
+  ['an extra element in a subject attribute', () => leafWith(withFields({ subject: der.sequence(der.setOf(der.sequence(der.oid(OID.commonName), der.utf8String('a.example'), der.utf8String('b.example')))) }))],
+  ['an extra element in an issuer attribute', () => leafWith(withFields({ issuer: der.sequence(der.setOf(der.sequence(der.oid(OID.commonName), der.utf8String('CA'), der.nullValue()))) }))],
+  ['an INTEGER as a subject attribute value', () => leafWith(withFields({ subject: nameOfValue(der.integer(7)) }))],
+  ['a BOOLEAN as a subject attribute value', () => leafWith(withFields({ subject: nameOfValue(der.boolean(true)) }))],
+  ['a NULL as an issuer attribute value', () => leafWith(withFields({ issuer: nameOfValue(der.nullValue()) }))],
+];
+
+/** Issue 12's look-alike common names: each displays as "appliance.example.test" unless flagged. */
+export const lookAlikeCommonNames: readonly (readonly [string, string])[] = [
+  ['a right-to-left-override CN', '\u202Etset.elpmaxe.ecnailppa'],
+  ['a Cyrillic-homoglyph CN', '\u0430ppliance.example.test'],
+];
 
 /** PEM text in UTF-16 (LE or BE, with or without a byte order mark). */
 export function utf16(text: string, order: 'le' | 'be', bom: boolean): Uint8Array {
@@ -109,6 +147,8 @@ export interface HostileClass {
   source: 'RELIABILITY.md' | 'issue 12' | 'fuzz campaign';
   /** The file, for classes that are one file decoded as import and the CLI decode it (`run` decodes it). */
   file?: () => Uint8Array;
+  /** Makes the input of a class that is not one decoded file, so that timing leaves it out. */
+  prepare?: () => unknown;
   password?: string | null;
   /** Runs the class through the path it attacks: resolves with the outcome ("accepted" or a summary), or throws. */
   run: () => Promise<string>;
@@ -320,6 +360,20 @@ export const hostileClasses: readonly HostileClass[] = [
   fileClass('issue 12', 'a UTF-16 PEM (big-endian, no byte order mark)', 'accepted', () => utf16(rsaServerPem(), 'be', false)),
   fileClass('issue 12', 'a UTCTime inside the key parameters (read, as OpenSSL and Node read it)', 'accepted', leafWithUtcTimeKeyParameters),
   fileClass('issue 12', 'a GeneralizedTime in a name (refused, as OpenSSL and Node refuse it)', 'malformed-certificate', leafWithGeneralizedTimeName),
+  ...nodeRejectedMutations.map(([what, make]) => fileClass('issue 12', `a mutated certificate Node rejects: ${what}`, 'malformed-certificate', make)),
+  ...lookAlikeCommonNames.map(([what, cn]): HostileClass => {
+    const file = once(what, () => leafWith(withFields({ subject: name([attr.cn(cn)]) })));
+    // What the table shows: the common name import stores, as displayName makes it safe to show.
+    const shown = async () => displayName((await readCertificateFacts((await decodeInput(file())).certificates[0]!.der)).commonName!);
+    return { name: `${what} (imported, shown in the table)`, source: 'issue 12', prepare: file, want: 'flagged', run: async () => ((await shown()).warnings.length ? 'flagged' : 'shown as is') };
+  }),
+  ...issue12HiddenKeys.map(({ name: what, file }): HostileClass => ({
+    name: `the support package’s key guard: ${what}`,
+    source: 'issue 12',
+    prepare: keyMaterial,
+    want: 'private-key-in-support-package',
+    run: () => outcome(inspectSupportFile(pki, file(keyMaterial()))),
+  })),
   fileClass('fuzz campaign', 'a name larger than 1 MiB (OpenSSL X509_NAME_MAX)', 'malformed-certificate', () => leafWith(withFields({ subject: name([attr.cn(new Uint8Array(1024 * 1024).fill(0x61), TAG.PRINTABLE_STRING)]) }))),
   (() => {
     const file = once('opaque-9mb', () => leafWithExtensionValue(der.octetString(new Uint8Array(9 * 1024 * 1024).fill(0xa5))));
