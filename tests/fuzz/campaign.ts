@@ -178,7 +178,14 @@ export async function runCampaign(name: string, options: CampaignOptions): Promi
 
   const record = async (kind: 'hang' | 'crash', index: number, detail: string) => {
     corpus ??= await target.corpus();
-    const input = target.input(Rng.forExecution(options.seed, index), corpus, index);
+    let input: Input;
+    try {
+      input = target.input(Rng.forExecution(options.seed, index), corpus, index);
+    } catch {
+      // The mutator itself threw (what crashed the worker): there are no bytes to write down,
+      // only the execution to make again (`again` in the finding).
+      input = { entry: { ...corpus[0]!, name: 'input generation' }, bytes: new Uint8Array(0) };
+    }
     const file = writeFinding({ target: name, seed: options.seed, findingsDir }, { kind, index, input, signature: `${kind} in ${input.entry.name}${input.variant ? ` (${input.variant})` : ''}: ${detail.split('\n')[0]}`, detail });
     if (file) findings.push(file);
   };

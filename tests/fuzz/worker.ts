@@ -28,8 +28,10 @@ parentPort!.postMessage({ type: 'ready', corpus: corpus.length });
 let lastPost = now();
 const deadline = data.deadline ?? Infinity;
 for (let index = data.from; index < data.to && now() < deadline; index++) {
-  const input = target.input(Rng.forExecution(data.seed, index), corpus, index);
+  // Published before the input is made: a mutator that throws crashes the worker, and the
+  // campaign must write down and skip this execution, not the one before it (again and again).
   ints[SHARED.index] = index;
+  const input = target.input(Rng.forExecution(data.seed, index), corpus, index);
   floats[SHARED.started] = now();
   Atomics.store(ints, SHARED.running, 1);
   let outcome: Outcome | undefined;

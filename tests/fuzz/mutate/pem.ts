@@ -187,7 +187,10 @@ const textOperations: readonly (readonly [number, TextOperation])[] = [
     const block = text.slice(b.start, b.end) + '\n';
     const size = block.length;
     const times = rng.weighted<number>([[85, 2], [14, 100], [0.8, Math.min(10_000, Math.floor(10_000_000 / size))], [0.2, Math.min(10_001, Math.floor(10_400_000 / size))]]);
-    return text + block.repeat(times);
+    // Never far past the file limit (limits.maxFileBytes): a block that is itself megabytes long
+    // (an earlier operation's copies, or one BEGIN up to a far END) repeated 100 times passed
+    // JavaScript's string limit and threw in the mutator (seed 1130, execution 56484).
+    return text + block.repeat(Math.max(1, Math.min(times, Math.floor(10_400_000 / size))));
   }],
   // Blocks from other corpus entries.
   [5, (rng, text, donor) => {

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CampaignSummary } from '../../fuzz/campaign';
+import { Rng } from '../../fuzz/rng';
+import { targets } from '../../fuzz/targets';
 import { projectRoot } from '../../support/fixtures';
 
 const SEED = 20261130;
@@ -78,5 +80,15 @@ describe('fuzz campaign, seeded pass of every target', () => {
     expect(summary.classes['FINDING Node refuses, Certdesk reads']).toBeUndefined();
     expect(summary.classes['both read']).toBeGreaterThan(100);
     expect(summary.classes['both refuse']).toBeGreaterThan(100);
+  });
+
+  it('the PEM mutator stays within the string limit: decoder execution 56484 of seed 1130 repeated a megabyte block 100 times, threw "Invalid string length" and started worker after worker at the same execution', { timeout: 60_000 }, async () => {
+    const corpus = await targets.decoder!.corpus();
+    const input = targets.decoder!.input(Rng.forExecution(1130, 56484), corpus, 56484);
+    // The duplication adds at most ~10.4 MB of copies to a text of any earlier size.
+    expect(input.bytes.length).toBeGreaterThan(10 * 1024 * 1024);
+    expect(input.bytes.length).toBeLessThan(200 * 1024 * 1024);
+    const summary = await run('decoder', ['--seed', '1130', '--from', '56484', '--runs', '2']);
+    expect({ executions: summary.executions, raw: summary.raw, crashes: summary.crashes, hangs: summary.hangs }).toEqual({ executions: 2, raw: 0, crashes: 0, hangs: 0 });
   });
 });
