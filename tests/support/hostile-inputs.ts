@@ -324,7 +324,9 @@ export const hostileClasses: readonly HostileClass[] = [
     },
   },
   limboClass('cross-signing loops (x509-limbo intermediate-cycle-distinct-cas)', 'pathological::intermediate-cycle-distinct-cas', 'no-trusted-root'),
-  limboClass('many issuers with the same subject (x509-limbo, 100 CAs)', 'pathological::pathological-chain-same-subject-distinct-key', 'work-limit-reached'),
+  // The 100 CAs carry no subjectKeyIdentifier, which the rule table refuses in a CA (RFC 5280
+  // §4.2.1.2) before the search through them could reach the work limit.
+  limboClass('many issuers with the same subject (x509-limbo, 100 CAs without key identifiers)', 'pathological::pathological-chain-same-subject-distinct-key', 'missing-subject-key-identifier'),
   limboClass('a name-constraint bomb (x509-limbo nc-dos-1)', 'pathological::nc-dos-1', 'work-limit-reached'),
   {
     name: 'a path longer than the limit (7 intermediates)',
