@@ -64,6 +64,8 @@ export const KEY_STRICTER: Readonly<Record<string, string>> = {
 /** The same strictness, matched on the detail of a refused key (`invalid-private-key` and DER errors). */
 export const KEY_STRICTER_DETAIL: readonly Deliberate[] = [
   ...CERTIFICATE_STRICTER.filter((d) => !/decode-by-content/.test(d.why)),
+  // Before the version entry: this message names the version too.
+  { why: 'RFC 8017 A.1.2: otherPrimeInfos "SHALL be omitted if version is 0"; OpenSSL reads a two-prime key with it and ignores it.', message: /otherPrimeInfos although its version is 0/ },
   { why: 'The version of PKCS#8 (RFC 5958 §2) is 0 or 1, of an RSA key (RFC 8017 A.1.2) 0 or 1 and of an EC key (RFC 5915 §3) 1; OpenSSL reads others.', message: /version/ },
   { why: 'RSA numbers are positive INTEGERs (RFC 8017 A.1.2); OpenSSL reads negative ones.', message: /is negative/ },
   { why: 'DER INTEGERs are minimal and not empty (X.690 §8.3.2); OpenSSL reads key numbers as BIGNUMs without that check.', message: /superfluous leading bytes|empty INTEGER/ },

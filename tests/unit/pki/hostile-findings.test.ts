@@ -12,7 +12,7 @@ import { readCertificateFacts } from '../../../src/core/appliance/certificate-fa
 import { decodeInput } from '../../../src/core/pki/decode';
 import { describeCertificate, SHOWN_HEX_BYTES } from '../../../src/core/pki/describe';
 import { inspect } from '../../../src/cli/inspect';
-import { der, OID, TAG } from '../../../src/core/pki/asn1';
+import { children, der, encodingOf, OID, readDer, TAG } from '../../../src/core/pki/asn1';
 import { codeOf } from '../../support/errors';
 import { bulkCertificates, pemBundle } from '../../support/bulk-certificates';
 import { attr, buildChain, name, tbsCertificate, toPem, withFields } from '../../support/chain-factory';
@@ -167,6 +167,14 @@ describe('fuzz campaign findings in the readers', () => {
     const negative = pkcs1.slice();
     negative[header + 2] = 0x80;
     await expect(decodeInput(negative)).rejects.toThrow(/RSA private key \(PKCS#1\) is damaged \(the RSA key version is negative\)/);
+  });
+
+  it('a two-prime RSA key (version 0) followed by an empty otherPrimeInfos, which OpenSSL and Node read, is refused saying so (RFC 8017 A.1.2); the campaign’s “Certdesk refuses, Node reads” (decoder, seed 1130, execution 223051)', async () => {
+    const pkcs1 = pemBodyOf(fixtureText('openssl-set', 'rsa', 'server.trad.pem'));
+    const withOtherPrimes = der.sequence(...children(readDer(pkcs1)).map(encodingOf), der.sequence());
+    expect(() => createPrivateKey({ key: Buffer.from(withOtherPrimes), format: 'der', type: 'pkcs1' })).not.toThrow();
+    await expect(decodeInput(withOtherPrimes)).rejects.toMatchObject({ code: 'invalid-private-key', message: expect.stringContaining('otherPrimeInfos although its version is 0') });
+    await expect(decodeInput(pkcs1)).resolves.toMatchObject({ privateKeys: [expect.anything()] });
   });
 
   it('an RSA private key whose algorithm parameters are a constructed NULL is refused, as Node refuses it (“Node refuses a private key Certdesk decoded”)', async () => {

@@ -102,6 +102,8 @@ function readRsaPrivateKey(bytes: Uint8Array): { modulus: Uint8Array; publicExpo
   const publicExponent = readPositive(f.next(TAG.INTEGER, 'the public exponent'), 'the public exponent');
   for (const name of ['privateExponent', 'prime1', 'prime2', 'exponent1', 'exponent2', 'coefficient']) readInteger(f.next(TAG.INTEGER, name), name);
   if (version === 1) f.next(TAG.SEQUENCE, 'otherPrimeInfos');
+  // A.1.2: otherPrimeInfos "SHALL be omitted if version is 0"; OpenSSL reads and ignores it.
+  else if (f.peek() === TAG.SEQUENCE) throw new Asn1Error('invalid-encoding', 'the RSA private key has otherPrimeInfos although its version is 0, which means two primes');
   f.end();
   return { modulus, publicExponent };
 }
