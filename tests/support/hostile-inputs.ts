@@ -11,6 +11,7 @@
 import { CertdeskError } from '../../src/core/errors';
 import { children, der, encodingOf, OID, readDer, TAG } from '../../src/core/pki/asn1';
 import { decodeInput } from '../../src/core/pki/decode';
+import { limits } from '../../src/core/pki/limits';
 import { describeCertificate } from '../../src/core/pki/describe';
 import { parseCsr } from '../../src/core/pki/csr';
 import { readLimbo, runCase, type LimboCase } from '../../src/cli/limbo';
@@ -384,5 +385,7 @@ export const hostileClasses: readonly HostileClass[] = [
     };
     return { name: 'a 9 MB opaque extension value (read as OpenSSL reads it; decoded and described)', source: 'fuzz campaign', file, want: 'accepted', run: () => outcome(viewed()) } satisfies HostileClass;
   })(),
+  fileClass('fuzz campaign', `a PEM of ${(limits.maxPrivateKeysPerBundle + 1).toLocaleString('en')} copies of one EC private key`, 'limit-exceeded', () => utf8(fixtureText('openssl-set', 'ec', 'server.trad.pem').repeat(limits.maxPrivateKeysPerBundle + 1))),
+  fileClass('fuzz campaign', 'a PEM of 10,001 copies of one EC private key (over 10 s to decode)', 'limit-exceeded', () => utf8(fixtureText('openssl-set', 'ec', 'server.trad.pem').repeat(10_001))),
   fileClass('fuzz campaign', 'an EC private key (SEC1) of version 0', 'invalid-private-key', () => der.sequence(der.integer(0), der.octetString(new Uint8Array(32).fill(7)), der.explicit(0, der.oid(OID.secp256r1)))),
 ];

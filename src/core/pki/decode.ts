@@ -116,6 +116,7 @@ async function decodeFile(bytes: Uint8Array, options: DecodeOptions): Promise<De
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 const REQUEST_LABELS = new Set(['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST']);
 const PKCS7_LABELS = new Set(['PKCS7', 'PKCS #7 SIGNED DATA', 'CERTIFICATE CHAIN']);
+const PRIVATE_KEY_LABELS = new Set(['PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY']);
 /** Blocks that may sit beside useful ones and carry nothing to import. */
 const IGNORED_LABELS = new Set(['EC PARAMETERS', 'DH PARAMETERS', 'X9.42 DH PARAMETERS']);
 
@@ -123,6 +124,7 @@ async function decodePem(text: string, options: DecodeOptions): Promise<DecodedI
   const blocks = parsePem(text);
   const certificateBlocks = blocks.filter((b) => CERTIFICATE_LABELS.has(b.label)).length;
   checkCertificateCount(certificateBlocks);
+  checkPrivateKeyCount(blocks.filter((b) => PRIVATE_KEY_LABELS.has(b.label)).length);
   planKeyWork(blocks, options);
   const out: DecodedInput = { certificates: [], privateKeys: [], requests: [], container: 'pem' };
   const skipped: string[] = [];
@@ -185,6 +187,16 @@ function checkCertificateCount(count: number): void {
     throw new CertdeskError(
       'too-many-certificates',
       `The file holds more than ${limits.maxCertificatesPerBundle.toLocaleString('en')} certificates (limits.maxCertificatesPerBundle). Split it, or import only the chain you need.`,
+    );
+  }
+}
+
+/** Refuses a PEM with more private keys than limits.maxPrivateKeysPerBundle, before any key is read. */
+function checkPrivateKeyCount(count: number): void {
+  if (count > limits.maxPrivateKeysPerBundle) {
+    throw new CertdeskError(
+      'limit-exceeded',
+      `The file holds more than ${limits.maxPrivateKeysPerBundle} private keys (limits.maxPrivateKeysPerBundle); Certdesk stops there. Import the key that belongs to your certificate on its own.`,
     );
   }
 }

@@ -10,6 +10,12 @@ export const limits = {
   /** Certificates and keys in one PKCS#12 (.NET Pkcs12LoaderLimits: 200 each). */
   maxPkcs12Certificates: 200,
   maxPkcs12Keys: 200,
+  /**
+   * Private keys in one PEM bundle: as many as one PKCS#12 may hold (maxPkcs12Keys). Each key
+   * costs a public-key derivation; a PEM of 10,001 copies of one P-384 key took over 10 s (fuzz
+   * campaign). Real files hold one.
+   */
+  maxPrivateKeysPerBundle: 200,
   /** KDF iterations accepted in one PKCS#12 derivation (BoringSSL, Botan, NSS: 1 … 100,000,000). */
   maxKdfIterations: 100_000_000,
   /**

@@ -10,6 +10,7 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { readCertificateFacts } from '../../../src/core/appliance/certificate-facts';
 import { decodeInput } from '../../../src/core/pki/decode';
+import { limits } from '../../../src/core/pki/limits';
 import { describeCertificate, SHOWN_HEX_BYTES } from '../../../src/core/pki/describe';
 import { inspect } from '../../../src/cli/inspect';
 import { children, der, encodingOf, OID, readDer, TAG } from '../../../src/core/pki/asn1';
@@ -192,6 +193,21 @@ describe('fuzz campaign findings in the readers', () => {
     integerParameters[at - 3] = integerParameters[at - 3]! + 1;
     expect(() => createPrivateKey({ key: Buffer.from(integerParameters), format: 'der', type: 'pkcs8' })).not.toThrow();
     await expect(decodeInput(integerParameters)).resolves.toMatchObject({ privateKeys: [expect.anything()] });
+  });
+
+  it(`a PEM of 10,001 copies of one EC private key (over 10 s to decode; fuzz campaign, decoder, seed 1130) is refused before any key is read (limit-exceeded); ${limits.maxPrivateKeysPerBundle} keys are read`, async () => {
+    const key = fixtureText('openssl-set', 'ec', 'server.trad.pem');
+    expect(key).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
+    for (const copies of [10_001, limits.maxPrivateKeysPerBundle + 1]) {
+      const start = performance.now();
+      const promise = decodeInput(new TextEncoder().encode(key.repeat(copies)));
+      await expect(promise).rejects.toMatchObject({ code: 'limit-exceeded', message: expect.stringContaining('limits.maxPrivateKeysPerBundle') });
+      // Refused before the first derivation: a generous ceiling the 10 s it took would break.
+      expect(performance.now() - start).toBeLessThan(5_000);
+      expect(await codeOf(inspect(new TextEncoder().encode(key.repeat(copies))))).toBe('limit-exceeded');
+    }
+    const atLimit = await decodeInput(new TextEncoder().encode(key.repeat(limits.maxPrivateKeysPerBundle)));
+    expect(atLimit.privateKeys).toHaveLength(limits.maxPrivateKeysPerBundle);
   });
 
   it('a certificate with a 9 MB opaque extension value is read everywhere, and the viewer shows its hex cut to 1,024 bytes (all of it took 2.3 s to describe)', async () => {
