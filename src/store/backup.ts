@@ -32,6 +32,21 @@ export const MIN_BACKUP_ITERATIONS = 100_000;
 /** Most iterations a file may ask for: 10× our own, so a forged header cannot hang the tab. */
 export const MAX_BACKUP_ITERATIONS = 6_000_000;
 /**
+ * Most private keys a backup holds. Restoring imports each one (measured in Node's WebCrypto:
+ * ~7 ms for an exportable P-256 key), so 1,000 keys stay within seconds, while a crafted backup
+ * of 64 MB of keys would take half an hour (issue 12: no file may cost more than a few seconds).
+ * Real workspaces hold one or two exportable keys per appliance certificate.
+ */
+export const MAX_BACKUP_KEYS = 1_000;
+
+function tooManyKeys(count: number): CertdeskError {
+  return new CertdeskError(
+    'backup-too-many-keys',
+    `This backup holds ${count.toLocaleString('en')} private keys; Certdesk restores at most ${MAX_BACKUP_KEYS.toLocaleString('en')} from one backup (each takes time to import). Nothing was restored.`,
+  );
+}
+
+/**
  * Largest backup accepted. 5,000 certificates (~1.5 kB DER each) with their keys are ~15 MB of
  * base64 JSON; 64 MiB leaves four times that and keeps a hostile file from exhausting memory.
  */
@@ -97,6 +112,8 @@ export async function createBackup<K extends KeyMaterial>(
   ctx.assertOpen();
   checkPassphrase(passphrase);
   const contents = await readContents(ctx, { withKeys: true, ...(options.signal ? { signal: options.signal } : {}) });
+  // Never write a file that restore would refuse.
+  if (contents.keys.length > MAX_BACKUP_KEYS) throw tooManyKeys(contents.keys.length);
   const now = contents.createdAt;
   const salt = globalThis.crypto.getRandomValues(new Uint8Array(16));
   const iv = globalThis.crypto.getRandomValues(new Uint8Array(12));
@@ -139,7 +156,12 @@ function damaged(detail: string, cause?: unknown): CertdeskError {
   );
 }
 
-function parseFile(bytes: Uint8Array): BackupFile {
+/**
+ * Reads a backup file's JSON and checks its header (format, version, KDF and cipher parameters
+ * within their limits), before any key derivation.
+ * @throws CertdeskError `backup-damaged` or `backup-newer-version`
+ */
+export function readBackupFile(bytes: Uint8Array): BackupFile {
   if (bytes.length > MAX_BACKUP_BYTES) throw damaged('too large');
   let file: Partial<BackupFile>;
   try {
@@ -169,7 +191,11 @@ function parseFile(bytes: Uint8Array): BackupFile {
   return file as BackupFile;
 }
 
-async function decryptContents(file: BackupFile, passphrase: string): Promise<WorkspaceContents> {
+/**
+ * Derives the key from the passphrase and decrypts the contents; the caller zeroes the plaintext.
+ * @throws CertdeskError `backup-wrong-passphrase` or `backup-damaged`
+ */
+async function decryptBackup(file: BackupFile, passphrase: string): Promise<Uint8Array> {
   let salt: Uint8Array, iv: Uint8Array, check: Uint8Array, ciphertext: Uint8Array;
   try {
     salt = unb64(file.kdf.salt);
@@ -183,10 +209,9 @@ async function decryptContents(file: BackupFile, passphrase: string): Promise<Wo
   if (check.length !== secrets.check.length || !secrets.check.every((b, i) => b === check[i])) {
     throw new CertdeskError('backup-wrong-passphrase', 'The passphrase does not open this backup. Nothing was restored. Check the passphrase (it is case-sensitive) and try again.');
   }
-  let plaintext: Uint8Array;
   try {
     const aes = await globalThis.crypto.subtle.importKey('raw', buf(secrets.aesKey), 'AES-GCM', false, ['decrypt']);
-    plaintext = new Uint8Array(
+    return new Uint8Array(
       await globalThis.crypto.subtle.decrypt({ name: 'AES-GCM', iv: buf(iv), additionalData: buf(headerBytes(file)) }, aes, buf(ciphertext)),
     );
   } catch (cause) {
@@ -194,17 +219,39 @@ async function decryptContents(file: BackupFile, passphrase: string): Promise<Wo
   } finally {
     secrets.aesKey.fill(0);
   }
+}
+
+/**
+ * The record set of a decrypted backup (UTF-8 JSON).
+ * @throws CertdeskError `backup-damaged` when it is not one
+ */
+export function readBackupContents(plaintext: Uint8Array): WorkspaceContents {
   try {
     const contents = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(plaintext)) as WorkspaceContents;
     for (const list of ['appliances', 'certificates', 'keys', 'keysNotIncluded', 'requests', 'ipAssignments', 'events'] as const) {
       if (!Array.isArray(contents[list])) throw new Error(list);
     }
+    const distinctKeys = new Set(contents.keys.map((k) => (k as { pkcs8?: unknown } | null)?.pkcs8)).size;
+    if (distinctKeys > MAX_BACKUP_KEYS) throw tooManyKeys(distinctKeys);
     return contents;
   } catch (cause) {
+    if (cause instanceof CertdeskError) throw cause;
     throw damaged('contents', cause);
+  }
+}
+
+/**
+ * Merges the decrypted contents of a backup into the workspace (contents.ts), zeroing the
+ * plaintext once read: a damaged record set changes nothing.
+ */
+export function restoreDecryptedBackup<K extends KeyMaterial>(ctx: WorkspaceContext<K>, plaintext: Uint8Array): Promise<RestoreSummary> {
+  let contents: WorkspaceContents;
+  try {
+    contents = readBackupContents(plaintext);
   } finally {
     plaintext.fill(0);
   }
+  return mergeContents(ctx, contents, { label: 'a backup', damaged });
 }
 
 /**
@@ -212,6 +259,5 @@ async function decryptContents(file: BackupFile, passphrase: string): Promise<Wo
  * file changes nothing.
  */
 export async function restoreBackup<K extends KeyMaterial>(ctx: WorkspaceContext<K>, bytes: Uint8Array, passphrase: string): Promise<RestoreSummary> {
-  const contents = await decryptContents(parseFile(bytes), passphrase);
-  return mergeContents(ctx, contents, { label: 'a backup', damaged });
+  return restoreDecryptedBackup(ctx, await decryptBackup(readBackupFile(bytes), passphrase));
 }

@@ -143,8 +143,15 @@ export async function mergeContents<K extends KeyMaterial>(ctx: WorkspaceContext
   const certificates: CertificateEntry[] = [];
   const requests: RequestEntry[] = [];
   try {
+    // The same key written twice for one appliance is imported once (an import costs milliseconds).
+    const imported = new Map<string, K>();
     for (const k of contents.keys) {
-      const key = await ctx.pki.importPrivateKey(unb64(k.pkcs8), { exportable: true });
+      const material = `${k.applianceId}\n${k.pkcs8}`;
+      let key = imported.get(material);
+      if (!key) {
+        key = await ctx.pki.importPrivateKey(unb64(k.pkcs8), { exportable: true });
+        imported.set(material, key);
+      }
       if (key.publicKeySha256 !== k.publicKeySha256) throw new Error('key does not match its fingerprint');
       keys.push({ id: k.id, applianceId: k.applianceId, friendlyName: k.friendlyName, createdAt: k.createdAt, key });
     }

@@ -9,11 +9,12 @@ import * as keys from './keys.bench';
 import * as pkcs12 from './pkcs12.bench';
 import * as chain from './chain.bench';
 import * as store from './store.bench';
+import * as hostile from './hostile.bench';
 import * as keyGuard from './key-guard.bench';
 import * as timeline from './timeline.bench';
 import * as chromium from './chromium.bench';
 
-const suites: Record<string, { run: () => Promise<void> }> = { keys, pkcs12, chain, store, 'key-guard': keyGuard, timeline, chromium };
+const suites: Record<string, { run: () => Promise<void> }> = { keys, pkcs12, chain, store, hostile, 'key-guard': keyGuard, timeline, chromium };
 
 const wanted = process.argv.slice(2);
 for (const [name, suite] of Object.entries(suites)) {

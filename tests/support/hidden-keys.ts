@@ -10,7 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { tempDir, writeTemp } from './fixtures';
+import { makeZip } from './zip';
 
 function run(command: string, args: string[], options: { input?: Uint8Array | string; env?: NodeJS.ProcessEnv } = {}): Buffer {
   const result = spawnSync(command, args, { input: options.input, env: options.env ?? process.env, maxBuffer: 64 * 1024 * 1024 });
@@ -225,3 +227,24 @@ function javaKeystore(entries: { tag: 1 | 2; alias: string; body: Uint8Array }[]
   parts.push(Buffer.alloc(20));
   return new Uint8Array(Buffer.concat(parts));
 }
+
+/**
+ * The files issue 12 found the support package's key guard letting through ("Display and
+ * leaks"), one per finding, named after it: the regression test and the hostile-class table
+ * (tests/support/hostile-inputs.ts) both feed these to inspectSupportFile.
+ */
+export const issue12HiddenKeys: readonly { name: string; file: (k: KeyMaterial) => { name: string; bytes: Uint8Array } }[] = (() => {
+  const text = (s: string) => new TextEncoder().encode(s);
+  const body = (pem: string) => pem.replace(/-----[^-]+-----/g, '').trim();
+  return [
+    { name: 'a UTF-16 PEM key', file: (k: KeyMaterial) => ({ name: 'server.pem', bytes: new Uint8Array(Buffer.from(`\uFEFF${k.rsaPkcs8Pem}`, 'utf16le')) }) },
+    { name: 'a key inside .zip', file: (k: KeyMaterial) => ({ name: 'bundle.zip', bytes: new Uint8Array(makeZip([{ name: 'server.pem', bytes: text(k.rsaPkcs8Pem) }])) }) },
+    { name: 'a key inside .gz', file: (k: KeyMaterial) => ({ name: 'server.pem.gz', bytes: new Uint8Array(gzipSync(k.rsaPkcs8Pem)) }) },
+    { name: 'a JWK with its private part', file: (k: KeyMaterial) => ({ name: 'key.json', bytes: text(JSON.stringify(k.rsaJwk)) }) },
+    { name: 'a PuTTY .ppk', file: (k: KeyMaterial) => ({ name: 'notes.txt', bytes: text(k.ppk3) }) },
+    { name: 'lower-case armour', file: (k: KeyMaterial) => ({ name: 'chain.pem', bytes: text(k.rsaPkcs8Pem.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, (m) => m.toLowerCase())) }) },
+    { name: 'a DER key after one leading byte', file: (k: KeyMaterial) => ({ name: 'server.der', bytes: new Uint8Array(Buffer.concat([Uint8Array.of(0x0a), k.rsaPkcs8Der])) }) },
+    { name: 'a certificate followed by an "ANY PRIVATE KEY" block', file: (k: KeyMaterial) => ({ name: 'chain.pem', bytes: text(k.certificatePem + k.rsaPkcs8Pem.replace(/PRIVATE KEY/g, 'ANY PRIVATE KEY')) }) },
+    { name: 'a certificate followed by bare base64 key text', file: (k: KeyMaterial) => ({ name: 'chain.pem', bytes: text(`${k.certificatePem}${body(k.rsaPkcs8Pem)}\n`) }) },
+  ];
+})();

@@ -8,7 +8,7 @@
 import { sha256Hex, toHex } from '../pki/asn1';
 import { presentedNames } from '../pki/names/match';
 import { isSelfSigned } from '../pki/signatures';
-import { certificateExtension, commonName, isCaCertificate, MalformedCertificateError, nameToString, parseCertificate, type Certificate } from '../pki/x509';
+import { certificateExtension, commonName, isCaCertificate, MalformedCertificateError, nameToString, parseCertificate, readCertificate, type Certificate } from '../pki/x509';
 
 /** Facts read from one certificate's DER. Plain data: structured-cloneable and JSON-safe. */
 export interface CertificateFacts {
@@ -47,12 +47,13 @@ export interface CertificateFacts {
 }
 
 /**
- * Reads the facts of one DER certificate from the certificate model (x509/).
- * @throws MalformedCertificateError (`malformed-certificate`) when the bytes are not a
- *   well-formed X.509 certificate, saying what is wrong.
+ * Reads the facts of one DER certificate from the certificate model, as every path reads a
+ * certificate (x509 readCertificate).
+ * @throws CertdeskError with readCertificate's code (`malformed-certificate` and the structure's
+ *   codes) when the bytes are not a well-formed X.509 certificate, saying what is wrong.
  */
 export async function readCertificateFacts(der: Uint8Array, crypto: Crypto = globalThis.crypto): Promise<CertificateFacts> {
-  const cert = parseCertificate(der);
+  const cert = readCertificate(der);
   // A malformed subjectAltName covers no name; the readiness check then says so.
   const names = presentedNames(certificateExtension(cert, 'subjectAltName')?.names ?? []);
   const facts: CertificateFacts = {

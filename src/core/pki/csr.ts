@@ -12,7 +12,7 @@ import { describeGeneralName, type DescribedGeneralName } from './names/general-
 import { encodeSubject, encodeSubjectAltName, subjectAltNamesFor, validateSubject, type SubjectAltName, type SubjectInput } from './names/subject-input';
 import { signatureAlgorithmIdentifier, signatureAlgorithmName, signWithKey, verifySignature } from './signatures';
 import { describePublicKey, nameAttributes, nameToString, parseCertificationRequest, type NameAttribute, type PublicKeyDescription } from './x509';
-import { encodePem, parsePem } from './pem';
+import { encodePem, fileText, parsePem } from './pem';
 
 /** PKCS#9 extensionRequest (RFC 2985 §5.4.2). */
 export const id_extensionRequest = '1.2.840.113549.1.9.14';
@@ -125,8 +125,7 @@ export async function parseCsr(bytes: Uint8Array): Promise<ParsedCsr> {
 
 function csrDer(bytes: Uint8Array): Uint8Array {
   if (bytes[0] === 0x30) return bytes;
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  const block = parsePem(text).find((b) => b.label === 'CERTIFICATE REQUEST' || b.label === 'NEW CERTIFICATE REQUEST');
+  const block = parsePem(fileText(bytes)).find((b) => b.label === 'CERTIFICATE REQUEST' || b.label === 'NEW CERTIFICATE REQUEST');
   if (!block) throw new CertdeskError('invalid-csr', 'This is not a certificate request (no "BEGIN CERTIFICATE REQUEST" block). Choose the .csr file.');
   return block.der;
 }

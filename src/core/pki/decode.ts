@@ -8,10 +8,11 @@
  * hostile input ends in a typed CertdeskError within a bounded amount of work.
  */
 import { CertdeskError, throwIfAborted } from '../errors';
-import { Asn1Error, checkStructure, children, contentOf, decodeOid, readDer, readTlv, TAG, type Tlv } from './asn1';
+import { children, readTlv, TAG } from './asn1';
 import { limits } from './limits';
-import { parseCertificate } from './x509';
-import { parsePem, looksLikePem, type PemBlock } from './pem';
+import { parseCertificate, readCertificate } from './x509';
+import { checkInputSize, classifyDer, expectKind, invalidDer, isKind, nothingUsable, OID_PKCS7_PREFIX, oidText } from './der-kind';
+import { fileText, parsePem, looksLikePem, type PemBlock } from './pem';
 import { base64ToBytes, isBase64 } from './asn1/bytes';
 import { pkcs1ToPkcs8, publicKeyFromPrivateKey, sec1ToPkcs8, sha256Hex } from './keys';
 import { WorkBudget, decryptPrivateKeyInfo, encryptedPrivateKeyWork, importPkcs12 } from './pkcs12';
@@ -50,7 +51,6 @@ interface DecodeOptions {
 }
 
 const OID_SIGNED_DATA = '1.2.840.113549.1.7.2';
-const OID_PKCS7_PREFIX = '1.2.840.113549.1.7.';
 
 /**
  * Decodes a file or pasted text into certificates, private keys and requests.
@@ -75,23 +75,17 @@ export async function decodeInput(
 
 async function decodeFile(bytes: Uint8Array, options: DecodeOptions): Promise<DecodedInput> {
   throwIfAborted(options.signal);
-  if (bytes.length === 0) throw new CertdeskError('empty-file', 'The file is empty. Choose the certificate or key file again.');
-  if (bytes.length > limits.maxFileBytes) {
-    throw new CertdeskError(
-      'file-too-large',
-      `The file is ${(bytes.length / 1024 / 1024).toFixed(1)} MB; Certdesk reads files up to ${limits.maxFileBytes / 1024 / 1024} MB (limits.maxFileBytes). Certificate files are normally a few kilobytes: check that this is the right file.`,
-    );
-  }
+  checkInputSize(bytes);
   if (bytes[0] === 0x30) {
     try {
       return await decodeBinary(bytes, 'der', options);
     } catch (error) {
       // 0x30 is also the character "0": text that happens to start with it (asn1parse output
       // above a PEM block) is still read as text.
-      if (!(error instanceof CertdeskError) || !looksLikePem(new TextDecoder('utf-8').decode(bytes.subarray(0, 64 * 1024)))) throw error;
+      if (!(error instanceof CertdeskError) || !looksLikePem(fileText(bytes.subarray(0, 64 * 1024)))) throw error;
     }
   }
-  const text = new TextDecoder('utf-8').decode(bytes);
+  const text = fileText(bytes);
   if (looksLikePem(text)) return decodePem(text, options);
   const trimmed = text.replace(/^\uFEFF/, '').trim();
   if (/^<(!doctype|html|\?xml|head|body)/i.test(trimmed)) {
@@ -123,6 +117,7 @@ async function decodeFile(bytes: Uint8Array, options: DecodeOptions): Promise<De
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 const REQUEST_LABELS = new Set(['CERTIFICATE REQUEST', 'NEW CERTIFICATE REQUEST']);
 const PKCS7_LABELS = new Set(['PKCS7', 'PKCS #7 SIGNED DATA', 'CERTIFICATE CHAIN']);
+const PRIVATE_KEY_LABELS = new Set(['PRIVATE KEY', 'ENCRYPTED PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY']);
 /** Blocks that may sit beside useful ones and carry nothing to import. */
 const IGNORED_LABELS = new Set(['EC PARAMETERS', 'DH PARAMETERS', 'X9.42 DH PARAMETERS']);
 
@@ -130,6 +125,7 @@ async function decodePem(text: string, options: DecodeOptions): Promise<DecodedI
   const blocks = parsePem(text);
   const certificateBlocks = blocks.filter((b) => CERTIFICATE_LABELS.has(b.label)).length;
   checkCertificateCount(certificateBlocks);
+  checkPrivateKeyCount(blocks.filter((b) => PRIVATE_KEY_LABELS.has(b.label)).length);
   planKeyWork(blocks, options);
   const out: DecodedInput = { certificates: [], privateKeys: [], requests: [], container: 'pem' };
   const skipped: string[] = [];
@@ -137,24 +133,24 @@ async function decodePem(text: string, options: DecodeOptions): Promise<DecodedI
     throwIfAborted(options.signal);
     if (CERTIFICATE_LABELS.has(block.label)) {
       const der = block.label === 'TRUSTED CERTIFICATE' ? firstElement(block.der) : block.der;
-      expectKind(der, 'certificate', block);
+      readCertificate(der, block.label);
       out.certificates.push({ der });
     } else if (REQUEST_LABELS.has(block.label)) {
-      expectKind(block.der, 'request', block);
+      expectKind(block.der, 'request', block.label);
       out.requests.push({ der: block.der });
     } else if (PKCS7_LABELS.has(block.label)) {
       out.certificates.push(...pkcs7Certificates(block.der));
     } else if (block.label === 'PRIVATE KEY') {
-      expectKind(block.der, 'pkcs8', block);
+      expectKind(block.der, 'pkcs8', block.label);
       out.privateKeys.push(await privateKey(block.der));
     } else if (block.label === 'ENCRYPTED PRIVATE KEY') {
-      expectKind(block.der, 'encrypted-pkcs8', block);
+      expectKind(block.der, 'encrypted-pkcs8', block.label);
       out.privateKeys.push(await privateKey(await decryptKey(block.der, options)));
     } else if (block.label === 'RSA PRIVATE KEY') {
-      expectKind(block.der, 'pkcs1', block);
+      expectKind(block.der, 'pkcs1', block.label);
       out.privateKeys.push(await privateKey(pkcs1ToPkcs8(block.der)));
     } else if (block.label === 'EC PRIVATE KEY') {
-      expectKind(block.der, 'sec1', block);
+      expectKind(block.der, 'sec1', block.label);
       out.privateKeys.push(await privateKey(sec1ToPkcs8(block.der)));
     } else if (block.label === 'DSA PRIVATE KEY' || block.label === 'OPENSSH PRIVATE KEY') {
       throw new CertdeskError(
@@ -187,35 +183,21 @@ function planKeyWork(blocks: PemBlock[], options: DecodeOptions): void {
   options.budget.plan(work);
 }
 
-function isKind(der: Uint8Array, kind: Kind): boolean {
-  try {
-    return classify(der) === kind;
-  } catch {
-    return false;
-  }
-}
-
-function nothingUsable(labels: string[]): CertdeskError {
-  if (labels.some((l) => l.includes('PUBLIC KEY'))) {
-    return new CertdeskError(
-      'public-key-not-certificate',
-      'This file holds only a public key, not a certificate. A certificate is the public key signed by a CA: import the certificate the CA sent back (.crt, .cer, .pem).',
-    );
-  }
-  if (labels.some((l) => l.includes('CRL'))) {
-    return new CertdeskError(
-      'crl-not-certificate',
-      'This file is a certificate revocation list (CRL), not a certificate. Import the certificate file the CA sent instead.',
-    );
-  }
-  return new CertdeskError('unrecognised-content', `This file holds ${labels.map((l) => `"${l}"`).join(', ')} blocks, none of which is a certificate, key or request.`);
-}
-
 function checkCertificateCount(count: number): void {
   if (count > limits.maxCertificatesPerBundle) {
     throw new CertdeskError(
       'too-many-certificates',
       `The file holds more than ${limits.maxCertificatesPerBundle.toLocaleString('en')} certificates (limits.maxCertificatesPerBundle). Split it, or import only the chain you need.`,
+    );
+  }
+}
+
+/** Refuses a PEM with more private keys than limits.maxPrivateKeysPerBundle, before any key is read. */
+function checkPrivateKeyCount(count: number): void {
+  if (count > limits.maxPrivateKeysPerBundle) {
+    throw new CertdeskError(
+      'limit-exceeded',
+      `The file holds more than ${limits.maxPrivateKeysPerBundle} private keys (limits.maxPrivateKeysPerBundle); Certdesk stops there. Import the key that belongs to your certificate on its own.`,
     );
   }
 }
@@ -228,11 +210,13 @@ async function decodeBinary(
   container: 'der' | 'base64',
   options: DecodeOptions,
 ): Promise<DecodedInput> {
-  const kind = classify(der);
+  const kind = classifyDer(der);
   const empty = (c: DecodedInput['container']): DecodedInput => ({ certificates: [], privateKeys: [], requests: [], container: c });
   switch (kind) {
     case 'certificate': {
       const out = empty(container);
+      // Classified just now, by the same rules readCertificate applies: the model is what is left.
+      parseCertificate(der);
       out.certificates.push({ der });
       return out;
     }
@@ -276,9 +260,13 @@ async function decodePkcs12(der: Uint8Array, options: DecodeOptions): Promise<De
     throw error;
   }
   checkCertificateCount(contents.certificates.length);
+  // Import says the same of any file that adds nothing (store/certificates.ts): one answer on every path.
+  if (contents.certificates.length + contents.keys.length === 0) {
+    throw new CertdeskError('nothing-to-import', 'This PKCS#12 file holds no certificate and no private key that Certdesk can read. Export it again with the certificate and its key.');
+  }
   const out: DecodedInput = { certificates: [], privateKeys: [], requests: [], container: 'pkcs12', integrity: contents.integrity };
   for (const bag of contents.certificates) {
-    expectKind(bag.value, 'certificate');
+    readCertificate(bag.value);
     out.certificates.push(bag.friendlyName === undefined ? { der: bag.value } : { der: bag.value, friendlyName: bag.friendlyName });
   }
   for (const bag of contents.keys) {
@@ -332,7 +320,7 @@ function pkcs7Certificates(der: Uint8Array): DecodedCertificate[] {
   // Trailing bytes after the ContentInfo are tolerated here, as OpenSSL does (its own test
   // vector pkcs7-1.pem has one): they cannot change the certificates, which are checked strictly.
   const contentInfo = readTlv(der, 0, der.length, 'ber');
-  if (contentInfo.tag !== TAG.SEQUENCE) throw invalid('PKCS#7 bundle');
+  if (contentInfo.tag !== TAG.SEQUENCE) throw invalidDer('PKCS#7 bundle');
   const [type, explicit] = children(contentInfo);
   const oid = oidText(type);
   if (oid !== OID_SIGNED_DATA) {
@@ -341,9 +329,9 @@ function pkcs7Certificates(der: Uint8Array): DecodedCertificate[] {
       `This PKCS#7 file holds ${oid.startsWith(OID_PKCS7_PREFIX) ? 'encrypted or plain data' : 'an unknown content type'}, not a certificate bundle (SignedData). Export the chain as a .p7b certificate bundle or as PEM.`,
     );
   }
-  if (!explicit || explicit.tag !== 0xa0) throw invalid('PKCS#7 bundle');
+  if (!explicit || explicit.tag !== 0xa0) throw invalidDer('PKCS#7 bundle');
   const signedData = children(explicit)[0];
-  if (!signedData || signedData.tag !== 0x30) throw invalid('PKCS#7 bundle');
+  if (!signedData || signedData.tag !== 0x30) throw invalidDer('PKCS#7 bundle');
   const fields = children(signedData);
   const certificateSet = fields.find((f) => f.tag === 0xa0);
   const out: DecodedCertificate[] = [];
@@ -352,9 +340,9 @@ function pkcs7Certificates(der: Uint8Array): DecodedCertificate[] {
       // CertificateChoices (RFC 5652 §10.2.2): only plain certificates; attribute and other
       // certificate formats are tagged [1]…[3] and carry nothing an appliance can use.
       if (element.tag !== 0x30) continue;
-      if (element.contentEnd !== element.end) throw invalid('certificate inside the PKCS#7 bundle');
+      if (element.contentEnd !== element.end) throw invalidDer('certificate inside the PKCS#7 bundle');
       const cert = der.slice(element.start, element.end);
-      expectKind(cert, 'certificate');
+      readCertificate(cert);
       out.push({ der: cert });
       checkCertificateCount(out.length);
     }
@@ -365,102 +353,6 @@ function pkcs7Certificates(der: Uint8Array): DecodedCertificate[] {
   return out;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Classifying DER by shape
-
-type Kind = 'certificate' | 'request' | 'crl' | 'public-key' | 'pkcs7' | 'pkcs12' | 'pkcs8' | 'encrypted-pkcs8' | 'pkcs1' | 'sec1';
-
-const KIND_NAMES: Record<Kind, string> = {
-  certificate: 'a certificate',
-  request: 'a certificate request',
-  crl: 'a certificate revocation list (CRL)',
-  'public-key': 'a public key',
-  pkcs7: 'a PKCS#7 bundle',
-  pkcs12: 'a PKCS#12 archive',
-  pkcs8: 'a private key (PKCS#8)',
-  'encrypted-pkcs8': 'an encrypted private key',
-  pkcs1: 'an RSA private key',
-  sec1: 'an EC private key',
-};
-
-function expectKind(der: Uint8Array, want: Kind, block?: PemBlock): void {
-  const kind = classify(der);
-  if (kind === want) return;
-  if (block) {
-    throw new CertdeskError(
-      'pem-content-mismatch',
-      `The PEM block labelled "${block.label}" actually contains ${KIND_NAMES[kind]}. The file was assembled by hand; export it again.`,
-    );
-  }
-  if (want === 'certificate' && (kind === 'public-key' || kind === 'crl')) throw nothingUsable([kind === 'crl' ? 'X509 CRL' : 'PUBLIC KEY']);
-  throw new CertdeskError('unexpected-content', `Expected ${KIND_NAMES[want]} but found ${KIND_NAMES[kind]}.`);
-}
-
-/** What a DER (or BER, for PKCS#7) object is, from its shape; validates the whole encoding. */
-function classify(der: Uint8Array): Kind {
-  const top = readTlv(der, 0, der.length, 'ber');
-  if (top.tag !== TAG.SEQUENCE) throw invalid();
-  const c = children(top);
-  const [c0, c1, c2] = c;
-  if (!c0) throw invalid();
-  if (c0.tag === TAG.OID && oidText(c0).startsWith(OID_PKCS7_PREFIX)) return 'pkcs7';
-  if (top.end !== der.length) throw new Asn1Error('trailing-bytes', 'there are extra bytes after its end');
-  // PFX (RFC 7292 §4): version 3, authSafe ContentInfo, optional macData.
-  if (c0.tag === TAG.INTEGER && integerValue(c0) === 3 && c1?.tag === TAG.SEQUENCE) {
-    const inner = children(c1)[0];
-    if (inner?.tag === TAG.OID && oidText(inner).startsWith(OID_PKCS7_PREFIX)) return 'pkcs12';
-  }
-  if (c0.tag === TAG.OID) throw invalid();
-  // Everything else must be strict DER: walk it all (depth, element count, OID size), inside
-  // OCTET and BIT STRINGs too (asn1/reader.ts checkStructure).
-  checkStructure(readDer(der));
-  // The walk passed, so the BER reading above holds only DER elements: its children are the DER ones.
-  const [d, d0, d1, d2] = [c, c0, c1, c2];
-  if (d.length === 3 && d0.tag === TAG.SEQUENCE && d1?.tag === TAG.SEQUENCE && d2?.tag === TAG.BIT_STRING) {
-    const t = children(d0);
-    if (t[0]?.tag === 0xa0) return 'certificate';
-    // CertificationRequestInfo (RFC 2986 §4.1); very old requests omit the attributes [0].
-    if (t[0]?.tag === TAG.INTEGER && t[1]?.tag === TAG.SEQUENCE && t[2]?.tag === TAG.SEQUENCE && t.length <= 4 && (t[3] === undefined || t[3].tag === 0xa0)) return 'request';
-    if (t.some((f, i) => i <= 3 && (f.tag === TAG.UTC_TIME || f.tag === TAG.GENERALIZED_TIME))) return 'crl';
-    if (t[0]?.tag === TAG.INTEGER && t[3]?.tag === TAG.SEQUENCE && t[5]?.tag === TAG.SEQUENCE) return 'certificate'; // v1
-    throw invalid();
-  }
-  if (d.length === 2 && d0.tag === TAG.SEQUENCE && d1?.tag === TAG.BIT_STRING) return 'public-key';
-  if (d.length === 2 && d0.tag === TAG.SEQUENCE && d1?.tag === TAG.OCTET_STRING) return 'encrypted-pkcs8';
-  if (d0.tag === TAG.INTEGER && d1?.tag === TAG.SEQUENCE && d2?.tag === TAG.OCTET_STRING) return 'pkcs8';
-  if (d0.tag === TAG.INTEGER && d1?.tag === TAG.OCTET_STRING && integerValue(d0) === 1) return 'sec1';
-  if (d0.tag === TAG.INTEGER && d.length >= 9 && d.every((e) => e.tag === TAG.INTEGER || e.tag === TAG.SEQUENCE)) return 'pkcs1';
-  if (d.length === 2 && d0.tag === TAG.INTEGER && d1?.tag === TAG.INTEGER) return 'public-key'; // PKCS#1 RSAPublicKey
-  throw invalid();
-}
-
-function invalid(what = 'file'): CertdeskError {
-  return new CertdeskError(
-    'invalid-encoding',
-    `This ${what} is damaged: its ASN.1 structure is cut off or malformed. Export or download it again.`,
-  );
-}
-
 function firstElement(der: Uint8Array): Uint8Array {
   return der.slice(0, readTlv(der, 0, der.length).end);
-}
-
-/** A small non-negative INTEGER's value, or -1 (for telling formats apart, not for reading them). */
-function integerValue(e: Tlv): number {
-  const c = contentOf(e);
-  if (c.length > 4) return -1;
-  let n = 0;
-  for (const b of c) n = n * 256 + b;
-  return n;
-}
-
-/** An OID's dotted text, or '' when the element is no valid OID (for telling formats apart). */
-function oidText(e: Tlv | undefined): string {
-  if (e?.tag !== TAG.OID) return '';
-  try {
-    return decodeOid(contentOf(e));
-  } catch (error) {
-    if (error instanceof Asn1Error) return '';
-    throw error;
-  }
 }

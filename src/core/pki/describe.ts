@@ -11,7 +11,7 @@ import {
   isCaCertificate,
   nameAttributes,
   nameToString,
-  parseCertificate,
+  readCertificate,
   type Extension,
   type GeneralSubtree,
   type NameAttribute,
@@ -32,6 +32,7 @@ export type DescribedExtensionValue =
   | { kind: 'crlDistributionPoints'; urls: string[]; names: DescribedGeneralName[] }
   | { kind: 'certificatePolicies'; policies: { oid: string; name?: string; cps: string[]; notices: string[] }[] }
   | { kind: 'nameConstraints'; permitted: DescribedGeneralName[]; excluded: DescribedGeneralName[] }
+  /** `hex`: the value's hex, cut after SHOWN_HEX_BYTES bytes with its size said. */
   | { kind: 'unknown'; hex: string }
   | { kind: 'unreadable'; hex: string };
 
@@ -113,11 +114,12 @@ const POLICY_NAMES: Record<string, string> = {
 };
 
 /**
- * Describes a DER certificate from the certificate model.
- * @throws MalformedCertificateError (`malformed-certificate`) when it is not a well-formed certificate.
+ * Describes a DER certificate from the certificate model, read as import and the CLI read it
+ * (x509 readCertificate), so the viewer never says "damaged" where they did not.
+ * @throws CertdeskError with readCertificate's code when it is not a well-formed certificate.
  */
 export async function describeCertificate(der: Uint8Array): Promise<CertificateDescription> {
-  const cert = parseCertificate(der);
+  const cert = readCertificate(der);
   const extensions = cert.extensions.map(describeExtension);
   const isCA = isCaCertificate(cert);
   const subject = nameAttributes(cert.subject);
@@ -167,9 +169,21 @@ function serialHex(bytes: Uint8Array): string {
   return toHex(trimmed);
 }
 
+/**
+ * Bytes of an opaque extension value shown as hex: a value can be megabytes (OpenSSL reads such
+ * certificates too), and all of it would be 18 million characters in the viewer (fuzz campaign).
+ */
+export const SHOWN_HEX_BYTES = 1024;
+
+/** Hex of the first SHOWN_HEX_BYTES bytes, saying how many there are when that is not all. */
+function shownHex(bytes: Uint8Array): string {
+  if (bytes.length <= SHOWN_HEX_BYTES) return toHex(bytes);
+  return `${toHex(bytes.subarray(0, SHOWN_HEX_BYTES))}… (${bytes.length.toLocaleString('en')} bytes)`;
+}
+
 function describeExtension(extension: Extension): DescribedExtension {
   const head = { oid: extension.oid, name: EXTENSION_NAMES[extension.oid] ?? extension.oid, critical: extension.critical };
-  if (extension.problem) return { ...head, kind: 'unreadable', hex: toHex(extension.value) };
+  if (extension.problem) return { ...head, kind: 'unreadable', hex: shownHex(extension.value) };
   return { ...head, ...describeValue(extension) };
 }
 
@@ -222,7 +236,7 @@ function describeValue(extension: Extension): DescribedExtensionValue {
     case 'nameConstraints':
       return { kind: 'nameConstraints', permitted: subtrees(v.permitted), excluded: subtrees(v.excluded) };
     default:
-      return { kind: 'unknown', hex: toHex(extension.value) };
+      return { kind: 'unknown', hex: shownHex(extension.value) };
   }
 }
 

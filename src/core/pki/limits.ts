@@ -10,6 +10,12 @@ export const limits = {
   /** Certificates and keys in one PKCS#12 (.NET Pkcs12LoaderLimits: 200 each). */
   maxPkcs12Certificates: 200,
   maxPkcs12Keys: 200,
+  /**
+   * Private keys in one PEM bundle: as many as one PKCS#12 may hold (maxPkcs12Keys). Each key
+   * costs a public-key derivation; a PEM of 10,001 copies of one P-384 key took over 10 s (fuzz
+   * campaign). Real files hold one.
+   */
+  maxPrivateKeysPerBundle: 200,
   /** KDF iterations accepted in one PKCS#12 derivation (BoringSSL, Botan, NSS: 1 … 100,000,000). */
   maxKdfIterations: 100_000_000,
   /**
@@ -51,6 +57,8 @@ export const limits = {
    * 35; a UUID arc 2.25.N: 19); asn1js decodes OIDs in quadratic time (RELIABILITY.md).
    */
   maxOidBytes: 128,
+  /** Encoding of one distinguished name (OpenSSL X509_NAME_MAX, crypto/x509/x_name.c: d2i refuses larger ones). */
+  maxNameBytes: 1024 * 1024,
   /** RSA modulus size (Go crypto/x509, CVE-2023-29409). */
   maxRsaBits: 8192,
   /** Signature checks while building one chain (Go maxChainSignatureChecks, rustls-webpki Budget). */

@@ -24,6 +24,40 @@ const LOOKALIKE_DASHES = /[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]/;
 
 const BEGIN = /-----BEGIN ([^\r\n-]*(?:-[^\r\n-]+)*)-----/g;
 
+const UTF8 = new TextDecoder('utf-8');
+
+/**
+ * Which of the two byte layouts of UTF-16 `bytes` has — by its byte order mark, or, without one,
+ * by the zero bytes ASCII text (PEM, base64) has in every other position — or undefined.
+ */
+function utf16Layout(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  const sample = Math.min(bytes.length, 512) & ~1;
+  if (sample < 4) return undefined;
+  let zeroEven = 0;
+  let zeroOdd = 0;
+  for (let i = 0; i < sample; i += 2) {
+    if (bytes[i] === 0) zeroEven++;
+    if (bytes[i + 1] === 0) zeroOdd++;
+  }
+  const pairs = sample / 2;
+  if (zeroOdd === pairs && zeroEven === 0) return 'utf-16le';
+  if (zeroEven === pairs && zeroOdd === 0) return 'utf-16be';
+  return undefined;
+}
+
+/**
+ * The text of a file as Windows and editors write it: UTF-8 (a byte order mark is dropped) or
+ * UTF-16 in either byte order, which Notepad ("Unicode") and PowerShell's `>` write — with its
+ * byte order mark or recognised by the zero bytes of ASCII text (Unicode §23.8).
+ */
+export function fileText(bytes: Uint8Array): string {
+  const utf16 = utf16Layout(bytes);
+  if (utf16) return new TextDecoder(utf16).decode(bytes);
+  return UTF8.decode(bytes);
+}
+
 /** True when the text holds at least one PEM BEGIN line (or a look-alike of one). */
 export function looksLikePem(text: string): boolean {
   return text.includes('-----BEGIN ') || hasLookalikeArmour(text);

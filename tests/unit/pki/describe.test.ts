@@ -12,7 +12,7 @@ const MISC = ['x509-misc', 'pyca-cryptography-vectors-38.0.4'];
 const UNREADABLE: Record<string, { stage: 'decode' | 'describe'; code: string }> = {
   'cryptography-scts-tbs-precert.der': { stage: 'decode', code: 'invalid-encoding' }, // a bare TBSCertificate
   'cryptography.io.with_garbage.pem': { stage: 'decode', code: 'invalid-encoding' }, // "PRIVATE KEY" blocks holding a URL
-  'badasn1time.pem': { stage: 'describe', code: 'malformed-certificate' }, // notAfter UTCTime with a 4-digit year
+  'badasn1time.pem': { stage: 'decode', code: 'malformed-certificate' }, // notAfter UTCTime with a 4-digit year
 };
 
 /** What openssl says about a certificate, for comparison. */
@@ -133,8 +133,10 @@ describe('roles and decoded extensions', () => {
     expect(certificateRole(false, false, 1)).toBe('server');
   });
 
-  it('refuses bytes that are not a certificate', async () => {
-    await expect(describeCertificate(Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x00))).rejects.toMatchObject({ code: 'malformed-certificate' });
+  it('refuses bytes that are not a certificate with the code decoding gives them', async () => {
+    const bytes = Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x00);
+    await expect(describeCertificate(bytes)).rejects.toMatchObject({ code: 'invalid-encoding' });
+    await expect(decodeInput(bytes)).rejects.toMatchObject({ code: 'invalid-encoding' });
   });
 });
 

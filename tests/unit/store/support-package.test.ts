@@ -2,10 +2,8 @@ import { describe, expect, test } from 'vitest';
 import JSZip from 'jszip';
 import { CertdeskError } from '../../../src/core/errors';
 import { buildSupportPackage, chainFiles, inspectSupportFile, supportPackageName, type SupportFile } from '../../../src/store/support-package';
-import { gzipSync } from 'node:zlib';
 import { fixture, openssl } from '../../support/fixtures';
-import { keyMaterial } from '../../support/hidden-keys';
-import { makeZip } from '../../support/zip';
+import { issue12HiddenKeys, keyMaterial } from '../../support/hidden-keys';
 import { freshWorkspace, pki, snapshot } from './support';
 
 const rsa = (name: string) => fixture('openssl-set', 'rsa', name);
@@ -184,21 +182,7 @@ describe('the supportPackage action', () => {
 
 describe('regressions (issue 12, Display and leaks): the key guard let these through', () => {
   const k = keyMaterial();
-  const body = (pem: string) => pem.replace(/-----[^-]+-----/g, '').trim();
-  const rows: { name: string; file: SupportFile }[] = [
-    { name: 'a UTF-16 PEM key', file: { name: 'server.pem', bytes: new Uint8Array(Buffer.from(`\uFEFF${k.rsaPkcs8Pem}`, 'utf16le')) } },
-    { name: 'a key inside .zip', file: { name: 'bundle.zip', bytes: new Uint8Array(makeZip([{ name: 'server.pem', bytes: text(k.rsaPkcs8Pem) }])) } },
-    { name: 'a key inside .gz', file: { name: 'server.pem.gz', bytes: new Uint8Array(gzipSync(k.rsaPkcs8Pem)) } },
-    { name: 'a JWK with its private part', file: { name: 'key.json', bytes: text(JSON.stringify(k.rsaJwk)) } },
-    { name: 'a PuTTY .ppk', file: { name: 'notes.txt', bytes: text(k.ppk3) } },
-    { name: 'lower-case armour', file: { name: 'chain.pem', bytes: text(k.rsaPkcs8Pem.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, (m) => m.toLowerCase())) } },
-    { name: 'a DER key after one leading byte', file: { name: 'server.der', bytes: join(Uint8Array.of(0x0a), k.rsaPkcs8Der) } },
-    {
-      name: 'a certificate followed by an "ANY PRIVATE KEY" block',
-      file: { name: 'chain.pem', bytes: text(k.certificatePem + k.rsaPkcs8Pem.replace(/PRIVATE KEY/g, 'ANY PRIVATE KEY')) },
-    },
-    { name: 'a certificate followed by bare base64 key text', file: { name: 'chain.pem', bytes: text(`${k.certificatePem}${body(k.rsaPkcs8Pem)}\n`) } },
-  ];
+  const rows = issue12HiddenKeys.map(({ name, file }) => ({ name, file: file(k) }));
   test.each(rows)('$name is refused, naming the file', async ({ file }) => {
     await expect(inspectSupportFile(pki, file)).rejects.toSatisfy(
       (e: unknown) => e instanceof CertdeskError && e.code === 'private-key-in-support-package' && e.message.includes(file.name),

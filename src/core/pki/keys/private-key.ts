@@ -11,6 +11,7 @@ import {
   Asn1Error,
   OID,
   TAG,
+  checkAnyValue,
   checkStructure,
   context,
   der,
@@ -62,6 +63,8 @@ export function readPrivateKeyInfo(pkcs8: Uint8Array): PrivateKeyInfo {
   const f = fieldsOf(readChecked(pkcs8), 'the private key');
   readSmallInteger(f.next(TAG.INTEGER, 'the version'), 'the private key version', 1);
   const algorithm = readAlgorithm(f.next(TAG.SEQUENCE, 'the key algorithm'), 'the key algorithm');
+  // The parameters are an ANY, decoded the way OpenSSL's X509_ALGOR decodes them (a constructed NULL is no value).
+  if (algorithm.params) checkAnyValue(algorithm.params, 'the key algorithm parameters');
   const privateKey = readOctetString(f.next(TAG.OCTET_STRING, 'the key'), 'the private key');
   f.optional(context(0, true));
   f.optional(context(1, false));
@@ -69,8 +72,11 @@ export function readPrivateKeyInfo(pkcs8: Uint8Array): PrivateKeyInfo {
   return { algorithm, privateKey };
 }
 
+/** `invalid-private-key`; a reader's detail (what exactly is wrong) goes into the first sentence. */
 function invalidKey(message: string, cause: unknown): CertdeskError {
-  return new CertdeskError('invalid-private-key', message, { cause });
+  const at = message.indexOf('. ');
+  const text = cause instanceof Asn1Error && at > 0 ? `${message.slice(0, at)} (${cause.detail})${message.slice(at)}` : message;
+  return new CertdeskError('invalid-private-key', text, { cause });
 }
 
 function parsePkcs8(pkcs8: Uint8Array): PrivateKeyInfo {
@@ -96,6 +102,8 @@ function readRsaPrivateKey(bytes: Uint8Array): { modulus: Uint8Array; publicExpo
   const publicExponent = readPositive(f.next(TAG.INTEGER, 'the public exponent'), 'the public exponent');
   for (const name of ['privateExponent', 'prime1', 'prime2', 'exponent1', 'exponent2', 'coefficient']) readInteger(f.next(TAG.INTEGER, name), name);
   if (version === 1) f.next(TAG.SEQUENCE, 'otherPrimeInfos');
+  // A.1.2: otherPrimeInfos "SHALL be omitted if version is 0"; OpenSSL reads and ignores it.
+  else if (f.peek() === TAG.SEQUENCE) throw new Asn1Error('invalid-encoding', 'the RSA private key has otherPrimeInfos although its version is 0, which means two primes');
   f.end();
   return { modulus, publicExponent };
 }

@@ -82,8 +82,10 @@ export function verifyDsa(spki: SubjectPublicKeyInfo, hash: HashName, data: Uint
   } catch {
     return false;
   }
-  // FIPS 186-4 §4.2: at most (L, N) = (3072, 256).
-  if (p.toString(2).length > 3072 || q.toString(2).length > 256 || q < 2n) return false;
+  // FIPS 186-4 §4.2: at most (L, N) = (3072, 256); §4.1, §4.7: 1 < g < p, 0 < y < p. A zero p
+  // made the arithmetic throw (fuzz campaign: "RangeError: Division by zero").
+  if (p.toString(2).length > 3072 || q.toString(2).length > 256 || q < 2n || p < 3n) return false;
+  if (g < 2n || g >= p || y < 1n || y >= p) return false;
   if (r <= 0n || r >= q || s <= 0n || s >= q) return false;
   const qBits = q.toString(2).length;
   const h = digest(data);

@@ -12,6 +12,7 @@
  */
 import { CertdeskError } from '../../errors';
 import { limits } from '../limits';
+import { checkInputSize, expectKind } from '../der-kind';
 import {
   Asn1Error,
   context,
@@ -186,6 +187,23 @@ export function parseCertificate(der: Uint8Array): Certificate {
     if (error instanceof Asn1Error) throw new MalformedCertificateError(error.detail, error);
     throw error;
   }
+}
+
+/**
+ * The certificate model of bytes that come from outside — a file, a paste, a stored record:
+ * first what they are and whether their whole encoding is within the limits (der-kind.ts, the
+ * same rules decoding applies), then the model. Import, the viewer and the CLI all read
+ * certificates through here, so one file gets one verdict with one code everywhere.
+ * @param pemLabel the label of the PEM block the DER came from, if any.
+ * @throws CertdeskError: the size's code (`empty-file`, `file-too-large`), the structure's
+ *   (`invalid-encoding`, `trailing-bytes`, `asn1-*`),
+ *   another kind's (`public-key-not-certificate`, `crl-not-certificate`, `unexpected-content`,
+ *   `pem-content-mismatch`), or the model's `malformed-certificate`.
+ */
+export function readCertificate(der: Uint8Array, pemLabel?: string): Certificate {
+  checkInputSize(der);
+  expectKind(der, 'certificate', pemLabel);
+  return parseCertificate(der);
 }
 
 /** The decoded value of a certificate's first extension of `kind`, when present and well formed. */

@@ -42,6 +42,7 @@ function parse(der: Uint8Array): CertificationRequest {
   const subjectTlv = f.next(TAG.SEQUENCE, 'subject');
   const spki = parseSubjectPublicKeyInfo(f.next(TAG.SEQUENCE, 'subjectPKInfo'));
   // Very old requests omit the attributes (OpenSSL reads them); RFC 2986 makes them [0] IMPLICIT SET OF.
+  if (f.peek() === 0x80) throw new Asn1Error('invalid-encoding', 'the attribute set [0] uses the primitive form where DER requires the constructed one');
   const attributesTlv = f.optional(0xa0);
   f.end();
   const attributes: CertificationRequest['attributes'] = [];

@@ -3,7 +3,8 @@
  * its type, the string tag it was written in, the decoded text (or the raw value when it is not
  * a string), the RFC 5280 §7.1 comparison form, display text and the common-name accessor.
  */
-import { Asn1Error, children, encodingOf, fieldsOf, isConstructed, readBitString, readOid, readString, TAG, toHex, type Tlv } from '../asn1';
+import { Asn1Error, children, encodingOf, expectTag, fieldsOf, isConstructed, readBitString, readOid, readString, TAG, toHex, type Tlv } from '../asn1';
+import { limits } from '../limits';
 
 /** One AttributeTypeAndValue of a name. */
 export interface AttributeTypeAndValue {
@@ -71,10 +72,11 @@ export function parseAttribute(tlv: Tlv): AttributeTypeAndValue {
  * it; RFC 5280 forbids it, which validation may flag); an unsorted SET is read as written.
  */
 export function parseName(tlv: Tlv | undefined, what = 'a name'): DistinguishedName {
-  return children(fieldsOf(tlv, what).parent).map((rdn) => {
-    if (rdn.tag !== TAG.SET) throw new Asn1Error('invalid-encoding', `${what} has a relative distinguished name that is not a SET`);
-    return children(rdn).map(parseAttribute);
-  });
+  const name = fieldsOf(tlv, what);
+  // OpenSSL refuses a Name whose encoding exceeds X509_NAME_MAX (crypto/x509/x_name.c: 1 MiB).
+  if (name.parent.end - name.parent.start > limits.maxNameBytes)
+    throw new Asn1Error('invalid-encoding', `${what} is larger than ${limits.maxNameBytes / 1024 / 1024} MiB, which OpenSSL and every client refuse`);
+  return name.rest().map((rdn) => children(expectTag(rdn, TAG.SET, `a relative distinguished name of ${what}`)).map(parseAttribute));
 }
 
 /** A key under which two names compare equal exactly when RFC 5280 §7.1 says they match. */

@@ -5,42 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { der, OID } from '../../../../src/core/pki/asn1';
+import { pemOf, pkcs12 } from '../../../support/hostile-inputs';
 import { decodeInput } from '../../../../src/core/pki/decode';
 import { limits } from '../../../../src/core/pki/limits';
 import { importPkcs12 } from '../../../../src/core/pki/pkcs12';
 import { fixtureText } from '../../../support/fixtures';
 import { codeOf } from '../../../support/errors';
 
-const pemBody = (text: string) => new Uint8Array(Buffer.from(/-----BEGIN [^-]+-----([\s\S]*?)-----END/.exec(text)![1]!.replace(/\s+/g, ''), 'base64'));
-const serverCert = pemBody(fixtureText('openssl-set', 'rsa', 'server.pem'));
-const pem = (label: string, bytes: Uint8Array) => `-----BEGIN ${label}-----\n${Buffer.from(bytes).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END ${label}-----\n`;
-
-const dataInfo = (content: Uint8Array) => der.sequence(der.oid(OID.data), der.explicit(0, der.octetString(content)));
-const certBag = der.sequence(der.oid(OID.certBag), der.explicit(0, der.sequence(der.oid(OID.x509Certificate), der.explicit(0, der.octetString(serverCert)))));
-const pfx = (bags: Uint8Array[], macData?: Uint8Array) => der.sequence(der.integer(3), dataInfo(der.sequence(dataInfo(der.sequence(...bags)))), ...(macData ? [macData] : []));
-const macData = (digestOid: string, iterations: number, digestLength: number) =>
-  der.sequence(der.sequence(der.sequence(der.oid(digestOid), der.nullValue()), der.octetString(new Uint8Array(digestLength))), der.octetString(new Uint8Array(8)), der.integer(iterations));
-
-/** PBES2 AlgorithmIdentifier: PBKDF2 with `prf`, AES-256-CBC. */
-const pbes2 = (prfOid: string, iterations: number, salt = new Uint8Array(16)) =>
-  der.sequence(
-    der.oid(OID.pbes2),
-    der.sequence(
-      der.sequence(der.oid(OID.pbkdf2), der.sequence(der.octetString(salt), der.integer(iterations), der.sequence(der.oid(prfOid), der.nullValue()))),
-      der.sequence(der.oid(OID.aes256Cbc), der.octetString(new Uint8Array(16))),
-    ),
-  );
-const encryptedKey = (algorithm: Uint8Array) => der.sequence(algorithm, der.octetString(new Uint8Array(1232)));
-
-/** A PKCS#8 key whose attributes [0] hold an attribute with an OID of `bytes` content bytes. */
-function keyWithHugeOidAttribute(bytes: number): Uint8Array {
-  const top = der.sequence; // PrivateKeyInfo ::= SEQUENCE { version, algorithm, key, [0] attributes }
-  const parts = [der.integer(0), der.sequence(der.oid(OID.rsaEncryption), der.nullValue())];
-  const key = der.octetString(new Uint8Array(Buffer.from(fixtureText('openssl-set', 'rsa', 'server.trad.pem').replace(/-----[^-]+-----/g, '').replace(/\s/g, ''), 'base64')));
-  const oid = der.tlv(0x06, Uint8Array.from({ length: bytes }, (_, i) => (i === bytes - 1 ? 0x01 : 0x81)));
-  return top(...parts, key, der.tlv(0xa0, der.sequence(oid, der.setOf(der.nullValue()))));
-}
-const keyBag = (pkcs8: Uint8Array) => der.sequence(der.oid(OID.keyBag), der.explicit(0, pkcs8));
+const { pfx, macData, pbes2, encryptedKey, keyBag, keyWithHugeOidAttribute } = pkcs12;
+const certBag = pkcs12.certBag();
+const pem = pemOf;
 
 describe('issue 12 work bounds: each finding is refused before the work', () => {
   it('SHA-1 MAC at 1e8 iterations with the NULL and the empty password → work-limit-exceeded', async () => {

@@ -3,7 +3,7 @@
  * constructor is d2i_X509): structural mutations of real certificates (openssl-set and the
  * Mozilla roots). Whenever OpenSSL refuses, the model refuses; the model only ever throws
  * CertdeskError; every case where the model refuses and OpenSSL reads the bytes falls in one
- * of the deliberate, cited differences below (anything else fails the test).
+ * of the deliberate, cited differences (tests/fuzz/differences.ts, shared with the fuzz campaign).
  */
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -11,21 +11,7 @@ import fc from 'fast-check';
 import { CertdeskError } from '../../../../src/core/errors';
 import { MalformedCertificateError, parseCertificate } from '../../../../src/core/pki/x509';
 import { fixture, fixtureText } from '../../../support/fixtures';
-
-/** Where the model is stricter than OpenSSL's decoder on purpose, matched on the error's detail. */
-const DELIBERATE: { why: string; detail: RegExp }[] = [
-  { why: 'DER lengths must be minimal (X.690 §10.1); OpenSSL skips leading zero length octets. Go and rustls-webpki refuse them too.', detail: /length field is not minimal/ },
-  { why: 'DER: one element, nothing after it (Go: "x509: trailing data"); d2i_X509 stops reading after the certificate.', detail: /extra bytes after its end/ },
-  { why: 'RFC 5280 §4.1.2.1 knows versions 1–3 only; OpenSSL reads any INTEGER. Go refuses too.', detail: /the version is \d+; X\.509 has only versions/ },
-  { why: 'RFC 5280 §4.1.2.5: times must be real dates in the exact Z form; OpenSSL reads any string here and fails only on use (X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD).', detail: /not a real date and time|is a UTCTime not in|is a GeneralizedTime not in/ },
-  { why: 'DER BOOLEAN is 0x00 or 0xFF (X.690 §11.1); OpenSSL reads any non-zero octet as true. Go and rustls-webpki refuse it.', detail: /is not a DER BOOLEAN/ },
-  { why: 'DER BIT STRING padding bits are zero and an empty one has no unused bits (X.690 §11.2.1, §8.6.2.3); OpenSSL masks them. Go refuses too.', detail: /non-zero padding bits|invalid unused-bits count/ },
-  { why: 'IA5String is 7-bit (X.680 §41.4); OpenSSL reads it as Latin-1. Go refuses too.', detail: /non-ASCII byte in an ASCII-only string|non-ASCII byte in an IA5String/ },
-  { why: 'DER strings and primitive types are primitive (X.690 §10.2); OpenSSL also reads BER constructed strings.', detail: /constructed encoding|SEQUENCE or SET in primitive form|form where DER requires|constructed form of a string/ },
-  { why: 'Tags above 30 never occur in X.509; the reader refuses multi-byte tags (RELIABILITY.md).', detail: /multi-byte ASN\.1 tag/ },
-  { why: `OIDs are capped (limits.maxOidBytes, RELIABILITY.md: asn1js is quadratic); OpenSSL has no cap.`, detail: /object identifier longer than|is longer than \d+ bytes/ },
-  { why: 'DER forbids the reserved length octet 0xFF (X.690 §8.1.3.5) and lengths over 4 octets.', detail: /reserved value 0xFF|larger than any file Certdesk reads/ },
-];
+import { CERTIFICATE_STRICTER } from '../../../fuzz/differences';
 
 interface Node {
   tag: number;
@@ -195,7 +181,7 @@ describe('parseCertificate against OpenSSL (Node X509Certificate) on mutated rea
           tally.bothRefuse++;
           return;
         }
-        const known = DELIBERATE.find((d) => d.detail.test(ours.detail));
+        const known = CERTIFICATE_STRICTER.find((d) => d.message.test(ours.message));
         if (known) tally.deliberate.set(known.why, (tally.deliberate.get(known.why) ?? 0) + 1);
         else failures.push(`the model refuses (${ours.detail}), OpenSSL reads: ${JSON.stringify(m)} on corpus ${which}`);
       }),
