@@ -4,7 +4,7 @@
  * anything else reads them (issue 12: a 1 MB OID in a key's attributes took 11.7 s and 1 GB).
  */
 import { CertdeskError, throwIfAborted } from '../../errors';
-import { TAG, der, equalBytes, fieldsOf, readDer, readOctetString, type Tlv } from '../asn1';
+import { TAG, der, equalBytes, fieldsOf, readDer, readOctetString, readTlv, type Tlv } from '../asn1';
 import { readPrivateKeyInfo } from '../keys/private-key';
 import { limits } from '../limits';
 import { WorkBudget, checkIterations } from './budget';
@@ -32,13 +32,16 @@ export function isPrivateKeyInfo(pkcs8: Uint8Array): boolean {
 }
 
 /**
- * Whether a decrypted plaintext has the outline of a PrivateKeyInfo (one DER SEQUENCE starting
- * with an INTEGER): what tells a right password from a wrong one whose padding happened to
- * look valid. The full check follows once a candidate is chosen.
+ * Whether a decrypted plaintext has the outline of a PrivateKeyInfo (a DER SEQUENCE at its start
+ * whose first element is an INTEGER): what tells a right password from a wrong one whose padding
+ * happened to look valid. Only the outline: bytes after the SEQUENCE do not make a right password
+ * wrong; the full check that follows refuses them by name (trailing-bytes).
  */
 export function looksLikeSequence(plain: Uint8Array): boolean {
   try {
-    return readDer(plain).tag === TAG.SEQUENCE;
+    const outer = readTlv(plain, 0, plain.length);
+    if (outer.tag !== TAG.SEQUENCE) return false;
+    return readTlv(plain, outer.contentStart, outer.contentEnd, 'der', 1).tag === TAG.INTEGER;
   } catch {
     return false;
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { der } from '../../../../src/core/pki/asn1';
+import { createCipheriv, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { OID, der } from '../../../../src/core/pki/asn1';
 import { limits } from '../../../../src/core/pki/limits';
 import { decryptPrivateKeyInfo, encryptPrivateKeyInfo } from '../../../../src/core/pki/pkcs12';
 import { readEncryptedPrivateKeyInfo } from '../../../../src/core/pki/pkcs12/pkcs8';
@@ -100,3 +101,33 @@ describe('decryptPrivateKeyInfo: hostile input → typed error', () => {
   });
 });
 
+
+describe('the right password is never called wrong (fuzz campaign: pkcs12, seed 1130, execution 68773)', () => {
+  /** PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) made with node:crypto around any plaintext. */
+  function encryptWithNode(plaintext: Uint8Array, password: string): Uint8Array {
+    const salt = randomBytes(16);
+    const iv = randomBytes(16);
+    const key = pbkdf2Sync(password, salt, 2048, 32, 'sha256');
+    const cipher = createCipheriv('aes-256-cbc', key, iv);
+    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    const kdf = der.sequence(der.oid(OID.pbkdf2), der.sequence(der.octetString(salt), der.integer(2048), der.sequence(der.oid(OID.hmacWithSHA256), der.nullValue())));
+    const scheme = der.sequence(der.oid(OID.aes256Cbc), der.octetString(iv));
+    return der.sequence(der.sequence(der.oid(OID.pbes2), der.sequence(kdf, scheme)), der.octetString(ciphertext));
+  }
+  const plain = pem(fixtureText('openssl-set', 'ec', 'server.pkcs8.pem'));
+
+  it('the key itself, encrypted by node:crypto, decrypts (the construction is right)', async () => {
+    expect(hex(await decryptPrivateKeyInfo(encryptWithNode(plain, 'changeit'), 'changeit'))).toBe(hex(plain));
+  });
+
+  it('one byte after the PrivateKeyInfo is refused as trailing bytes, not as a wrong password', async () => {
+    const withTrailingByte = new Uint8Array([...plain, 0]);
+    const error = await decryptPrivateKeyInfo(encryptWithNode(withTrailingByte, 'changeit'), 'changeit').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(codeOf(error)).not.toBe('wrong-password');
+    expect(String((error as Error).message)).toMatch(/extra bytes after its end/);
+    await expect(decryptPrivateKeyInfo(encryptWithNode(withTrailingByte, 'changeit'), 'changeIt')).rejects.toMatchObject({ code: 'wrong-password' });
+  });
+});
