@@ -137,11 +137,14 @@ async function decryptWithCandidates(
   scheme: PbeScheme,
   ciphertext: Uint8Array,
   candidates: (string | null)[],
-  what: string,
+  what: 'private key' | 'certificates',
 ): Promise<Uint8Array> {
+  // A shrouded key bag holds a PrivateKeyInfo (its version INTEGER first); an encrypted content a
+  // SafeContents (a SEQUENCE OF SafeBag, RFC 7292 §4.2).
+  const first = what === 'private key' ? TAG.INTEGER : TAG.SEQUENCE;
   for (const candidate of candidates) {
     const plain = await pbeDecrypt(ctx, scheme, candidate, ciphertext, what);
-    if (plain && looksLikeSequence(plain)) return plain;
+    if (plain && looksLikeSequence(plain, first)) return plain;
   }
   throw wrongPasswordError('PKCS#12 file');
 }

@@ -32,16 +32,18 @@ export function isPrivateKeyInfo(pkcs8: Uint8Array): boolean {
 }
 
 /**
- * Whether a decrypted plaintext has the outline of a PrivateKeyInfo (a DER SEQUENCE at its start
- * whose first element is an INTEGER): what tells a right password from a wrong one whose padding
- * happened to look valid. Only the outline: bytes after the SEQUENCE do not make a right password
- * wrong; the full check that follows refuses them by name (trailing-bytes).
+ * Whether a decrypted plaintext has the outline of what it should hold — a DER SEQUENCE at its
+ * start whose first element, if any, has the tag `first` (INTEGER for a PrivateKeyInfo's version,
+ * SEQUENCE for a SafeContents' first bag): what tells a right password from a wrong one whose
+ * padding happened to look valid. Only the outline: bytes after the SEQUENCE do not make a right
+ * password wrong; the full reading that follows refuses them by name (trailing-bytes).
  */
-export function looksLikeSequence(plain: Uint8Array): boolean {
+export function looksLikeSequence(plain: Uint8Array, first: number): boolean {
   try {
     const outer = readTlv(plain, 0, plain.length);
     if (outer.tag !== TAG.SEQUENCE) return false;
-    return readTlv(plain, outer.contentStart, outer.contentEnd, 'der', 1).tag === TAG.INTEGER;
+    if (outer.contentStart === outer.contentEnd) return true;
+    return readTlv(plain, outer.contentStart, outer.contentEnd, 'der', 1).tag === first;
   } catch {
     return false;
   }
@@ -98,7 +100,7 @@ async function decryptWithContext(encrypted: Uint8Array, candidates: (string | n
   ctx.budget.plan(candidates.reduce((sum, candidate) => sum + pbeWork(scheme, candidate), 0));
   for (const candidate of candidates) {
     const plain = await pbeDecrypt(ctx, scheme, candidate, ciphertext, 'private key');
-    if (plain && looksLikeSequence(plain)) {
+    if (plain && looksLikeSequence(plain, TAG.INTEGER)) {
       checkPrivateKeyInfo(plain);
       return plain;
     }
