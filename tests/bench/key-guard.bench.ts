@@ -13,20 +13,9 @@ import { gzipSync } from 'node:zlib';
 import { findPrivateKeys } from '../../src/core/pki/key-guard';
 import { limits } from '../../src/core/pki/limits';
 import { makeZip } from '../support/zip';
-import { median, printTable, type BenchRow } from './table';
+import { printTable, timeSync, type BenchRow } from './table';
 
 const fixture = (path: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../shared/fixtures/${path}`, import.meta.url))));
-
-function time(runs: number, fn: () => unknown): number {
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    fn();
-    times.push(performance.now() - start);
-  }
-  return median(times);
-}
 
 function seeded(length: number): Uint8Array {
   const out = new Uint8Array(length);
@@ -67,7 +56,7 @@ export async function run(): Promise<void> {
   ] as const) {
     const report = findPrivateKeys({ name, bytes });
     const verdict = report.findings.length ? 'key found' : report.unchecked.length ? `unchecked: ${report.unchecked[0]!.why.split(' (')[0]}` : 'clean';
-    rows.push({ name: `${name}: ${(report.scannedBytes / 1024 / 1024).toFixed(1)} MB scanned, ${verdict}`, oursMs: time(runs, scan(name, bytes)), goalMs: 5000 });
+    rows.push({ name: `${name}: ${(report.scannedBytes / 1024 / 1024).toFixed(1)} MB scanned, ${verdict}`, oursMs: timeSync(runs, scan(name, bytes)), goalMs: 5000 });
   }
   printTable('Key guard (one file, Node, in-process)', rows);
 }

@@ -15,6 +15,18 @@ export function median(values: number[]): number {
 }
 
 /** Median wall time of `runs` calls of an async function, after one warm-up call. */
+/** Median milliseconds of `runs` calls of a synchronous `fn`, after one warm-up call. */
+export function timeSync(runs: number, fn: () => unknown): number {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
 export async function timeAsync(runs: number, fn: () => Promise<unknown>): Promise<number> {
   await fn();
   const times: number[] = [];

@@ -3,23 +3,12 @@
  * page of bars, so its cost is ordering the list's rows once plus laying out one page. Goal: one
  * frame (16 ms) for order + page + layout, whatever the number of certificates.
  */
-import { median, printTable, type BenchRow } from './table';
+import { printTable, timeSync, type BenchRow } from './table';
 import { DEFAULT_LEAD_TIMES, planExpiry } from '../../src/core/appliance/expiry-plan';
 import type { CertificateView } from '../../src/store/workspace';
 import { certificateRows } from '../../src/ui/state/certificate-list';
 import { layoutTimeline, timelineOrder, timelinePage, toneCounts } from '../../src/ui/state/timeline';
 import { DAY, certificateView, loadFacts } from '../unit/appliance/lifecycle-support';
-
-function timed(runs: number, fn: () => unknown): number {
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    fn();
-    times.push(performance.now() - start);
-  }
-  return median(times);
-}
 
 export async function run(): Promise<void> {
   const { server } = await loadFacts();
@@ -32,18 +21,18 @@ export async function run(): Promise<void> {
   });
   const rows = certificateRows(views, {}, now);
   const bench: BenchRow[] = [
-    { name: 'list model: 5,000 rows with their words (for comparison: the table’s own cost)', oursMs: timed(7, () => certificateRows(views, {}, now)) },
-    { name: 'timeline: order 5,000 rows by act-by date', oursMs: timed(7, () => timelineOrder(rows)) },
-    { name: 'timeline: counts by tone over 5,000 rows', oursMs: timed(7, () => toneCounts(rows)) },
+    { name: 'list model: 5,000 rows with their words (for comparison: the table’s own cost)', oursMs: timeSync(7, () => certificateRows(views, {}, now)) },
+    { name: 'timeline: order 5,000 rows by act-by date', oursMs: timeSync(7, () => timelineOrder(rows)) },
+    { name: 'timeline: counts by tone over 5,000 rows', oursMs: timeSync(7, () => toneCounts(rows)) },
   ];
   const ordered = timelineOrder(rows);
   for (const width of [1376, 358]) {
     bench.push({
       name: `timeline: order + first page + layout of 10 bars at ${width} px`,
-      oursMs: timed(7, () => layoutTimeline(timelinePage(timelineOrder(rows), 0).rows, now, width)),
+      oursMs: timeSync(7, () => layoutTimeline(timelinePage(timelineOrder(rows), 0).rows, now, width)),
       goalMs: 16,
     });
   }
-  bench.push({ name: 'timeline: layout of the largest page (50 bars) at 1376 px', oursMs: timed(7, () => layoutTimeline(timelinePage(ordered, 0, 50).rows, now, 1376)), goalMs: 16 });
+  bench.push({ name: 'timeline: layout of the largest page (50 bars) at 1376 px', oursMs: timeSync(7, () => layoutTimeline(timelinePage(ordered, 0, 50).rows, now, 1376)), goalMs: 16 });
   printTable('Expiry timeline (5,000 certificates; a page of bars drawn)', bench);
 }

@@ -2,6 +2,7 @@
  * Byte-level mutations, the classic ones (AFL's havoc stage): flip a bit, set a byte to a
  * boundary value, insert, delete or duplicate a run, overwrite with random bytes, truncate.
  */
+import { concatBytes } from '../../../src/core/pki/asn1/bytes';
 import type { Rng } from '../rng';
 
 const INTERESTING = [0x00, 0x01, 0x02, 0x05, 0x06, 0x0d, 0x0a, 0x1f, 0x20, 0x2d, 0x30, 0x3d, 0x7f, 0x80, 0x81, 0x82, 0x84, 0xa0, 0xfe, 0xff];
@@ -24,16 +25,16 @@ export function mutateBytes(rng: Rng, input: Uint8Array): Uint8Array {
         break;
       case 3: {
         const len = rng.smallSize(64);
-        out = join(out.subarray(0, at), out.subarray(at + len));
+        out = concatBytes(out.subarray(0, at), out.subarray(at + len));
         break;
       }
       case 4:
-        out = join(out.subarray(0, at), rng.bytes(rng.smallSize(32)), out.subarray(at));
+        out = concatBytes(out.subarray(0, at), rng.bytes(rng.smallSize(32)), out.subarray(at));
         break;
       case 5: {
         const from = out.length ? rng.below(out.length) : 0;
         const len = rng.smallSize(Math.max(1, out.length - from));
-        out = join(out.subarray(0, at), out.subarray(from, from + len), out.subarray(at));
+        out = concatBytes(out.subarray(0, at), out.subarray(from, from + len), out.subarray(at));
         break;
       }
       case 6:
@@ -45,18 +46,6 @@ export function mutateBytes(rng: Rng, input: Uint8Array): Uint8Array {
         break;
       }
     }
-  }
-  return out;
-}
-
-function join(...parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
   }
   return out;
 }

@@ -10,6 +10,7 @@
  * other corpus entries, nesting thousands deep, inflated OIDs, strings, INTEGERs (iteration
  * counts, key sizes) and salts, invalid times, BER segmented strings, truncation, trailing bytes.
  */
+import { concatBytes } from '../../../src/core/pki/asn1/bytes';
 import type { Rng } from '../rng';
 import { mutateBytes } from './bytes';
 
@@ -114,18 +115,6 @@ function lengthOctets(length: number): number[] {
   const out: number[] = [];
   for (let v = length; v > 0; v = Math.floor(v / 256)) out.unshift(v & 0xff);
   return [0x80 | out.length, ...out];
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** The length octets and trailer of a node whose body is `bodyLength` long, by its LengthForm. */
@@ -336,7 +325,7 @@ function clone(node: DerNode): DerNode {
 /** The contents of a node as bytes, whatever its form (for tag changes that switch form). */
 function contentBytes(node: DerNode): Uint8Array {
   if (node.children) return serialize(node.children);
-  if (node.wrapped) return concat([node.wrapped.prefix, serialize(node.wrapped.children)]);
+  if (node.wrapped) return concatBytes(node.wrapped.prefix, serialize(node.wrapped.children));
   return node.content ?? new Uint8Array(0);
 }
 
@@ -523,7 +512,7 @@ export function mutateDer(rng: Rng, bytes: Uint8Array, donor: () => Uint8Array |
   let out = serialize(tree);
   const tail = rng.below(100);
   if (tail < 4) out = out.subarray(0, rng.below(out.length + 1));
-  else if (tail < 7) out = concat([out, rng.chance(0.5) ? rng.bytes(rng.smallSize(64)) : out.subarray(0, rng.below(out.length))]);
+  else if (tail < 7) out = concatBytes(out, rng.chance(0.5) ? rng.bytes(rng.smallSize(64)) : out.subarray(0, rng.below(out.length)));
   else if (tail < 12) out = mutateBytes(rng, out);
   return out;
 }

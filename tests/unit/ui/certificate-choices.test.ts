@@ -1,32 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateFacts } from '../../../src/core/appliance/certificate-facts';
-import { certificateKind } from '../../../src/core/appliance/certificate-entry';
-import { DEFAULT_LEAD_TIMES, planExpiry } from '../../../src/core/appliance/expiry-plan';
 import type { CertificateView } from '../../../src/store/workspace';
 import { CHOICES_SHOWN, certificateChoices } from '../../../src/ui/state/certificate-choices';
-import { loadFacts } from '../appliance/lifecycle-support';
+import { certificateView, loadFacts } from '../appliance/lifecycle-support';
 
 let server: CertificateFacts;
 
 function view(id: string, dnsName: string): CertificateView {
   const facts = { ...server, sha256: id.padEnd(64, '0'), dnsNames: [dnsName] };
-  return {
-    id,
-    applianceId: 'a1',
-    sha256: facts.sha256,
-    friendlyName: `Host ${id}`,
-    der: new Uint8Array(),
-    facts,
-    factoryDefault: false,
-    source: 'imported',
-    importedAt: 0,
-    kind: certificateKind(facts),
-    validity: 'valid',
-    chain: 'complete',
-    privateKey: 'available',
-    plan: planExpiry(facts, DEFAULT_LEAD_TIMES, false, server.notBefore),
-    assignedIps: [],
-  };
+  return certificateView(id, facts, server.notBefore, { friendlyName: `Host ${id}` });
 }
 
 beforeAll(async () => {
