@@ -27,8 +27,8 @@ export interface SubjectPublicKeyInfo {
   namedCurve?: string;
   /** Why the key of a known algorithm could not be read. */
   problem?: string;
-  /** SHA-256 of `der`, lower-case hex: the key's identity. */
-  sha256: string;
+  /** SHA-256 of `der`, lower-case hex: the key's identity (computed on first read). */
+  readonly sha256: string;
 }
 
 /** Bit length of an unsigned big-endian number. */
@@ -65,7 +65,18 @@ export function parseSubjectPublicKeyInfo(tlv: Tlv | undefined): SubjectPublicKe
   const bits = readBitString(f.next(TAG.BIT_STRING, 'subjectPublicKey'), 'the subjectPublicKey');
   f.end();
   const der = encodingOf(f.parent);
-  const spki: SubjectPublicKeyInfo = { der, algorithm, publicKey: bits.bytes, unusedBits: bits.unusedBits, sha256: toHex(sha256(der)) };
+  // The identity is hashed when first asked for: decoding a file reads every certificate, and
+  // most of them never need their key's identity (a third of decoding 144 roots went to it).
+  let identity: string | undefined;
+  const spki: SubjectPublicKeyInfo = {
+    der,
+    algorithm,
+    publicKey: bits.bytes,
+    unusedBits: bits.unusedBits,
+    get sha256() {
+      return (identity ??= toHex(sha256(der)));
+    },
+  };
   try {
     if (algorithm.oid === OID.rsaEncryption || algorithm.oid === OID.rsassaPss) {
       if (bits.unusedBits) throw new Asn1Error('invalid-encoding', 'the key bits are not whole octets');
