@@ -14,20 +14,11 @@ import { findPrivateKeys } from '../../src/core/pki/key-guard';
 import { limits } from '../../src/core/pki/limits';
 import { makeZip } from '../support/zip';
 import { printTable, timeSync, type BenchRow } from './table';
+import { seededRandom } from '../support/seeded-bytes';
 
 const fixture = (path: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(`../../../shared/fixtures/${path}`, import.meta.url))));
 
-function seeded(length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = 2463534242;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+const seeded = (length: number) => seededRandom(length, 2463534242);
 
 export async function run(): Promise<void> {
   const chain = fixture('openssl-set/rsa/server-fullchain.pem');

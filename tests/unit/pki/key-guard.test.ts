@@ -14,6 +14,7 @@ import { limits } from '../../../src/core/pki/limits';
 import { CertdeskError } from '../../../src/core/errors';
 import { keyMaterial } from '../../support/hidden-keys';
 import { makeZip } from '../../support/zip';
+import { seededRandom } from '../../support/seeded-bytes';
 import { fixture } from '../../support/fixtures';
 
 const k = keyMaterial();
@@ -167,18 +168,6 @@ const clean: { name: string; file: () => { name: string; bytes: Uint8Array } }[]
 ];
 
 /** xorshift32: the same bytes on every run. */
-function seededRandom(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
 describe('what must pass', () => {
   test.each(clean)('$name', ({ file }) => {
     const report = findPrivateKeys(file());
