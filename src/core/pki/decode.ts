@@ -13,7 +13,7 @@ import { limits } from './limits';
 import { parseCertificate, readCertificate } from './x509';
 import { checkInputSize, classifyDer, expectKind, invalidDer, isKind, nothingUsable, OID_PKCS7_PREFIX, oidText } from './der-kind';
 import { fileText, parsePem, looksLikePem, type PemBlock } from './pem';
-import { base64ToBytes, isBase64 } from './asn1/bytes';
+import { readBase64 } from './asn1/bytes';
 import { pkcs1ToPkcs8, publicKeyFromPrivateKey, sec1ToPkcs8, sha256Hex } from './keys';
 import { WorkBudget, decryptPrivateKeyInfo, encryptedPrivateKeyWork, importPkcs12 } from './pkcs12';
 
@@ -100,11 +100,8 @@ async function decodeFile(bytes: Uint8Array, options: DecodeOptions): Promise<De
       'This file is JSON data, not a certificate. If it came from an API, take the PEM text out of it (the part from -----BEGIN to -----END).',
     );
   }
-  const base64 = trimmed.replace(/\s+/g, '');
-  if (isBase64(base64)) {
-    const der = base64ToBytes(base64);
-    if (der[0] === 0x30) return decodeBinary(der, 'base64', options);
-  }
+  const der = readBase64(trimmed.replace(/\s+/g, ''));
+  if (der?.[0] === 0x30) return decodeBinary(der, 'base64', options);
   throw new CertdeskError(
     'unrecognised-content',
     'This file is not a certificate, key, request, PKCS#7 or PKCS#12 file that Certdesk can read. Check that you chose the right file.',

@@ -6,7 +6,7 @@
  * look-alike dashes, legacy encrypted headers).
  */
 import { CertdeskError } from '../errors';
-import { base64ToBytes, bytesToBase64, isBase64 } from './asn1/bytes';
+import { bytesToBase64, readBase64 } from './asn1/bytes';
 
 /** One `-----BEGIN X-----` … `-----END X-----` block. */
 export interface PemBlock {
@@ -112,40 +112,56 @@ export function parsePem(text: string): PemBlock[] {
   return blocks;
 }
 
+/** An RFC 1421 §4.4 header line ("Proc-Type: 4,ENCRYPTED"). */
+const HEADER_LINE = /[A-Za-z-]+:/y;
+const LINE_END = /\r\n|\r|\n/;
+
 function parseBody(label: string, body: string): { headers: Record<string, string>; der: Uint8Array } {
-  const lines = body.split(/\r\n|\r|\n/);
-  const headers: Record<string, string> = {};
-  let i = 0;
-  // RFC 1421 §4.4 headers: "Name: value" lines before a blank line.
-  while (i < lines.length && (lines[i] ?? '').trim() === '') i++;
-  if (/^[A-Za-z-]+:/.test(lines[i] ?? '')) {
-    while (i < lines.length && (lines[i] ?? '').trim() !== '') {
-      const line = lines[i] ?? '';
-      const colon = line.indexOf(':');
-      if (colon > 0) headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
-      i++;
-    }
+  // Blank lines before the base64 are skipped (RFC 7468 §3).
+  let start = 0;
+  for (;;) {
+    const lineEnd = body.slice(start).search(LINE_END);
+    if (lineEnd < 0 || body.slice(start, start + lineEnd).trim() !== '') break;
+    start += lineEnd + (body.startsWith('\r\n', start + lineEnd) ? 2 : 1);
   }
+  HEADER_LINE.lastIndex = start;
+  const headers: Record<string, string> = {};
+  if (HEADER_LINE.test(body)) start = readHeaders(body, start, headers);
   if ((headers['Proc-Type'] ?? '').toUpperCase().includes('ENCRYPTED')) {
     throw new CertdeskError(
       'pem-encrypted-legacy',
       `This "${label}" is encrypted in the old OpenSSL format (Proc-Type: 4,ENCRYPTED), which is weak and not supported. Convert it to encrypted PKCS#8 first, for example: openssl pkcs8 -topk8 -v2 aes-256-cbc -in old.key -out new.key`,
     );
   }
-  const base64 = lines.slice(i).join('').replace(/[ \t]/g, '');
-  if (LOOKALIKE_DASHES.test(base64)) {
+  // Spaces, tabs and line ends inside the base64 are skipped (RFC 7468 §3); anything else is damage.
+  const der = readBase64(body.slice(start), { skipWhitespace: true });
+  if (der) return { headers, der };
+  if (LOOKALIKE_DASHES.test(body)) {
     throw new CertdeskError(
       'pem-lookalike-dashes',
       'The PEM text contains typographic dashes instead of plain hyphens, probably from a word processor or chat tool. Copy the file itself instead.',
     );
   }
-  if (!isBase64(base64)) {
-    throw new CertdeskError(
-      'pem-invalid-base64',
-      `The PEM block "${label}" contains characters that are not base64, so it was damaged in transit. Export or copy it again.`,
-    );
+  throw new CertdeskError(
+    'pem-invalid-base64',
+    `The PEM block "${label}" contains characters that are not base64, so it was damaged in transit. Export or copy it again.`,
+  );
+}
+
+/** Reads "Name: value" header lines from `start` up to the first blank line; returns where the base64 begins. */
+function readHeaders(body: string, start: number, headers: Record<string, string>): number {
+  const lines = body.slice(start).split(LINE_END);
+  let i = 0;
+  let offset = start;
+  while (i < lines.length && (lines[i] ?? '').trim() !== '') {
+    const line = lines[i] ?? '';
+    const colon = line.indexOf(':');
+    if (colon > 0) headers[line.slice(0, colon).trim()] = line.slice(colon + 1).trim();
+    offset += line.length;
+    offset += body.startsWith('\r\n', offset) ? 2 : offset < body.length ? 1 : 0;
+    i++;
   }
-  return { headers, der: base64ToBytes(base64) };
+  return offset;
 }
 
 /** The strict RFC 7468 §2 form: 64-character lines, LF endings, trailing newline. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodePem, parsePem } from '../../../src/core/pki/pem';
-import { base64ToBytes, bytesToBase64, isBase64, toHex } from '../../../src/core/pki/asn1/bytes';
+import fc from 'fast-check';
+import { base64ToBytes, bytesToBase64, isBase64, readBase64, toHex } from '../../../src/core/pki/asn1/bytes';
 import { CertdeskError } from '../../../src/core/errors';
 import { fixture, fixtureText } from '../../support/fixtures';
 
@@ -78,5 +79,35 @@ describe('base64 and PEM writing', () => {
     expect(isBase64('TWFuT')).toBe(false);
     expect(isBase64('<html>')).toBe(false);
     expect(isBase64('')).toBe(false);
+  });
+
+  // The definition, written the obvious way (the alphabet, at most two "=" at the end, never 4n + 1
+  // digits), and the bytes as Node's Buffer decodes them.
+  function reference(text: string): string | undefined {
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.replace(/=+$/, '').length % 4 === 1) return undefined;
+    return Buffer.from(text, 'base64').toString('hex');
+  }
+  const base64ish = fc.string({ unit: fc.constantFrom(...'AQgw+/9z=  \t\r\n-é'.split('')), maxLength: 80 });
+
+  it('reads base64 exactly as its definition says, on random text (10,000 cases)', () => {
+    fc.assert(
+      fc.property(base64ish, (text) => {
+        const read = readBase64(text);
+        expect(read === undefined ? undefined : toHex(read)).toBe(reference(text));
+        const skipping = readBase64(text, { skipWhitespace: true });
+        expect(skipping === undefined ? undefined : toHex(skipping)).toBe(reference(text.replace(/[ \t\r\n]/g, '')));
+      }),
+      { numRuns: 10_000, seed: 1130 },
+    );
+  });
+
+  it('reads real base64 of every length 1…200 bytes, with PEM line breaks anywhere', () => {
+    for (let n = 1; n <= 200; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 131 + n * 7) & 0xff);
+      const text = Buffer.from(bytes).toString('base64');
+      const broken = text.replace(/(.{1,64})/g, (line, _m, at: number) => (at % 3 ? line + '\r\n' : line + ' \t\n'));
+      expect(toHex(readBase64(broken, { skipWhitespace: true })!)).toBe(toHex(bytes));
+      expect(readBase64(broken)).toBeUndefined();
+    }
   });
 });

@@ -73,29 +73,83 @@ const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 const BASE64_VALUES = new Int8Array(128).fill(-1);
 for (let i = 0; i < BASE64_ALPHABET.length; i++) BASE64_VALUES[BASE64_ALPHABET.charCodeAt(i)] = i;
 
-/** Strict base64 (RFC 4648 §4) with optional padding; whitespace must already be removed. */
-export function isBase64(text: string): boolean {
-  return text.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(text) && text.replace(/=+$/, '').length % 4 !== 1;
-}
+const BASE64_SPACE = -2; // space, tab, CR, LF: the line structure of PEM (RFC 7468 §3)
+const BASE64_PAD = -3;
+/** Each UTF-16 code unit's base64 value (RFC 4648 §4), or what else it is to readBase64 (-1: not base64). */
+const BASE64_READ = new Int8Array(0x10000).fill(-1);
+BASE64_READ.set(BASE64_VALUES);
+for (const c of [0x20, 0x09, 0x0a, 0x0d]) BASE64_READ[c] = BASE64_SPACE;
+BASE64_READ[0x3d] = BASE64_PAD;
 
-/** Decodes base64 that `isBase64` accepted (padding optional). */
-export function base64ToBytes(text: string): Uint8Array {
-  const clean = text.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let buffer = 0;
-  let bits = 0;
+/**
+ * Strict base64 (RFC 4648 §4), validated and decoded in one pass: the alphabet, then at most two
+ * "=" at the very end, and never a single character left over (a length of 4n + 1). Padding is
+ * optional, as in PEM bodies written by hand.
+ * @param options.skipWhitespace skip spaces, tabs and line ends wherever they are (a PEM body).
+ * @returns the bytes, or undefined when `text` is not base64.
+ */
+export function readBase64(text: string, options: { skipWhitespace?: boolean } = {}): Uint8Array | undefined {
+  const skip = options.skipWhitespace === true;
+  const n = text.length;
+  const out = new Uint8Array(Math.floor((n * 3) / 4));
+  let quad = 0;
+  let digits = 0;
+  let padding = 0;
   let o = 0;
-  for (let i = 0; i < clean.length; i++) {
-    const value = BASE64_VALUES[clean.charCodeAt(i)] ?? -1;
-    if (value < 0) throw new RangeError('not base64');
-    buffer = ((buffer << 6) | value) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (buffer >> bits) & 0xff;
+  let i = 0;
+  while (i < n) {
+    // Four digits at a group boundary, the bulk of any input: three bytes at once.
+    if ((digits & 3) === 0 && padding === 0 && i + 4 <= n) {
+      const a = BASE64_READ[text.charCodeAt(i)]!;
+      const b = BASE64_READ[text.charCodeAt(i + 1)]!;
+      const c = BASE64_READ[text.charCodeAt(i + 2)]!;
+      const d = BASE64_READ[text.charCodeAt(i + 3)]!;
+      if ((a | b | c | d) >= 0) {
+        out[o++] = (a << 2) | (b >> 4);
+        out[o++] = ((b & 0x0f) << 4) | (c >> 2);
+        out[o++] = ((c & 0x03) << 6) | d;
+        digits += 4;
+        i += 4;
+        continue;
+      }
+    }
+    const value = BASE64_READ[text.charCodeAt(i++)]!;
+    if (value >= 0) {
+      if (padding > 0) return undefined;
+      quad = (quad << 6) | value;
+      if ((++digits & 3) === 0) {
+        out[o++] = quad >> 16;
+        out[o++] = (quad >> 8) & 0xff;
+        out[o++] = quad & 0xff;
+        quad = 0;
+      }
+    } else if (value === BASE64_PAD) {
+      if (++padding > 2) return undefined;
+    } else if (value !== BASE64_SPACE || !skip) {
+      return undefined;
     }
   }
-  return out;
+  // The last group: two digits carry one byte, three carry two, one carries none (invalid).
+  const left = digits & 3;
+  if (digits === 0 || left === 1) return undefined;
+  if (left === 2) out[o++] = quad >> 4;
+  if (left === 3) {
+    out[o++] = quad >> 10;
+    out[o++] = (quad >> 2) & 0xff;
+  }
+  return o === out.length ? out : out.slice(0, o);
+}
+
+/** Strict base64 (RFC 4648 §4) with optional padding and no whitespace (see readBase64). */
+export function isBase64(text: string): boolean {
+  return readBase64(text) !== undefined;
+}
+
+/** Decodes strict base64 (see readBase64; the empty text is no bytes); a RangeError when it is not base64. */
+export function base64ToBytes(text: string): Uint8Array {
+  const bytes = text === '' ? new Uint8Array(0) : readBase64(text);
+  if (!bytes) throw new RangeError('not base64');
+  return bytes;
 }
 
 /** Base64 with padding (RFC 4648 §4), no line breaks. */

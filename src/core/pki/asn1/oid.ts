@@ -9,17 +9,18 @@ import { Asn1Error } from './errors';
  * Dotted text of an OID's content octets. Refuses empty, truncated, non-minimal (a 0x80 leading
  * septet) and over-long (limits.maxOidBytes) encodings. Arcs beyond 2^53 are exact (BigInt):
  * UUID arcs (2.25.N, X.667) are 128-bit numbers.
+ * @param start, end the content octets' range in `content`, when it holds more than them.
  */
-export function decodeOid(content: Uint8Array, what = 'an object identifier'): string {
-  if (content.length === 0) throw new Asn1Error('invalid-encoding', `${what} is empty`);
-  if (content.length > limits.maxOidBytes)
+export function decodeOid(content: Uint8Array, what = 'an object identifier', start = 0, end = content.length): string {
+  if (end === start) throw new Asn1Error('invalid-encoding', `${what} is empty`);
+  if (end - start > limits.maxOidBytes)
     throw new Asn1Error('asn1-oid-too-long', `${what} is longer than ${limits.maxOidBytes} bytes`);
-  if (content[content.length - 1]! & 0x80) throw new Asn1Error('invalid-encoding', `${what} is truncated`);
+  if (content[end - 1]! & 0x80) throw new Asn1Error('invalid-encoding', `${what} is truncated`);
   let text = '';
   let value = 0n;
   let small = 0;
   let septets = 0;
-  for (let i = 0; i < content.length; i++) {
+  for (let i = start; i < end; i++) {
     const b = content[i]!;
     if (septets === 0 && b === 0x80) throw new Asn1Error('invalid-encoding', `${what} is not minimally encoded`);
     septets++;

@@ -66,7 +66,8 @@ export function readNull(tlv: Tlv | undefined, what: string): null {
 
 /** An OBJECT IDENTIFIER in dotted form (size limit and minimal encoding in asn1/oid.ts). */
 export function readOid(tlv: Tlv | undefined, what: string): string {
-  return decodeOid(contentOf(expect(tlv, TAG.OID, what)), what);
+  const oid = expect(tlv, TAG.OID, what);
+  return decodeOid(oid.bytes, what, oid.contentStart, oid.contentEnd);
 }
 
 export interface BitString {
@@ -108,6 +109,20 @@ export function readOctetString(tlv: Tlv | undefined, what: string, tag: number 
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
+
+/**
+ * Short ASCII contents as text without a TextDecoder call, which costs more than the decoding
+ * for the few bytes of a name attribute; undefined for anything else (decode it properly).
+ */
+function shortAscii(c: Uint8Array): string | undefined {
+  if (c.length > 64) return undefined;
+  let text = '';
+  for (let i = 0; i < c.length; i++) {
+    if (c[i]! > 0x7f) return undefined;
+    text += String.fromCharCode(c[i]!);
+  }
+  return text;
+}
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 
 /** The string types of X.520 attribute values and general names. */
@@ -135,7 +150,7 @@ export function readString(tlv: Tlv | undefined, what: string): string {
   switch (tlv.tag) {
     case TAG.UTF8_STRING:
       try {
-        return utf8.decode(c);
+        return shortAscii(c) ?? utf8.decode(c);
       } catch {
         throw new Asn1Error('invalid-encoding', `${what} is a UTF8String that is not valid UTF-8`);
       }
@@ -162,9 +177,9 @@ export function readString(tlv: Tlv | undefined, what: string): string {
     case TAG.IA5_STRING:
     case TAG.VISIBLE_STRING:
       for (const b of c) if (b > 0x7f) throw new Asn1Error('invalid-encoding', `${what} has a non-ASCII byte in an ASCII-only string`);
-      return latin1.decode(c);
+      return shortAscii(c) ?? latin1.decode(c);
     default:
-      return latin1.decode(c);
+      return shortAscii(c) ?? latin1.decode(c);
   }
 }
 
@@ -201,15 +216,22 @@ function daysInMonth(year: number, month: number): number {
  */
 export function readTime(tlv: Tlv | undefined, what: string): Time {
   if (!tlv || (tlv.tag !== TAG.UTC_TIME && tlv.tag !== TAG.GENERALIZED_TIME)) throw new Asn1Error('invalid-encoding', `${what} is not a time`);
-  const text = latin1.decode(contentOf(tlv));
-  const m = (tlv.tag === TAG.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/ : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/).exec(text);
-  if (!m)
-    throw new Asn1Error('invalid-encoding', tlv.tag === TAG.UTC_TIME ? `${what} is a UTCTime not in the YYMMDDHHMMSSZ form RFC 5280 §4.1.2.5.1 requires` : `${what} is a GeneralizedTime not in the YYYYMMDDHHMMSSZ form RFC 5280 §4.1.2.5.2 requires`);
-  const [yearText, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const utc = tlv.tag === TAG.UTC_TIME;
+  const c = contentOf(tlv);
+  // YYMMDDHHMMSSZ or YYYYMMDDHHMMSSZ: digits, then Z, nothing else (RFC 5280 §4.1.2.5.1, §4.1.2.5.2).
+  const digits = utc ? 12 : 14;
+  let wellFormed = c.length === digits + 1 && c[digits] === 0x5a;
+  for (let i = 0; wellFormed && i < digits; i++) wellFormed = c[i]! >= 0x30 && c[i]! <= 0x39;
+  if (!wellFormed)
+    throw new Asn1Error('invalid-encoding', utc ? `${what} is a UTCTime not in the YYMMDDHHMMSSZ form RFC 5280 §4.1.2.5.1 requires` : `${what} is a GeneralizedTime not in the YYYYMMDDHHMMSSZ form RFC 5280 §4.1.2.5.2 requires`);
+  const two = (at: number) => (c[at]! - 0x30) * 10 + (c[at + 1]! - 0x30);
+  const y = utc ? 0 : 2;
+  const yearText = utc ? two(0) : two(0) * 100 + two(2);
+  const [month, day, hour, minute, second] = [two(y + 2), two(y + 4), two(y + 6), two(y + 8), two(y + 10)];
   // RFC 5280 §4.1.2.5.1: YY >= 50 is 19YY, below 50 is 20YY.
-  const year = tlv.tag === TAG.UTC_TIME ? (yearText >= 50 ? 1900 : 2000) + yearText : yearText;
+  const year = utc ? (yearText >= 50 ? 1900 : 2000) + yearText : yearText;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
-    throw new Asn1Error('invalid-encoding', `${what} is not a real date and time (${text})`);
+    throw new Asn1Error('invalid-encoding', `${what} is not a real date and time (${latin1.decode(c)})`);
   return { seconds: daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second, tag: tlv.tag };
 }
 

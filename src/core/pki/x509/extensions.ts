@@ -108,10 +108,10 @@ export interface Extension {
   value: Uint8Array;
   /** The whole Extension encoding. */
   der: Uint8Array;
-  /** The decoded value, for the extensions listed in `EXTENSION_OIDS`. */
-  decoded?: ExtensionValue;
+  /** The decoded value, for the extensions listed in `EXTENSION_OIDS` (decoded on first read, once). */
+  readonly decoded?: ExtensionValue | undefined;
   /** Why the value could not be decoded (an Asn1Error detail); the extension is then malformed. */
-  problem?: string;
+  readonly problem?: string | undefined;
 }
 
 /** The OID of each decoded extension. */
@@ -359,7 +359,32 @@ export interface ParsedExtensions {
   duplicates: string[];
 }
 
-/** Reads `Extensions ::= SEQUENCE OF Extension` (RFC 5280 §4.1), decoding every value. */
+/**
+ * An extension as read: its value is decoded when first asked for, once. Whether the value is
+ * well formed never decides whether the certificate can be read (decodeExtensionValue), and most
+ * readers of a certificate (decoding a file, listing it) never look at most of its extensions.
+ */
+class ReadExtension implements Extension {
+  #decoding: ReturnType<typeof decodeExtensionValue> | undefined;
+
+  constructor(
+    readonly oid: string,
+    readonly critical: boolean,
+    readonly criticalEncoded: boolean,
+    readonly value: Uint8Array,
+    readonly der: Uint8Array,
+  ) {}
+
+  get decoded(): ExtensionValue | undefined {
+    return (this.#decoding ??= decodeExtensionValue(this.oid, this.value)).decoded;
+  }
+
+  get problem(): string | undefined {
+    return (this.#decoding ??= decodeExtensionValue(this.oid, this.value)).problem;
+  }
+}
+
+/** Reads `Extensions ::= SEQUENCE OF Extension` (RFC 5280 §4.1); each value is decoded on first use. */
 export function parseExtensions(tlv: Tlv): ParsedExtensions {
   const list: Extension[] = [];
   const byOid = new Map<string, Extension>();
@@ -371,7 +396,7 @@ export function parseExtensions(tlv: Tlv): ParsedExtensions {
     const critical = criticalTlv ? readBoolean(criticalTlv, 'an extension’s critical flag') : false;
     const value = readOctetString(f.next(TAG.OCTET_STRING, 'extnValue'), 'an extension value');
     f.end();
-    const extension: Extension = { oid, critical, criticalEncoded: criticalTlv !== undefined, value, der: encodingOf(item), ...decodeExtensionValue(oid, value) };
+    const extension = new ReadExtension(oid, critical, criticalTlv !== undefined, value, encodingOf(item));
     list.push(extension);
     if (byOid.has(oid)) duplicates.push(oid);
     else byOid.set(oid, extension);

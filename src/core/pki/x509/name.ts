@@ -45,8 +45,11 @@ const OPAQUE_VALUE_TAGS: ReadonlySet<number> = new Set([0x07, 0x08, 0x09, 0x0b, 
 
 /** The comparison form of an attribute's text. */
 function normalizeText(text: string): string {
-  return text.trim().replace(/\s+/g, ' ').toLowerCase();
+  const lower = text.toLowerCase();
+  return IRREGULAR_SPACE.test(lower) ? lower.trim().replace(/\s+/g, ' ') : lower;
 }
+/** Whitespace that normalizeText changes: at either end, in runs, or other than a plain space. */
+const IRREGULAR_SPACE = /^\s|\s$|\s\s|[^\S ]/;
 
 /** One AttributeTypeAndValue (also the contents of a nameRelativeToCRLIssuer RDN). */
 export function parseAttribute(tlv: Tlv): AttributeTypeAndValue {
