@@ -105,9 +105,13 @@ export async function applianceChecks(ctx: WorkspaceContext, applianceId: string
     const appliance = await getAppliance(t, applianceId);
     const all = await t.objectStore(STORE.appliances).getAll();
     const siblings = all.filter((a) => a.id !== applianceId && a.siteHostname === appliance.siteHostname);
+    // The few certificates its IPs are assigned to, read by key: not every certificate of the
+    // appliance (thousands, each with its DER, read again for every card on the Appliances page).
     const servedBy = async (id: string) => {
       const ids = new Set((await t.objectStore(STORE.ipAssignments).index('byAppliance').getAll(id)).map((a) => a.certificateId));
-      return (await t.objectStore(STORE.certificates).index('byAppliance').getAll(id)).filter((c) => ids.has(c.id) && !c.factoryDefault);
+      const served = await Promise.all([...ids].map((certificateId) => t.objectStore(STORE.certificates).get(certificateId)));
+      // In key order, as the appliance's index lists them.
+      return served.filter((c): c is CertificateEntry => c !== undefined && c.applianceId === id && !c.factoryDefault).sort((a, b) => (a.id < b.id ? -1 : 1));
     };
     const own = await servedBy(applianceId);
     const site: CertificateEntry[] = [];
