@@ -7,7 +7,7 @@
  */
 import { pauser, yieldToEventLoop } from '../../core/tasks';
 import type { CertificateRow } from './certificate-list';
-import { sortRows } from './certificate-list';
+import { firstRows, sortRows } from './certificate-list';
 import { nameDisplay, nameWarningWords } from './name-display';
 import { expiryWordsOf, formatDate, toneIcon, toneLabel, type StatusWord, type Tone } from './status-words';
 
@@ -90,6 +90,17 @@ export interface TimelinePage {
   /** Positions of the first and last row shown, from 1 (0 and 0 when there is none). */
   first: number;
   last: number;
+}
+
+/**
+ * Page `page` of `rows` in the timeline's order. The first page (what every timeline shows first)
+ * is picked in one pass (certificate-list.ts firstRows); the others page the whole order.
+ */
+export function timelinePageOf(rows: readonly CertificateRow[], page: number, pageSize = TIMELINE_PAGE_SIZE): TimelinePage {
+  const first = timelinePage(rows, page, pageSize);
+  if (first.page !== 0) return timelinePage(timelineOrder(rows), page, pageSize);
+  const known = orders.get(rows);
+  return { ...first, rows: known ? known.slice(0, first.size) : firstRows(rows, 'act-by', first.size) };
 }
 
 /** Page `page` of `ordered`, `pageSize` rows a page (1 to MAX_TIMELINE_BARS); out-of-range pages clamp. */
