@@ -15,6 +15,7 @@ export const actions = {
   details: () => import('./certificate-details'),
   events: () => import('./events'),
   exporting: () => import('./export'),
+  factory: () => import('./appliance-factory'),
   internalCa: () => import('./internal-ca'),
   replacement: () => import('./replacement'),
   replication: () => import('./replication'),

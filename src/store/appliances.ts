@@ -1,96 +1,25 @@
 /**
- * Appliance actions: the first start's default appliance, adding and changing appliances, and
- * their IP addresses. Every new appliance gets its own factory default key and certificate,
- * which serves all its IPs until another certificate is assigned.
+ * Appliance actions: adding and changing appliances, and their IP addresses. Every new appliance
+ * gets its own factory default key and certificate (appliance-factory.ts, where the first
+ * start's default appliance is made), which serves all its IPs until another certificate is
+ * assigned.
  */
 import { CertdeskError } from '../core/errors';
 import type { Appliance, ApplianceInput, IpAddress } from '../core/appliance/appliance';
-import { DEFAULT_APPLIANCE, createAppliance, checkedHostname, withIpAddress } from '../core/appliance/appliance';
+import { createAppliance, checkedHostname, withIpAddress } from '../core/appliance/appliance';
 import type { CertificateEntry } from '../core/appliance/certificate-entry';
-import { certificateId, chainShape, indexBySubject } from '../core/appliance/certificate-entry';
+import { chainShape, indexBySubject } from '../core/appliance/certificate-entry';
 import type { LeadTimes } from '../core/appliance/expiry-plan';
 import { checkedLeadTimes } from '../core/appliance/expiry-plan';
 import { suggestCertificate } from '../core/appliance/ip-assignment';
 import { atlasNodeProblems, siteHostnameProblem } from '../core/appliance/warnings';
 import type { Problem } from '../core/errors';
-import type { CertificateFacts } from '../core/appliance/certificate-facts';
-import { readCertificateFacts } from '../core/appliance/certificate-facts';
 import type { KeyMaterial } from '../core/appliance/key-entry';
-import type { KeyAlgorithmName } from '../core/pki/keys';
 import type { WorkspaceContext } from './context';
 import { certificatesOf, getAppliance } from './context';
-import type { WriteTx } from './database';
 import { read, tx, writeAll } from './database';
+import { factoryMaterial, putAppliance } from './appliance-factory';
 import { STORE } from './schema';
-
-/** What the factory default certificate of a new appliance is made with. */
-const FACTORY_KEY: KeyAlgorithmName = 'ECDSA-P256';
-const FACTORY_VALIDITY_DAYS = 3650;
-
-interface FactoryMaterial<K> {
-  key: K;
-  der: Uint8Array;
-  facts: CertificateFacts;
-}
-
-type ApplianceTx = WriteTx<('appliances' | 'keys' | 'certificates' | 'ipAssignments' | 'events')[]>;
-
-async function factoryMaterial<K extends KeyMaterial>(ctx: WorkspaceContext<K>, hostname: string, name: string): Promise<FactoryMaterial<K>> {
-  const key = await ctx.pki.generateKey(FACTORY_KEY, { exportable: false });
-  const der = await ctx.pki.createSelfSignedCertificate({
-    key,
-    subject: { CN: 'Certdesk Appliance', O: name },
-    subjectAltNames: [hostname],
-    validityDays: FACTORY_VALIDITY_DAYS,
-  });
-  return { key, der, facts: await readCertificateFacts(der) };
-}
-
-/** The writes of a new appliance, its factory default key and certificate, and its IPs served by it. */
-function putAppliance<K extends KeyMaterial>(
-  ctx: WorkspaceContext<K>,
-  t: ApplianceTx,
-  appliance: Appliance,
-  factory: FactoryMaterial<K>,
-): (() => Promise<unknown>)[] {
-  const now = ctx.clock();
-  const keyId = ctx.newId();
-  const cert: CertificateEntry = {
-    id: certificateId(appliance.id, factory.facts.sha256),
-    applianceId: appliance.id,
-    sha256: factory.facts.sha256,
-    friendlyName: 'Factory default',
-    der: factory.der,
-    facts: factory.facts,
-    keyId,
-    factoryDefault: true,
-    source: 'factory-default',
-    importedAt: now,
-  };
-  return [
-    () => t.objectStore(STORE.appliances).add(appliance),
-    () => t.objectStore(STORE.keys).add({ id: keyId, applianceId: appliance.id, friendlyName: 'Factory default key', createdAt: now, key: factory.key }),
-    () => t.objectStore(STORE.certificates).add(cert),
-    ...appliance.ipAddresses.map((e) => () => t.objectStore(STORE.ipAssignments).put({ applianceId: appliance.id, ip: e.ip, certificateId: cert.id })),
-    () => t.objectStore(STORE.events).add(ctx.event('appliance-added', `Added appliance ${appliance.name} with its factory default certificate.`, appliance.id)),
-  ];
-}
-
-/** On first start, creates the default appliance (once, even with two tabs starting together). */
-export async function ensureDefaultAppliance<K extends KeyMaterial>(ctx: WorkspaceContext<K>): Promise<void> {
-  ctx.assertOpen();
-  const count = await read(ctx.db, [STORE.appliances], (t) => t.objectStore(STORE.appliances).count());
-  if (count > 0) return;
-  await ctx.lock(async () => {
-    const factory = await factoryMaterial(ctx, DEFAULT_APPLIANCE.hostname, DEFAULT_APPLIANCE.name);
-    const appliance = createAppliance(DEFAULT_APPLIANCE, { id: ctx.newId(), now: ctx.clock(), factoryRootSha256: factory.facts.sha256 });
-    await tx(ctx.db, [STORE.appliances, STORE.keys, STORE.certificates, STORE.ipAssignments, STORE.events], async (t) => {
-      // Another tab may have created it while we generated the key.
-      if ((await t.objectStore(STORE.appliances).count()) > 0) return;
-      await writeAll([...putAppliance(ctx, t, appliance, factory), () => t.objectStore(STORE.events).add(ctx.event('workspace-created', 'Workspace created.'))]);
-    });
-  });
-}
 
 /** Adds an appliance with its own factory default certificate serving all its IPs. */
 export function addAppliance<K extends KeyMaterial>(ctx: WorkspaceContext<K>, input: ApplianceInput): Promise<Appliance> {
@@ -176,9 +105,13 @@ export async function applianceChecks(ctx: WorkspaceContext, applianceId: string
     const appliance = await getAppliance(t, applianceId);
     const all = await t.objectStore(STORE.appliances).getAll();
     const siblings = all.filter((a) => a.id !== applianceId && a.siteHostname === appliance.siteHostname);
+    // The few certificates its IPs are assigned to, read by key: not every certificate of the
+    // appliance (thousands, each with its DER, read again for every card on the Appliances page).
     const servedBy = async (id: string) => {
       const ids = new Set((await t.objectStore(STORE.ipAssignments).index('byAppliance').getAll(id)).map((a) => a.certificateId));
-      return (await t.objectStore(STORE.certificates).index('byAppliance').getAll(id)).filter((c) => ids.has(c.id) && !c.factoryDefault);
+      const served = await Promise.all([...ids].map((certificateId) => t.objectStore(STORE.certificates).get(certificateId)));
+      // In key order, as the appliance's index lists them.
+      return served.filter((c): c is CertificateEntry => c !== undefined && c.applianceId === id && !c.factoryDefault).sort((a, b) => (a.id < b.id ? -1 : 1));
     };
     const own = await servedBy(applianceId);
     const site: CertificateEntry[] = [];

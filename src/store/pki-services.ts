@@ -18,6 +18,7 @@ import type { PresentedNames } from '../core/pki/names/match';
 import type { PublicSuffixCheck } from '../core/pki/names/hostname';
 import type { DecodedImportFile } from '../worker/pki-protocol';
 import type { KeyGuardReport } from '../core/pki/key-guard';
+import type { CertificateFacts } from '../core/appliance/certificate-facts';
 
 export type { KeyAlgorithmName } from '../core/pki/keys';
 export type { Pkcs12Preset } from '../core/pki/pkcs12';
@@ -76,6 +77,8 @@ export interface PkiServices<K extends KeyMaterial = KeyMaterial> {
     notBefore?: Date;
   }): Promise<Uint8Array>;
   createCsr(options: { key: K; subject: SubjectInput; subjectAltNames: string[]; siteHostname?: string }): Promise<{ der: Uint8Array; pem: string }>;
+  /** What the workspace keeps about a certificate it stores (src/core/appliance/certificate-facts.ts), read where the certificate model is loaded. */
+  certificateFacts(der: Uint8Array): Promise<CertificateFacts>;
   /** Any input by content; `password: null` never tries one (an encrypted key then fails). */
   decodeInput(bytes: Uint8Array, options: { password?: string | null; signal?: AbortSignal; importWorkSpent?: number }): Promise<DecodedFile>;
   /**

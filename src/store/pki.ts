@@ -31,12 +31,15 @@ const load = {
  */
 export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<CertdeskKey> {
   return {
-    generateKey: async (algorithm, options) => (await load.keys()).generateKey(algorithm, options),
+    // Key generation and reading a new certificate's facts run in the PKI worker too: a first
+    // start makes the default appliance's key and certificate with no PKI code on the page.
+    generateKey: (algorithm, { exportable, signal }) => runJob({ kind: 'generate-key', algorithm, exportable }, signal ? { signal } : {}),
     importPrivateKey: async (pkcs8, options) => (await load.keys()).importPrivateKey(pkcs8, options),
     exportPrivateKey: async (key) => (await load.keys()).exportPrivateKey(key),
     // The certificate writer runs in the PKI worker: its code never loads on the page's thread.
     createSelfSignedCertificate: (input) => runJob({ kind: 'self-signed-certificate', ...input }),
     createCsr: (input) => runJob({ kind: 'csr', ...input }),
+    certificateFacts: (der) => runJob({ kind: 'certificate-facts', der }),
     decodeInput: (bytes, { password, signal, importWorkSpent }) =>
       runJob(
         { kind: 'decode', bytes, ...(password !== undefined ? { password } : {}), ...(importWorkSpent !== undefined ? { importWorkSpent } : {}) },

@@ -293,7 +293,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   async ensureWorkspace(): Promise<WorkspaceView> {
     if (!this.#safety.loss || this.#safety.loss.found.appliances > 0) {
       // Only a first start creates the default appliance (and loads the code that takes).
-      if ((await this.#db.count(STORE.appliances)) === 0) await (await actions.appliances()).ensureDefaultAppliance(this.#ctx);
+      if ((await this.#db.count(STORE.appliances)) === 0) await (await actions.factory()).ensureDefaultAppliance(this.#ctx);
       await safety.noteChange(this.#ctx, this.#safety).catch(() => undefined);
     }
     return this.listWorkspace();
@@ -309,7 +309,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   /** Restores the automatic safety copy (no private keys: those come from a backup file). */
   async restoreSafetyCopy(): Promise<RestoreSummary> {
     const summary = await this.#ctx.action('restoreSafetyCopy', () => [], () => safety.restoreSafetyCopy(this.#ctx, this.#safety));
-    await (await actions.appliances()).ensureDefaultAppliance(this.#ctx);
+    await (await actions.factory()).ensureDefaultAppliance(this.#ctx);
     return summary;
   }
 
@@ -491,7 +491,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
       return (await actions.backup()).restoreBackup(this.#ctx, bytes, passphrase);
     });
     this.#safety.loss = undefined;
-    await (await actions.appliances()).ensureDefaultAppliance(this.#ctx);
+    await (await actions.factory()).ensureDefaultAppliance(this.#ctx);
     return summary;
   }
 

@@ -95,7 +95,7 @@ function defaultWorker(): Worker {
 
 function stopped(job: PkiJob): CertdeskError {
   if (job.kind === 'decode' || job.kind === 'decode-files') return new CertdeskError('decoder-failed', 'The file reader stopped unexpectedly; nothing was imported. Try again, or reload the page.');
-  if (job.kind === 'self-signed-certificate' || job.kind === 'csr') return new CertdeskError('create-failed', 'The certificate writer stopped unexpectedly; nothing was stored. Try again, or reload the page.');
+  if (job.kind === 'self-signed-certificate' || job.kind === 'csr' || job.kind === 'generate-key' || job.kind === 'certificate-facts') return new CertdeskError('create-failed', 'The certificate writer stopped unexpectedly; nothing was stored. Try again, or reload the page.');
   return new CertdeskError('export-failed', 'The export stopped unexpectedly; nothing was exported. Try again, or reload the page.');
 }
 

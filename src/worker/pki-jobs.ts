@@ -8,7 +8,7 @@ import { CertdeskError, isAbortError, throwIfAborted } from '../core/errors';
 import { readCertificateFacts } from '../core/appliance/certificate-facts';
 import { decodeInput } from '../core/pki/decode';
 import { exportEncryptedPrivateKey } from '../core/pki/export';
-import { exportPrivateKey } from '../core/pki/keys';
+import { exportPrivateKey, generateKey } from '../core/pki/keys';
 import { exportPkcs12 } from '../core/pki/pkcs12';
 import { createSelfSignedCertificate } from '../core/pki/certificate';
 import { createCsr } from '../core/pki/csr';
@@ -80,6 +80,10 @@ async function run(job: PkiJob, signal: AbortSignal | undefined): Promise<PkiJob
     }
     case 'find-private-keys':
       return findPrivateKeys({ name: job.name, bytes: job.bytes }, signal ? { signal } : {});
+    case 'generate-key':
+      return generateKey(job.algorithm, { exportable: job.exportable, ...(signal ? { signal } : {}) });
+    case 'certificate-facts':
+      return readCertificateFacts(job.der);
   }
 }
 
@@ -117,7 +121,7 @@ async function decodeFiles(files: readonly { bytes: Uint8Array; password?: strin
 /** A failure no core module translated (a bug or a browser refusing): said without internals. */
 function unexpected(kind: PkiJobKind, cause: unknown): CertdeskError {
   if (kind === 'decode' || kind === 'decode-files') return new CertdeskError('unreadable-file', 'This file could not be read as a certificate, chain, request or key.', { cause });
-  if (kind === 'self-signed-certificate' || kind === 'csr') return new CertdeskError('create-failed', 'The certificate could not be created; nothing was stored. Try again, or reload the page.', { cause });
+  if (kind === 'self-signed-certificate' || kind === 'csr' || kind === 'generate-key' || kind === 'certificate-facts') return new CertdeskError('create-failed', 'The certificate could not be created; nothing was stored. Try again, or reload the page.', { cause });
   if (kind === 'find-private-keys') {
     return new CertdeskError('support-file-unreadable', 'A file could not be checked for private keys, so the support package was not created. Try again, or reload the page.', { cause });
   }

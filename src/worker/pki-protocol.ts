@@ -6,7 +6,7 @@
  */
 import type { DecodedInput } from '../core/pki/decode';
 import type { CertificateFacts } from '../core/appliance/certificate-facts';
-import type { CertdeskKey } from '../core/pki/keys';
+import type { CertdeskKey, KeyAlgorithmName } from '../core/pki/keys';
 import type { KeyGuardReport } from '../core/pki/key-guard';
 import type { Pkcs12Preset } from '../core/pki/pkcs12';
 import type { SelfSignedInput } from '../core/pki/certificate';
@@ -34,7 +34,15 @@ export type PkiJob =
    * (a key's CryptoKeys travel to the worker and sign there).
    */
   | ({ kind: 'self-signed-certificate' } & SelfSignedInput)
-  | ({ kind: 'csr' } & CreateCsrInput);
+  | ({ kind: 'csr' } & CreateCsrInput)
+  /**
+   * A key pair (src/core/pki/keys): the key code loads here, not on the page (a first start makes
+   * the default appliance's key before its first paint). The CryptoKeys travel back by structured
+   * clone, non-extractable ones too (WebCrypto §CryptoKey: [Serializable]).
+   */
+  | { kind: 'generate-key'; algorithm: KeyAlgorithmName; exportable: boolean }
+  /** A certificate's facts (src/core/appliance/certificate-facts.ts), read with the certificate model here. */
+  | { kind: 'certificate-facts'; der: Uint8Array };
 
 /** One file of an import as the worker read it: its certificates with their facts, its keys; or why not. */
 export type DecodedImportFile =
@@ -56,6 +64,8 @@ export interface PkiJobResults {
   pkcs12: Uint8Array;
   'encrypted-pkcs8': string;
   'find-private-keys': KeyGuardReport;
+  'generate-key': CertdeskKey;
+  'certificate-facts': CertificateFacts;
 }
 
 export type PkiJobKind = PkiJob['kind'];

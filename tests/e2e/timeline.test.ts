@@ -13,6 +13,7 @@ import { horizontalOverflow, screenshot, viewports } from './support/browser';
 import { accessibilityViolations, certificateRow, importFiles, smallTouchTargets, waitForIdle } from './support/app';
 import { bulkCertificates, pemBundle, type Bulk } from '../support/bulk-certificates';
 import { openssl } from '../support/fixtures';
+import { addAppliance } from '../bench/chromium-workspace';
 
 const app = appSuite();
 const DAY = 86_400_000;
@@ -212,6 +213,8 @@ describe('the expiry timeline', () => {
     const mineTimeline = mine.getByRole('region', { name: 'Expiry timeline' });
     await expect.poll(() => bars(mineTimeline).count()).toBe(6);
     const backupTimeline = backup.getByRole('region', { name: 'Expiry timeline' });
+    // An appliance's timeline is drawn as it comes into view (until then its space is reserved).
+    await backupTimeline.scrollIntoViewIfNeeded();
     await expect.poll(() => bars(backupTimeline).count()).toBe(1);
     expect(await bars(backupTimeline).getAttribute('aria-label')).toMatch(/^Factory default — Expires in 36\d\d days \(OK\); issued .*, act-by date .*, expires /);
     expect(await mineTimeline.getByRole('figure').getAttribute('aria-label')).toBeNull();
@@ -227,6 +230,41 @@ describe('the expiry timeline', () => {
 
     await checkAtWidths(page, 'timeline-appliances', () => mine);
     await screenshot(page, 'timeline-appliances-card-1440', mine);
+    browser.assertClean();
+  }, 240_000);
+
+  test('Appliances page: a timeline out of view is drawn as it scrolls into view, in the space kept for it (no layout shift), at 390 and 1440 px', async () => {
+    const { browser, page } = await app.open();
+    await nav(page, 'Appliances');
+    for (let i = 1; i <= 3; i++) await addAppliance(page, i);
+    for (const viewport of [viewports.desktop, viewports.phone]) {
+      await page.setViewportSize(viewport);
+      // Opened afresh at this width: every card drawn, the timelines out of view kept as space.
+      await nav(page, 'Certificates');
+      await nav(page, 'Appliances');
+      const cards = page.locator('section.appliance-card');
+      await expect.poll(() => cards.count()).toBe(4);
+      const last = page.getByRole('region', { name: 'Node 3', exact: true }).getByRole('region', { name: 'Expiry timeline' });
+      expect(await bars(last).count()).toBe(0);
+      expect(await last.innerText()).toContain('1 certificate; the timeline is drawn as it scrolls into view.');
+      const kept = (await last.boundingBox())!.height;
+      await page.evaluate(() => {
+        (globalThis as unknown as { shifts: number }).shifts = 0;
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+            if (!entry.hadRecentInput) (globalThis as unknown as { shifts: number }).shifts += entry.value;
+          }
+        }).observe({ type: 'layout-shift' });
+      });
+      await last.scrollIntoViewIfNeeded();
+      await expect.poll(() => bars(last).count()).toBe(1);
+      const drawn = (await last.boundingBox())!.height;
+      const shifts = await page.evaluate(() => (globalThis as unknown as { shifts: number }).shifts);
+      expect(Math.abs(drawn - kept), `kept ${kept} px, drawn ${drawn} px at ${viewport.width} px`).toBeLessThanOrEqual(4);
+      expect(shifts).toBeLessThan(0.001);
+      await screenshot(page, `appliances-page-${viewport.width}`);
+    }
+    await page.setViewportSize(viewports.desktop);
     browser.assertClean();
   }, 240_000);
 

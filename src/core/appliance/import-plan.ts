@@ -85,6 +85,15 @@ export interface ImportPlan<K extends KeyMaterial = KeyMaterial> {
   summary: ImportSummary;
 }
 
+/**
+ * Files whose imported certificates are logged one event each, at most: an import of thousands of
+ * one-certificate files logged thousands of events (each a record written, in the same
+ * transaction), which made it cost more than one bundle of the same certificates. Past this, one
+ * event counts them and names the first FILES_NAMED files.
+ */
+export const FILES_LOGGED_ONE_BY_ONE = 10;
+const FILES_NAMED = 3;
+
 /** Decides every record an import writes. Pure: same inputs, same plan. */
 export function planImport<K extends KeyMaterial>(
   ctx: ImportContext<K>,
@@ -99,6 +108,8 @@ export function planImport<K extends KeyMaterial>(
   const events: EventEntry[] = [];
   const outcomes: FileOutcome[] = [];
   const newRoots: string[] = [];
+  // An import of more files than FILES_LOGGED_ONE_BY_ONE logs its certificates in one event.
+  const imported = { certificates: 0, linked: 0, files: [] as string[] };
   const event = (kind: EventEntry['kind'], message: string) =>
     events.push(logEvent(ctx.newId(), ctx.now, kind, message, ctx.applianceId));
 
@@ -187,13 +198,26 @@ export function planImport<K extends KeyMaterial>(
         out.added.push(entry.id);
       }
     }
-    if (fresh > 0) {
+    if (fresh > 0 && files.length <= FILES_LOGGED_ONE_BY_ONE) {
       event(
         'certificate-imported',
         `Imported ${fresh} certificate${fresh === 1 ? '' : 's'} from ${file.file}` +
           (out.linked.length ? `, ${out.linked.length} linked to a private key.` : '.'),
       );
+    } else if (fresh > 0) {
+      imported.certificates += fresh;
+      imported.linked += out.linked.length;
+      imported.files.push(file.file);
     }
+  }
+  if (imported.files.length > 0) {
+    const named = imported.files.slice(0, FILES_NAMED);
+    const more = imported.files.length - named.length;
+    event(
+      'certificate-imported',
+      `Imported ${imported.certificates} certificate${imported.certificates === 1 ? '' : 's'} from ${imported.files.length} files (${named.join(', ')}${more ? `, and ${more} more` : ''})` +
+        (imported.linked ? `, ${imported.linked} linked to a private key.` : '.'),
+    );
   }
   const sum = (f: (o: FileOutcome) => number) => outcomes.reduce((n, o) => n + f(o), 0);
   return {

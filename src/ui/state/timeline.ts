@@ -5,9 +5,9 @@
  * list model made (certificate-list.ts): plans, words and tones are the table's, read here and
  * never worked out again, so the picture and the table cannot disagree.
  */
-import { pauser } from '../../core/tasks';
+import { pauser, yieldToEventLoop } from '../../core/tasks';
 import type { CertificateRow } from './certificate-list';
-import { sortRows } from './certificate-list';
+import { firstRows, sortRows } from './certificate-list';
 import { nameDisplay, nameWarningWords } from './name-display';
 import { expiryWordsOf, formatDate, toneIcon, toneLabel, type StatusWord, type Tone } from './status-words';
 
@@ -60,14 +60,22 @@ const TICK_LABEL_Y = 31;
 export const AXIS_HEIGHT = 40;
 /** Rows are at least 44 px high (the touch target); text lines are this far apart. */
 const MIN_ROW_HEIGHT = 48;
+/** A narrow row with one line of name and one of words above its bar (as laid out below). */
+const NARROW_ROW_HEIGHT = 63;
 const LINE = { name: 17, word: 16 } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Which certificates
 
+/** Orders and counts already worked out, per list of rows (a page drawn again reads them). */
+const orders = new WeakMap<readonly CertificateRow[], CertificateRow[]>();
+const toneCountsOf = new WeakMap<readonly CertificateRow[], Record<'ok' | 'warn' | 'bad', number>>();
+
 /** The rows in the timeline's order: soonest act-by date first, replaced ones last (the list's own act-by sort). */
 export function timelineOrder(rows: readonly CertificateRow[]): CertificateRow[] {
-  return sortRows(rows, 'act-by');
+  let order = orders.get(rows);
+  if (!order) orders.set(rows, (order = sortRows(rows, 'act-by')));
+  return order;
 }
 
 export interface TimelinePage {
@@ -82,6 +90,17 @@ export interface TimelinePage {
   /** Positions of the first and last row shown, from 1 (0 and 0 when there is none). */
   first: number;
   last: number;
+}
+
+/**
+ * Page `page` of `rows` in the timeline's order. The first page (what every timeline shows first)
+ * is picked in one pass (certificate-list.ts firstRows); the others page the whole order.
+ */
+export function timelinePageOf(rows: readonly CertificateRow[], page: number, pageSize = TIMELINE_PAGE_SIZE): TimelinePage {
+  const first = timelinePage(rows, page, pageSize);
+  if (first.page !== 0) return timelinePage(timelineOrder(rows), page, pageSize);
+  const known = orders.get(rows);
+  return { ...first, rows: known ? known.slice(0, first.size) : firstRows(rows, 'act-by', first.size) };
 }
 
 /** Page `page` of `ordered`, `pageSize` rows a page (1 to MAX_TIMELINE_BARS); out-of-range pages clamp. */
@@ -107,12 +126,17 @@ export function toneCounts(rows: readonly CertificateRow[]): Record<'ok' | 'warn
  * long task when done at once.
  */
 export async function toneCountsInSlices(rows: readonly CertificateRow[]): Promise<Record<'ok' | 'warn' | 'bad', number>> {
+  const known = toneCountsOf.get(rows);
+  if (known) return known;
+  // Not in the task that draws the page: its first slice would lengthen it.
+  await yieldToEventLoop();
   const pause = pauser();
   const counts = { ok: 0, warn: 0, bad: 0 };
   for (const row of rows) {
     countTone(counts, row);
     await pause();
   }
+  toneCountsOf.set(rows, counts);
   return counts;
 }
 
@@ -287,6 +311,20 @@ export function barName(row: CertificateRow, label = barLabel(row)): string {
   if (actBy) dates.push(`act-by date ${formatDate(c.plan.actBy)}`);
   dates.push(`${c.plan.stage === 'expired' ? 'expired' : 'expires'} ${formatDate(c.facts.notAfter)}`);
   return `${label.name} — ${words.join(', ')}; ${dates.join(', ')}`;
+}
+
+/**
+ * The height a timeline of `count` certificates takes before it is drawn, near enough to reserve
+ * its space so that drawing it moves nothing (measured at 390, 768 and 1440 px wide, one name
+ * line a bar): the caption, counts, legend and table disclosure, the pager when there is more than
+ * a page, and the picture's rows, taller on narrow screens where the labels go above the bars.
+ */
+export function reservedTimelineHeight(count: number, viewportWidth: number, pageSize = TIMELINE_PAGE_SIZE): number {
+  const bars = Math.min(count, pageSize, MAX_TIMELINE_BARS);
+  const narrow = viewportWidth < 640;
+  const around = narrow ? 280 : viewportWidth < 1024 ? 210 : 163;
+  const pager = count > pageSize ? (narrow ? 83 : 52) : 0;
+  return around + pager + AXIS_HEIGHT + 4 + bars * (narrow ? NARROW_ROW_HEIGHT : MIN_ROW_HEIGHT);
 }
 
 // ---------------------------------------------------------------------------------------------

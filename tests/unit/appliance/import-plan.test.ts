@@ -5,7 +5,8 @@ import type { CertdeskKey } from '../../../src/core/pki/keys';
 import { decodeInput } from '../../../src/core/pki/decode';
 import { readCertificateFacts } from '../../../src/core/appliance/certificate-facts';
 import type { IncomingCertificate, ImportContext } from '../../../src/core/appliance/import-plan';
-import { planImport } from '../../../src/core/appliance/import-plan';
+import { FILES_LOGGED_ONE_BY_ONE, planImport } from '../../../src/core/appliance/import-plan';
+import { bulkCertificates } from '../../support/bulk-certificates';
 import type { RequestEntry } from '../../../src/core/appliance/certificate-entry';
 
 const ec = (name: string) => fixture('openssl-set', 'ec', name);
@@ -36,6 +37,24 @@ describe('planImport', () => {
     expect(plan.certificates.find((c) => c.sha256 === server.facts.sha256)!.keyId).toBe('k1');
     expect(plan.requests).toEqual([{ ...request, fulfilledBy: `a1:${server.facts.sha256}` }]);
     expect(plan.events.map((e) => e.kind)).toEqual(['request-fulfilled', 'certificate-imported']);
+  });
+
+  it(`one event per file up to ${FILES_LOGGED_ONE_BY_ONE} files; past that, one event counts the certificates of all files and names the first three`, async () => {
+    const { root: rootDer, leaves } = bulkCertificates(FILES_LOGGED_ONE_BY_ONE + 1);
+    const certificates = await Promise.all([rootDer, ...leaves].map(async (der) => ({ der, facts: await readCertificateFacts(der) })));
+    const oneEach = (count: number) => certificates.slice(0, count).map((certificate, i) => ({ file: `cert-${i}.pem`, certificates: [certificate], keys: [] }));
+
+    const few = planImport(context(), oneEach(FILES_LOGGED_ONE_BY_ONE));
+    expect(few.events.map((e) => e.message)).toEqual(oneEach(FILES_LOGGED_ONE_BY_ONE).map((f) => `Imported 1 certificate from ${f.file}.`));
+
+    // Every file's certificate is still stored and reported per file; only the log is one line.
+    const many = [...oneEach(FILES_LOGGED_ONE_BY_ONE + 2), { file: 'again.pem', certificates: [certificates[0]!], keys: [] }];
+    const plan = planImport(context(), many);
+    expect(plan.certificates).toHaveLength(FILES_LOGGED_ONE_BY_ONE + 2);
+    expect(plan.summary.files.map((f) => f.added.length)).toEqual([...Array(FILES_LOGGED_ONE_BY_ONE + 2).fill(1), 0]);
+    expect(plan.events.map((e) => [e.kind, e.message])).toEqual([
+      ['certificate-imported', `Imported ${FILES_LOGGED_ONE_BY_ONE + 2} certificates from ${FILES_LOGGED_ONE_BY_ONE + 2} files (cert-0.pem, cert-1.pem, cert-2.pem, and ${FILES_LOGGED_ONE_BY_ONE - 1} more).`],
+    ]);
   });
 
   it('the same certificate twice in one import is stored once and reported already present the second time', () => {

@@ -96,6 +96,19 @@ describe('the Certificates list: rows computed once, then filtered and sorted', 
     expect(byName(list).slice(0, 3)).toEqual(['0 first', 'alpha', 'b']);
   });
 
+  it('a thousand new names at once (an import) sort as the collator orders them, host-like or not', () => {
+    const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+    const hostLike = Array.from({ length: 1000 }, (_, i) => `${['Host', 'host', 'node-', 'web.'][i % 4]}${(i * 7919) % 1013}.Example-${i % 7}.com`);
+    // '_' and accents are where code-unit order and the collator disagree: the collator decides.
+    const mixed = hostLike.map((name, i) => (i % 50 === 0 ? name.replace('.', '_') : i % 77 === 0 ? `é${name}` : name));
+    for (const names of [hostLike, mixed, [...hostLike, '007 agent', 'host0007', 'host 7', 'host-7', 'host.7']]) {
+      const list = names.map((name, i) => view(`id-${i}`, facts.server, { friendlyName: name }));
+      const got = sortRows(certificateRows(list, {}, now), 'name').map((r) => r.certificate.friendlyName);
+      expect([...got].sort()).toEqual([...names].sort());
+      for (let i = 1; i < got.length; i++) expect(collator.compare(got[i - 1]!, got[i]!), `${got[i - 1]} before ${got[i]}`).toBeLessThanOrEqual(0);
+    }
+  });
+
   it('replaced certificates go last by act-by date', () => {
     expect(names(sortRows(certificateRows(views, {}, now), 'act-by')).at(-1)).toBe('Old');
   });

@@ -27,6 +27,7 @@ import {
   timeScale,
   timeWindow,
   timelineOrder,
+  timelinePageOf,
   timelinePage,
   toneCounts,
   toneCountsInSlices,
@@ -47,6 +48,11 @@ function view(name: string, from: number, to: number, over: Partial<CertificateV
 
 function rowsOf(views: CertificateView[]): CertificateRow[] {
   return certificateRows(views, {}, now);
+}
+
+/** The whole act-by order of a copy of `rows` (not the order kept for `rows` itself). */
+function sortRowsOf(rows: readonly CertificateRow[]): CertificateRow[] {
+  return timelineOrder([...rows]);
 }
 
 let rows: CertificateRow[];
@@ -86,6 +92,18 @@ describe('which certificates: the list’s rows, soonest act-by first, a bounded
     const actBys = first.rows.map((row) => row.certificate.plan.actBy);
     expect(actBys).toEqual([...actBys].sort((a, b) => a - b));
     expect(timelinePage(ordered, 1).rows[0]!.certificate.plan.actBy).toBeGreaterThanOrEqual(actBys.at(-1)!);
+  });
+
+  it('the first page is picked without sorting the rest: the same rows as the whole order gives, ties by name then id; other pages page the order', () => {
+    // Many ties: 40 act-by dates over 1,000 rows, names repeating in different case, some replaced.
+    const views = Array.from({ length: 1000 }, (_, i) =>
+      view(`c${(i * 7919) % 1000}`, -10, 30 + (i % 40), { friendlyName: `${i % 3 === 0 ? 'Host' : 'host'}${i % 17}.example.com`, ...(i % 9 === 0 ? { replacedBy: 'x' } : {}) }),
+    );
+    const many = rowsOf(views);
+    const ids = (page: { rows: readonly CertificateRow[] }) => page.rows.map((row) => row.certificate.id);
+    for (const size of [1, 10, 50]) expect(ids(timelinePageOf(many, 0, size))).toEqual(ids(timelinePage(sortRowsOf(many), 0, size)));
+    expect(ids(timelinePageOf(many, 3))).toEqual(ids(timelinePage(sortRowsOf(many), 3)));
+    expect(timelinePageOf(many, 0)).toMatchObject({ total: 1000, pages: 100, first: 1, last: 10 });
   });
 
   it.each([

@@ -44,6 +44,34 @@ describe('createPkiWorker', () => {
     expect(openssl(['pkey', '-pubout'], keyPem.stdout).stdout).toBe(openssl(['pkey', '-pubin', '-inform', 'DER', '-pubout'], key.spki).stdout);
   });
 
+  it('makes a key in the worker (its CryptoKeys cross back) that signs a certificate openssl verifies, and reads its facts there', async () => {
+    const run = createPkiWorker(spawner().spawn);
+    const key = await run({ kind: 'generate-key', algorithm: 'ECDSA-P256', exportable: false });
+    expect(key.privateKey.extractable).toBe(false);
+    expect(key.exportable).toBe(false);
+    const der = await run({ kind: 'self-signed-certificate', key, subject: { CN: 'Certdesk Appliance', O: 'Worker test' }, subjectAltNames: ['appliance.example.com'], validityDays: 30 });
+    const dir = tempDir();
+    const path = writeTemp(dir, 'factory.der', der);
+    const pemPath = writeTemp(dir, 'factory.pem', openssl(['x509', '-inform', 'DER', '-in', path]).stdout);
+    // Self-signed: its own signature verifies under its own key (X509_V_FLAG_CHECK_SS_SIGNATURE).
+    const verified = openssl(['verify', '-check_ss_sig', '-CAfile', pemPath, pemPath]);
+    expect(verified.status, verified.stderr + verified.stdout).toBe(0);
+    const text = openssl(['x509', '-inform', 'DER', '-in', path, '-noout', '-subject', '-ext', 'subjectAltName', '-fingerprint', '-sha256']).stdout;
+    expect(text).toContain('O = Worker test');
+    expect(text).toContain('DNS:appliance.example.com');
+    const facts = await run({ kind: 'certificate-facts', der });
+    expect(facts).toEqual(await runPkiJob({ kind: 'certificate-facts', der }));
+    expect(text.replace(/:/g, '').toLowerCase()).toContain(facts.sha256);
+    expect(facts.publicKeySha256).toBe(key.publicKeySha256);
+  });
+
+  it('refuses a key type Certdesk does not create, in the worker as in-process', async () => {
+    const run = createPkiWorker(spawner().spawn);
+    const job = { kind: 'generate-key', algorithm: 'RSA-1024' as 'RSA-2048', exportable: false } as const;
+    expect(await codeOf(run(job))).toBe('unsupported-key-algorithm');
+    expect(await codeOf(runPkiJob(job))).toBe('unsupported-key-algorithm');
+  });
+
   it('keeps the CertdeskError code of a failed job', async () => {
     const run = createPkiWorker(spawner().spawn);
     expect(await codeOf(run({ kind: 'decode', bytes: rsa('server-default.p12'), password: 'wrong' }))).toBe('wrong-password');
