@@ -23,11 +23,16 @@ import type { WorkspaceContext } from './context';
 import { certificatesOf, chainOf, unknownCertificate } from './context';
 import { pauser } from '../core/tasks';
 import { getAllInChunks } from './chunks';
-import { read } from './database';
-import { ALL_STORES, STORE } from './schema';
+import { read, tx, type WriteTx } from './database';
+import { ALL_STORES, STORE, type StoreName } from './schema';
+import { CertdeskError } from '../core/errors';
+import { indexedCount, parseCertificateIndex, rebuildCertificateIndex, type IndexedCertificate } from './certificate-index';
 
-/** A stored certificate as the pages see it: the entry plus what is derived from it when read. */
-export interface CertificateView extends CertificateEntry {
+/**
+ * A stored certificate as the pages see it: the entry plus what is derived from it when read.
+ * Without its DER, which the few pages that need it read on demand (`certificateDer`).
+ */
+export interface CertificateView extends IndexedCertificate {
   kind: CertificateKind;
   validity: ValidityNow;
   chain: ChainShape;
@@ -99,7 +104,37 @@ export interface CertificateMaterial<K extends KeyMaterial = KeyMaterial> {
 /** The whole workspace as the UI shows it, derived at `now`. */
 export async function listWorkspace(ctx: WorkspaceContext, now: number): Promise<WorkspaceView> {
   ctx.assertOpen();
-  const data = await read(ctx.db, ALL_STORES, async (t) => {
+  let data = await readRecords(ctx);
+  if (!data) {
+    // The index is out of step with the certificates (a write that bypassed it): rebuilt once.
+    await tx(ctx.db, [STORE.certificates], (t) => rebuildCertificateIndex(t as unknown as WriteTx<StoreName[]>));
+    data = await readRecords(ctx);
+    if (!data) throw new CertdeskError('not-read', 'Certdesk could not read its certificate list. Reload the page; if it persists, restore your latest backup.');
+  }
+  // Thousands of views are built in slices, letting the page answer input between them.
+  const pause = pauser();
+  const certificates = await parseCertificateIndex(data.index, pause);
+  const group = <T extends { applianceId: string }>(list: T[]) => groupBy(list, (item) => item.applianceId);
+  const certsBy = group(certificates);
+  const keysBy = group(data.keys);
+  const requestsBy = group(data.requests);
+  const ipsBy = group(data.ips);
+  const requestPem = (der: Uint8Array) => ctx.pki.encodePem('CERTIFICATE REQUEST', der);
+  const appliances: ApplianceView[] = [];
+  for (const appliance of data.appliances.sort((a, b) => a.createdAt - b.createdAt || byCodeUnits(a.id, b.id))) {
+    const records = { appliance, certificates: certsBy.get(appliance.id) ?? [], keys: keysBy.get(appliance.id) ?? [], requests: requestsBy.get(appliance.id) ?? [], ips: ipsBy.get(appliance.id) ?? [] };
+    appliances.push(await applianceView(records, now, requestPem, pause));
+  }
+  return { appliances, events: data.events, now };
+}
+
+/**
+ * The records a view is made of, in one transaction: certificates from their index (a few
+ * packed records, certificate-index.ts), everything else as stored; undefined when the index
+ * does not hold as many certificates as the store.
+ */
+async function readRecords(ctx: WorkspaceContext) {
+  const data = await read(ctx.db, [...ALL_STORES, STORE.certificateIndex], async (t) => {
     const events: EventEntry[] = [];
     let cursor = await t.objectStore(STORE.events).index('byAt').openCursor(null, 'prev');
     while (cursor && events.length < EVENTS_IN_VIEW) {
@@ -109,27 +144,25 @@ export async function listWorkspace(ctx: WorkspaceContext, now: number): Promise
     // In chunks: a page deserialises what one request returns in one task (chunks.ts).
     return {
       appliances: await getAllInChunks(t.objectStore(STORE.appliances)),
-      certificates: await getAllInChunks(t.objectStore(STORE.certificates)),
+      index: await t.objectStore(STORE.certificateIndex).getAll(),
+      certificateCount: await t.objectStore(STORE.certificates).count(),
       keys: await getAllInChunks(t.objectStore(STORE.keys)),
       requests: await getAllInChunks(t.objectStore(STORE.requests)),
       ips: await getAllInChunks(t.objectStore(STORE.ipAssignments)),
       events,
     };
   });
-  const group = <T extends { applianceId: string }>(list: T[]) => groupBy(list, (item) => item.applianceId);
-  const certsBy = group(data.certificates);
-  const keysBy = group(data.keys);
-  const requestsBy = group(data.requests);
-  const ipsBy = group(data.ips);
-  const requestPem = (der: Uint8Array) => ctx.pki.encodePem('CERTIFICATE REQUEST', der);
-  // Thousands of views are built in slices, letting the page answer input between them.
-  const pause = pauser();
-  const appliances: ApplianceView[] = [];
-  for (const appliance of data.appliances.sort((a, b) => a.createdAt - b.createdAt || byCodeUnits(a.id, b.id))) {
-    const records = { appliance, certificates: certsBy.get(appliance.id) ?? [], keys: keysBy.get(appliance.id) ?? [], requests: requestsBy.get(appliance.id) ?? [], ips: ipsBy.get(appliance.id) ?? [] };
-    appliances.push(await applianceView(records, now, requestPem, pause));
-  }
-  return { appliances, events: data.events, now };
+  return indexedCount(data.index) === data.certificateCount ? data : undefined;
+}
+
+/** The DER of each certificate (the lists hold none), in the order of `certIds`; throws 'unknown-certificate' when one is gone. */
+export async function certificateDers(ctx: WorkspaceContext, certIds: readonly string[]): Promise<Uint8Array[]> {
+  ctx.assertOpen();
+  const found = await read(ctx.db, [STORE.certificates], (t) => Promise.all(certIds.map((id) => t.objectStore(STORE.certificates).get(id))));
+  return found.map((certificate) => {
+    if (!certificate) throw unknownCertificate();
+    return certificate.der;
+  });
 }
 
 /** A certificate with its key and the chain found on its appliance. */
@@ -146,7 +179,7 @@ export async function certificateMaterial<K extends KeyMaterial>(ctx: WorkspaceC
 
 interface ApplianceRecords {
   appliance: Appliance;
-  certificates: CertificateEntry[];
+  certificates: IndexedCertificate[];
   keys: KeyEntry[];
   requests: RequestEntry[];
   ips: IpAssignment[];
@@ -194,7 +227,6 @@ async function applianceView(records: ApplianceRecords, now: number, requestPem:
       applianceId: c.applianceId,
       sha256: c.sha256,
       friendlyName: c.friendlyName,
-      der: c.der,
       facts: c.facts,
       factoryDefault: c.factoryDefault,
       source: c.source,

@@ -234,6 +234,11 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     return readModel.listWorkspace(this.#ctx, now);
   }
 
+  /** The DER of each certificate, in the order of `certIds` (the lists hold none). */
+  certificateDers(certIds: readonly string[]): Promise<Uint8Array[]> {
+    return readModel.certificateDers(this.#ctx, certIds);
+  }
+
   /** A certificate with its key and the chain found on its appliance (for export and replication). */
   certificateMaterial(certId: string): Promise<CertificateMaterial<K>> {
     return readModel.certificateMaterial(this.#ctx, certId);
