@@ -3,7 +3,8 @@
  * Rows are derived once per change of the workspace (certificate-list.ts certificateRows) and
  * filtered and sorted once per change of the filter — never per row render — and the table
  * renders one page of `rows` at a time (`paging`), so its DOM stays bounded whatever the count.
- * Sorting thousands of rows runs in a task of its own, after the change and before the render.
+ * Sorting thousands of rows runs in a task of its own, after the change and before the render;
+ * the first sort is awaited before the list is rendered at all (`ready`).
  */
 import { yieldToEventLoop } from '../../core/tasks';
 import { workspace } from './workspace.svelte';
@@ -53,6 +54,12 @@ class CertificateListState {
   #sorted = $state.raw<Sorted | undefined>();
   /** The rows shown, filtered and sorted (in the last order shown while a new sort runs). */
   readonly rows = $derived(this.#sorted?.from === this.filtered && this.#sorted.key === this.sort ? this.#sorted.rows : inLastOrder(this.filtered, this.#sorted));
+  /**
+   * Whether the rows were sorted once: until then the page shows the list's placeholder, so the
+   * rows are rendered once, in order (rendering them unsorted first and moving them after the
+   * sort was a second long task at start).
+   */
+  readonly ready = $derived(this.#sorted !== undefined);
   readonly issuers = $derived(issuerOptions(this.all));
   readonly filtering = $derived(JSON.stringify(this.filter) !== JSON.stringify(NO_FILTER));
   /** The page of `rows` shown; back to the first when the filter, sort or appliance changes. */
