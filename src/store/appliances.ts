@@ -177,9 +177,12 @@ export async function applianceChecks(ctx: WorkspaceContext, applianceId: string
     const appliance = await getAppliance(t, applianceId);
     const all = await t.objectStore(STORE.appliances).getAll();
     const siblings = all.filter((a) => a.id !== applianceId && a.siteHostname === appliance.siteHostname);
+    // Only the certificates serving an address are read (an appliance may hold thousands).
     const servedBy = async (id: string) => {
       const ids = new Set((await t.objectStore(STORE.ipAssignments).index('byAppliance').getAll(id)).map((a) => a.certificateId));
-      return (await t.objectStore(STORE.certificates).index('byAppliance').getAll(id)).filter((c) => ids.has(c.id) && !c.factoryDefault);
+      const served = await Promise.all([...ids].map((certificateId) => t.objectStore(STORE.certificates).get(certificateId)));
+      // In id order, as the appliance's certificates are stored.
+      return served.filter((c): c is CertificateEntry => c !== undefined && !c.factoryDefault).sort((a, b) => (a.id < b.id ? -1 : 1));
     };
     const own = await servedBy(applianceId);
     const site: CertificateEntry[] = [];

@@ -9,7 +9,8 @@
 import { yieldToEventLoop } from '../../core/tasks';
 import { workspace } from './workspace.svelte';
 import { Paging } from './paging.svelte';
-import { NO_FILTER, certificateRows, filterRows, issuerOptions, sortRows, type ActByFilter, type CertificateRow, type ListFilter, type SortKey, type StatusFilter } from './certificate-list';
+import { formatDate } from './status-words';
+import { NO_FILTER, compareTexts, certificateRows, filterRows, issuerOptions, sortRows, type ActByFilter, type CertificateRow, type ListFilter, type SortKey, type StatusFilter } from './certificate-list';
 
 /** A sort done: of which rows, by which key. */
 interface Sorted {
@@ -74,6 +75,8 @@ class CertificateListState {
       $effect(() => {
         const from = this.filtered;
         const key = this.sort;
+        // Nothing to sort before the workspace is there (`ready` waits for its rows).
+        if (!workspace.appliance) return;
         let stale = false;
         void (async () => {
           await yieldToEventLoop();
@@ -100,3 +103,10 @@ class CertificateListState {
 }
 
 export const certificateList = new CertificateListState();
+
+// The list's formats are made while the database answers, each in a task of its own (the
+// first loads the locale data): not in the task that evaluates the modules or renders the rows.
+setTimeout(() => {
+  formatDate(0);
+  setTimeout(() => compareTexts('a', 'b'));
+});

@@ -198,7 +198,13 @@ export function filterRows(rows: readonly CertificateRow[], filter: ListFilter, 
   });
 }
 
-const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+let collator: Intl.Collator | undefined;
+
+/** The list's text order (made when first used: see status-words.ts formatDate). */
+export function compareTexts(a: string, b: string): number {
+  collator ??= new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+  return collator.compare(a, b);
+}
 
 /** Distinct texts in the collator's order, and each one's place (equal places for texts it holds equal). */
 interface Ranking {
@@ -232,11 +238,11 @@ function collationRanks(texts: readonly string[]): Map<string, number> {
 }
 
 function rankTexts(texts: readonly string[]): Ranking {
-  const sorted = [...new Set(texts)].sort(collator.compare);
+  const sorted = [...new Set(texts)].sort(compareTexts);
   const ranks = new Map<string, number>();
   let rank = 0;
   sorted.forEach((text, i) => {
-    if (i > 0 && collator.compare(sorted[i - 1]!, text) !== 0) rank++;
+    if (i > 0 && compareTexts(sorted[i - 1]!, text) !== 0) rank++;
     ranks.set(text, rank);
   });
   return { sorted, ranks };
@@ -249,13 +255,13 @@ function place(ranking: Ranking, text: string): boolean {
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (collator.compare(sorted[mid]!, text) < 0) lo = mid + 1;
+    if (compareTexts(sorted[mid]!, text) < 0) lo = mid + 1;
     else hi = mid;
   }
   const after = sorted[lo];
   const before = sorted[lo - 1];
   let rank: number;
-  if (after !== undefined && collator.compare(after, text) === 0) rank = ranks.get(after)!;
+  if (after !== undefined && compareTexts(after, text) === 0) rank = ranks.get(after)!;
   else {
     const low = before === undefined ? ranks.get(after ?? '') ?? 0 : ranks.get(before)!;
     const high = after === undefined ? low + 2 : ranks.get(after)!;
@@ -285,5 +291,5 @@ export function sortRows(rows: readonly CertificateRow[], key: SortKey): Certifi
 
 /** Every issuer among the rows, sorted, once each: the issuer filter's options. */
 export function issuerOptions(rows: readonly CertificateRow[]): string[] {
-  return [...new Set(rows.map((row) => row.certificate.facts.issuer))].sort(collator.compare);
+  return [...new Set(rows.map((row) => row.certificate.facts.issuer))].sort(compareTexts);
 }
