@@ -22,7 +22,7 @@ import { certificatesOf, getAppliance } from './context';
 import type { WriteTx } from './database';
 import { read, tx, writeAll } from './database';
 import { STORE } from './schema';
-import { addCertificateRecord } from './certificate-index';
+import { addCertificateRecord, indexedCertificatesOf } from './certificate-index';
 
 /** What the factory default certificate of a new appliance is made with. */
 const FACTORY_KEY: KeyAlgorithmName = 'ECDSA-P256';
@@ -203,8 +203,8 @@ export async function applianceChecks(ctx: WorkspaceContext, applianceId: string
 /** The certificate to assign to an IP address whose A-record is `dnsName` (ip-assignment.ts suggestCertificate), if any. */
 export async function suggestedCertificate(ctx: WorkspaceContext, applianceId: string, dnsName: string, now = ctx.clock()): Promise<string | undefined> {
   ctx.assertOpen();
-  const { certificates, keyIds } = await read(ctx.db, [STORE.certificates, STORE.keys], async (t) => ({
-    certificates: await t.objectStore(STORE.certificates).index('byAppliance').getAll(applianceId),
+  const { certificates, keyIds } = await read(ctx.db, [STORE.certificateIndex, STORE.keys], async (t) => ({
+    certificates: await indexedCertificatesOf(t, applianceId),
     keyIds: new Set(await t.objectStore(STORE.keys).index('byAppliance').getAllKeys(applianceId)),
   }));
   const issuers = indexBySubject(certificates.map((c) => c.facts));

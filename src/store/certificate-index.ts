@@ -19,7 +19,7 @@
  */
 import type { CertificateEntry } from '../core/appliance/certificate-entry';
 import type { WriteTx } from './database';
-import { getAllInChunks } from './chunks';
+import { getAllInChunks, prefixRange } from './chunks';
 import type { StoreName } from './schema';
 import { STORE } from './schema';
 
@@ -125,6 +125,15 @@ export async function parseCertificateIndex(buckets: readonly CertificateIndexBu
     await pause();
   }
   return out;
+}
+
+/** Every indexed certificate of one appliance in id order (as the certificates are stored), read in the caller's transaction: a few records, not thousands. */
+export async function indexedCertificatesOf(
+  t: { objectStore(name: 'certificateIndex'): { getAll(query?: IDBKeyRange | null): Promise<CertificateIndexBucket[]> } },
+  applianceId: string,
+): Promise<IndexedCertificate[]> {
+  const buckets = await t.objectStore(STORE.certificateIndex).getAll(prefixRange(`${applianceId}:`));
+  return buckets.flatMap((bucket) => parseRows(bucket.rows)).sort((a, b) => (a.id < b.id ? -1 : 1));
 }
 
 /**

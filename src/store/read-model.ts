@@ -30,7 +30,7 @@ import { indexedCount, parseCertificateIndex, rebuildCertificateIndex, type Inde
 
 /**
  * A stored certificate as the pages see it: the entry plus what is derived from it when read.
- * Without its DER, which the few pages that need it read on demand (`certificateDer`).
+ * Without its DER, which the few pages that need it read on demand (`certificateDers`).
  */
 export interface CertificateView extends IndexedCertificate {
   kind: CertificateKind;
