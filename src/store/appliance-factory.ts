@@ -15,6 +15,7 @@ import type { WorkspaceContext } from './context';
 import type { WriteTx } from './database';
 import { read, tx, writeAll } from './database';
 import { STORE } from './schema';
+import { addCertificateRecord } from './certificate-index';
 
 /** What the factory default certificate of a new appliance is made with. */
 const FACTORY_KEY: KeyAlgorithmName = 'ECDSA-P256';
@@ -65,7 +66,7 @@ export function putAppliance<K extends KeyMaterial>(
   return [
     () => t.objectStore(STORE.appliances).add(appliance),
     () => t.objectStore(STORE.keys).add({ id: keyId, applianceId: appliance.id, friendlyName: 'Factory default key', createdAt: now, key: factory.key }),
-    () => t.objectStore(STORE.certificates).add(cert),
+    () => addCertificateRecord(t, cert),
     ...appliance.ipAddresses.map((e) => () => t.objectStore(STORE.ipAssignments).put({ applianceId: appliance.id, ip: e.ip, certificateId: cert.id })),
     () => t.objectStore(STORE.events).add(ctx.event('appliance-added', `Added appliance ${appliance.name} with its factory default certificate.`, appliance.id)),
   ];

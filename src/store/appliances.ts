@@ -20,6 +20,7 @@ import { certificatesOf, getAppliance } from './context';
 import { read, tx, writeAll } from './database';
 import { factoryMaterial, putAppliance } from './appliance-factory';
 import { STORE } from './schema';
+import { indexedCertificatesOf } from './certificate-index';
 
 /** Adds an appliance with its own factory default certificate serving all its IPs. */
 export function addAppliance<K extends KeyMaterial>(ctx: WorkspaceContext<K>, input: ApplianceInput): Promise<Appliance> {
@@ -132,8 +133,8 @@ export async function applianceChecks(ctx: WorkspaceContext, applianceId: string
 /** The certificate to assign to an IP address whose A-record is `dnsName` (ip-assignment.ts suggestCertificate), if any. */
 export async function suggestedCertificate(ctx: WorkspaceContext, applianceId: string, dnsName: string, now = ctx.clock()): Promise<string | undefined> {
   ctx.assertOpen();
-  const { certificates, keyIds } = await read(ctx.db, [STORE.certificates, STORE.keys], async (t) => ({
-    certificates: await t.objectStore(STORE.certificates).index('byAppliance').getAll(applianceId),
+  const { certificates, keyIds } = await read(ctx.db, [STORE.certificateIndex, STORE.keys], async (t) => ({
+    certificates: await indexedCertificatesOf(t, applianceId),
     keyIds: new Set(await t.objectStore(STORE.keys).index('byAppliance').getAllKeys(applianceId)),
   }));
   const issuers = indexBySubject(certificates.map((c) => c.facts));

@@ -17,6 +17,7 @@ import type { WorkspaceContext } from './context';
 import { certificatesOf, getAppliance, unknownCertificate } from './context';
 import { read, tx, writeAll } from './database';
 import { STORE } from './schema';
+import { putCertificateRecord } from './certificate-index';
 
 /**
  * The deliberate override of the client-software gate (the root is not in the installed build,
@@ -194,7 +195,7 @@ export function assignIps(ctx: WorkspaceContext, certId: string, ips: readonly s
         const back = { ...cert };
         delete back.replacedBy;
         delete back.replacedAt;
-        await t.objectStore(STORE.certificates).put(back);
+        await putCertificateRecord(t, back);
       }
       if (plan.moves.length > 0) {
         await t.objectStore(STORE.events).add(

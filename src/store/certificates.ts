@@ -20,6 +20,7 @@ import { read, tx, writeAll } from './database';
 import type { DecodedImportFile } from './pki-services';
 import { STORE } from './schema';
 import { recordBytes } from './room';
+import { addCertificateRecord, deleteCertificateRecord, putCertificateRecord } from './certificate-index';
 
 export interface CreateCertificateInput {
   friendlyName: string;
@@ -110,7 +111,7 @@ export function createSelfSigned<K extends KeyMaterial>(ctx: WorkspaceContext<K>
       };
       return {
         record: cert,
-        write: (t) => t.objectStore(STORE.certificates).add(cert),
+        write: (t) => addCertificateRecord(t, cert),
         event: { kind: 'certificate-created', message: `Created self-signed certificate "${friendlyName}".` },
       };
     }),
@@ -232,7 +233,7 @@ export function writeImport<K extends KeyMaterial>(
       );
       await writeAll([
         ...plan.keys.map((k) => () => t.objectStore(STORE.keys).add(k)),
-        ...plan.certificates.map((c) => () => t.objectStore(STORE.certificates).put(c)),
+        ...plan.certificates.map((c) => () => putCertificateRecord(t, c)),
         ...plan.requests.map((r) => () => t.objectStore(STORE.requests).put(r)),
         ...plan.events.map((e) => () => t.objectStore(STORE.events).add(e)),
       ]);
@@ -296,7 +297,7 @@ export function deleteCertificate(ctx: WorkspaceContext, certId: string): Promis
           `"${cert.friendlyName}" still serves ${serving.map((a) => a.ip).join(', ')}. Assign those addresses to another certificate first.`,
         );
       }
-      await t.objectStore(STORE.certificates).delete(certId);
+      await deleteCertificateRecord(t, certId);
       // A request fulfilled by this certificate points to another one with the same key, if any.
       const requests = await t.objectStore(STORE.requests).index('byAppliance').getAll(cert.applianceId);
       const sameKey = cert.keyId ? await t.objectStore(STORE.certificates).index('byKey').getAll(cert.keyId) : [];

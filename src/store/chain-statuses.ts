@@ -15,7 +15,7 @@
  * for the life of the page; in Node, in-process.
  */
 import type { ValidationProblem } from '../core/pki/validation/path-validation';
-import { getAllInChunks } from './chunks';
+import { getAllInChunks, SMALL_RECORD_CHUNK } from './chunks';
 import type { CertdeskDatabase } from './schema';
 import { STORE } from './schema';
 
@@ -65,7 +65,7 @@ export function holds(kept: KeptChainStatus, rules: string, now: number): boolea
 
 /** The kept statuses that hold now, by certificate id (read in chunks: a page never blocks on thousands). */
 export async function readChainStatuses(db: CertdeskDatabase, rules: string, now: number): Promise<Record<string, ListedChainStatus>> {
-  const kept = await getAllInChunks(db.transaction(STORE.chainStatuses).store);
+  const kept = await getAllInChunks(db.transaction(STORE.chainStatuses).store, null, SMALL_RECORD_CHUNK);
   const out: Record<string, ListedChainStatus> = {};
   for (const k of kept) if (holds(k, rules, now)) out[k.id] = k.status;
   return out;

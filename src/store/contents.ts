@@ -18,6 +18,7 @@ import type { WorkspaceContext } from './context';
 import { read, tx, type WriteTx } from './database';
 import { getAllInChunks } from './chunks';
 import { ALL_STORES, STORE, type CertdeskDatabase, type StoreName } from './schema';
+import { addCertificateRecord, deleteCertificateRecord, putCertificateRecord } from './certificate-index';
 
 type Serialised<T, F extends keyof T> = Omit<T, F> & { [P in F]: string };
 
@@ -180,7 +181,8 @@ export async function mergeContents<K extends KeyMaterial>(ctx: WorkspaceContext
     const appliances = t.objectStore(STORE.appliances);
     const starter = await untouchedStarter(t, contents);
     if (starter) {
-      for (const store of [STORE.certificates, STORE.keys, STORE.requests, STORE.ipAssignments] as const) {
+      for (const id of await t.objectStore(STORE.certificates).index('byAppliance').getAllKeys(starter.id)) await deleteCertificateRecord(t, id);
+      for (const store of [STORE.keys, STORE.requests, STORE.ipAssignments] as const) {
         const index = t.objectStore(store).index('byAppliance');
         for (const key of await index.getAllKeys(starter.id)) await t.objectStore(store).delete(key);
       }
@@ -235,10 +237,10 @@ export async function mergeContents<K extends KeyMaterial>(ctx: WorkspaceContext
       const existing = await certStore.get(c.id);
       if (existing) {
         summary.alreadyPresent++;
-        if (existing.keyId === undefined && mappedKey) await certStore.put({ ...existing, keyId: mappedKey });
+        if (existing.keyId === undefined && mappedKey) await putCertificateRecord(t, { ...existing, keyId: mappedKey });
         continue;
       }
-      await certStore.add(restored);
+      await addCertificateRecord(t, restored);
       summary.certificatesAdded++;
     }
     const requestStore = t.objectStore(STORE.requests);

@@ -12,7 +12,8 @@ import type { IDBPTransaction } from 'idb';
 import { CertdeskError, throwIfAborted } from '../core/errors';
 import { WRITE_CHUNK } from './chunks';
 import type { CertdeskDatabase, CertdeskSchema, StoreName } from './schema';
-import { DATABASE_NAME, SCHEMA_VERSION, upgrade } from './schema';
+import { DATABASE_NAME, SCHEMA_VERSION, STORE, upgrade } from './schema';
+import { flushCertificateIndex, writesCertificates } from './certificate-index';
 
 export interface OpenOptions {
   /** Defaults to the page's `indexedDB`; tests pass a fresh fake-indexeddb IDBFactory. */
@@ -92,7 +93,8 @@ export type ReadTx<S extends StoreName[]> = IDBPTransaction<CertdeskSchema, S, '
  * Runs one user action as one readwrite transaction with strict durability (the write is on disk
  * before it reports done). `work` may only await requests of `t`. If it throws, the transaction
  * is aborted and the error rethrown: CertdeskErrors and cancellation (`signal`) as they are,
- * everything else as 'not-saved'.
+ * everything else as 'not-saved'. A transaction that may write certificates also writes their
+ * index (certificate-index.ts): the changes `work` recorded are applied before the commit.
  */
 export async function tx<S extends StoreName[], T>(
   db: CertdeskDatabase,
@@ -102,8 +104,9 @@ export async function tx<S extends StoreName[], T>(
 ): Promise<T> {
   throwIfAborted(signal);
   let t: WriteTx<S>;
+  const indexed = writesCertificates(stores);
   try {
-    t = db.transaction(stores, 'readwrite', { durability: 'strict' });
+    t = db.transaction(indexed ? [...stores, STORE.certificateIndex] : stores, 'readwrite', { durability: 'strict' });
   } catch (cause) {
     throw notSaved(cause);
   }
@@ -119,6 +122,7 @@ export async function tx<S extends StoreName[], T>(
     let result: T;
     try {
       result = await work(t);
+      if (indexed) await flushCertificateIndex(t as unknown as WriteTx<StoreName[]>);
     } catch (error) {
       onAbort();
       await t.done.catch(() => undefined);

@@ -23,11 +23,16 @@ import type { WorkspaceContext } from './context';
 import { certificatesOf, chainOf, unknownCertificate } from './context';
 import { pauser } from '../core/tasks';
 import { getAllInChunks } from './chunks';
-import { read } from './database';
-import { ALL_STORES, STORE } from './schema';
+import { read, tx, type WriteTx } from './database';
+import { ALL_STORES, STORE, type StoreName } from './schema';
+import { CertdeskError } from '../core/errors';
+import { indexedCount, parseCertificateIndex, rebuildCertificateIndex, type IndexedCertificate } from './certificate-index';
 
-/** A stored certificate as the pages see it: the entry plus what is derived from it when read. */
-export interface CertificateView extends CertificateEntry {
+/**
+ * A stored certificate as the pages see it: the entry plus what is derived from it when read.
+ * Without its DER, which the few pages that need it read on demand (`certificateDers`).
+ */
+export interface CertificateView extends IndexedCertificate {
   kind: CertificateKind;
   validity: ValidityNow;
   chain: ChainShape;
@@ -99,37 +104,84 @@ export interface CertificateMaterial<K extends KeyMaterial = KeyMaterial> {
 /** The whole workspace as the UI shows it, derived at `now`. */
 export async function listWorkspace(ctx: WorkspaceContext, now: number): Promise<WorkspaceView> {
   ctx.assertOpen();
-  const data = await read(ctx.db, ALL_STORES, async (t) => {
-    const events: EventEntry[] = [];
-    let cursor = await t.objectStore(STORE.events).index('byAt').openCursor(null, 'prev');
-    while (cursor && events.length < EVENTS_IN_VIEW) {
-      events.push(cursor.value);
-      cursor = await cursor.continue();
-    }
-    // In chunks: a page deserialises what one request returns in one task (chunks.ts).
-    return {
-      appliances: await getAllInChunks(t.objectStore(STORE.appliances)),
-      certificates: await getAllInChunks(t.objectStore(STORE.certificates)),
-      keys: await getAllInChunks(t.objectStore(STORE.keys)),
-      requests: await getAllInChunks(t.objectStore(STORE.requests)),
-      ips: await getAllInChunks(t.objectStore(STORE.ipAssignments)),
-      events,
-    };
-  });
+  let data = await readRecords(ctx);
+  if (!data) {
+    // The index is out of step with the certificates (a write that bypassed it): rebuilt once.
+    await tx(ctx.db, [STORE.certificates], (t) => rebuildCertificateIndex(t as unknown as WriteTx<StoreName[]>));
+    data = await readRecords(ctx);
+    if (!data) throw new CertdeskError('not-read', 'Certdesk could not read its certificate list. Reload the page; if it persists, restore your latest backup.');
+  }
+  // Thousands of views are built in slices, letting the page answer input between them.
+  const pause = pauser();
+  const certificates = await parseCertificateIndex(data.index, pause);
   const group = <T extends { applianceId: string }>(list: T[]) => groupBy(list, (item) => item.applianceId);
-  const certsBy = group(data.certificates);
+  const certsBy = group(certificates);
   const keysBy = group(data.keys);
   const requestsBy = group(data.requests);
   const ipsBy = group(data.ips);
   const requestPem = (der: Uint8Array) => ctx.pki.encodePem('CERTIFICATE REQUEST', der);
-  // Thousands of views are built in slices, letting the page answer input between them.
-  const pause = pauser();
   const appliances: ApplianceView[] = [];
   for (const appliance of data.appliances.sort((a, b) => a.createdAt - b.createdAt || byCodeUnits(a.id, b.id))) {
     const records = { appliance, certificates: certsBy.get(appliance.id) ?? [], keys: keysBy.get(appliance.id) ?? [], requests: requestsBy.get(appliance.id) ?? [], ips: ipsBy.get(appliance.id) ?? [] };
     appliances.push(await applianceView(records, now, requestPem, pause));
   }
   return { appliances, events: data.events, now };
+}
+
+/**
+ * The records a view is made of, in one transaction: certificates from their index (a few
+ * packed records, certificate-index.ts), everything else as stored; undefined when the index
+ * does not hold as many certificates as the store.
+ */
+async function readRecords(ctx: WorkspaceContext) {
+  // Every request is issued at once: they are answered in one stream, not one round trip each.
+  const data = await read(ctx.db, [...ALL_STORES, STORE.certificateIndex], async (t) => {
+    const [appliances, index, certificateCount, keys, requests, ips, events] = await Promise.all([
+      getAllInChunks(t.objectStore(STORE.appliances)),
+      t.objectStore(STORE.certificateIndex).getAll(),
+      t.objectStore(STORE.certificates).count(),
+      // In chunks: a page deserialises what one request returns in one task (chunks.ts).
+      getAllInChunks(t.objectStore(STORE.keys)),
+      getAllInChunks(t.objectStore(STORE.requests)),
+      getAllInChunks(t.objectStore(STORE.ipAssignments)),
+      newestEvents(t.objectStore(STORE.events).index('byAt')),
+    ]);
+    return { appliances, index, certificateCount, keys, requests, ips, events };
+  });
+  return indexedCount(data.index) === data.certificateCount ? data : undefined;
+}
+
+/** What `newestEvents` uses of the events' `byAt` index. */
+interface EventsByTime {
+  count(): Promise<number>;
+  getAll(query?: IDBKeyRange | null): Promise<EventEntry[]>;
+  openCursor(): Promise<{ key: number; advance(count: number): Promise<{ key: number } | null> } | null>;
+}
+
+/**
+ * The EVENTS_IN_VIEW newest events, newest first (as a backwards cursor over `byAt` lists them),
+ * in at most four requests: a cursor stepping back through 200 events was 200 round trips.
+ */
+async function newestEvents(byAt: EventsByTime): Promise<EventEntry[]> {
+  const total = await byAt.count();
+  let from: IDBKeyRange | null = null;
+  if (total > EVENTS_IN_VIEW) {
+    const cursor = await byAt.openCursor();
+    const first = cursor && (await cursor.advance(total - EVENTS_IN_VIEW));
+    // Events at the same time as the oldest shown are all read; the newest of them are kept.
+    if (first) from = IDBKeyRange.lowerBound(first.key);
+  }
+  return (await byAt.getAll(from)).reverse().slice(0, EVENTS_IN_VIEW);
+}
+
+/** The DER of each certificate (the lists hold none), in the order of `certIds`; throws 'unknown-certificate' when one is gone. */
+export async function certificateDers(ctx: WorkspaceContext, certIds: readonly string[]): Promise<Uint8Array[]> {
+  ctx.assertOpen();
+  const found = await read(ctx.db, [STORE.certificates], (t) => Promise.all(certIds.map((id) => t.objectStore(STORE.certificates).get(id))));
+  return found.map((certificate) => {
+    if (!certificate) throw unknownCertificate();
+    return certificate.der;
+  });
 }
 
 /** A certificate with its key and the chain found on its appliance. */
@@ -146,7 +198,7 @@ export async function certificateMaterial<K extends KeyMaterial>(ctx: WorkspaceC
 
 interface ApplianceRecords {
   appliance: Appliance;
-  certificates: CertificateEntry[];
+  certificates: IndexedCertificate[];
   keys: KeyEntry[];
   requests: RequestEntry[];
   ips: IpAssignment[];
@@ -194,7 +246,6 @@ async function applianceView(records: ApplianceRecords, now: number, requestPem:
       applianceId: c.applianceId,
       sha256: c.sha256,
       friendlyName: c.friendlyName,
-      der: c.der,
       facts: c.facts,
       factoryDefault: c.factoryDefault,
       source: c.source,

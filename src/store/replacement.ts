@@ -16,6 +16,7 @@ import type { WorkspaceContext } from './context';
 import { getAppliance, unknownCertificate } from './context';
 import { read, tx, writeAll } from './database';
 import { STORE } from './schema';
+import { putCertificateRecord } from './certificate-index';
 
 export interface ReplaceOptions extends AssignOptions {
   /** The new certificate takes the old one's friendly name; the old one is renamed "NAME (replaced)". */
@@ -103,8 +104,8 @@ export function replaceCertificate(ctx: WorkspaceContext, newId: string, oldId: 
       const record = replacementRecord(preview, { old: old.friendlyName, new: next.friendlyName });
       await writeAll([
         ...plan.assignments.map((a) => () => t.objectStore(STORE.ipAssignments).put(a)),
-        () => t.objectStore(STORE.certificates).put(oldAfter),
-        () => t.objectStore(STORE.certificates).put(newAfter),
+        () => putCertificateRecord(t, oldAfter),
+        () => putCertificateRecord(t, newAfter),
         () =>
           t.objectStore(STORE.events).add(
             ctx.event('certificate-replaced', record.message, stored.id, {

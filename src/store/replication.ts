@@ -15,6 +15,7 @@ import type { WorkspaceContext } from './context';
 import { certificatesOf, chainOf, getAppliance, unknownCertificate } from './context';
 import { read, tx } from './database';
 import { STORE } from './schema';
+import { addCertificateRecord, putCertificateRecord } from './certificate-index';
 
 /**
  * Copies a certificate with its private key and chain to another appliance (the guide's
@@ -57,14 +58,14 @@ export function replicate(ctx: WorkspaceContext, certId: string, toApplianceId: 
         if (existing) {
           alreadyPresent.push(id);
           if (c.sha256 === cert.sha256 && existing.keyId === undefined) {
-            await t.objectStore(STORE.certificates).put({ ...existing, keyId: targetKey.id });
+            await putCertificateRecord(t, { ...existing, keyId: targetKey.id });
           }
           continue;
         }
         const copy: CertificateEntry = { ...c, id, applianceId: target.id, source: 'replicated', factoryDefault: false, importedAt: now };
         delete copy.keyId;
         if (c.sha256 === cert.sha256) copy.keyId = targetKey.id;
-        await t.objectStore(STORE.certificates).add(copy);
+        await addCertificateRecord(t, copy);
         copied.push(id);
       }
       await t.objectStore(STORE.events).add(

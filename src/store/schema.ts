@@ -13,6 +13,10 @@
  *   4 — `chainStatuses`: each certificate's chain status as last computed, with what it depends
  *       on (chain-statuses.ts), so a start reads them instead of recomputing. Derived state: a
  *       record that is missing, stale or from other rules is only recomputed, never trusted.
+ *   5 — `certificateIndex`: every certificate without its DER, packed in 16 buckets per
+ *       appliance (certificate-index.ts), written in the same transaction as the certificates,
+ *       so a start reads a few records instead of every certificate. Built from the existing
+ *       certificates in the upgrade.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Appliance } from '../core/appliance/appliance';
@@ -21,12 +25,14 @@ import type { EventEntry } from '../core/appliance/event-log';
 import type { IpAssignment } from '../core/appliance/ip-assignment';
 import type { KeyEntry } from '../core/appliance/key-entry';
 import type { KeptChainStatus } from './chain-statuses';
+import type { CertificateIndexBucket } from './certificate-index';
+import { rebuildCertificateIndex } from './certificate-index';
 
 /** The database's name in the origin. Changing this loses data: old databases are not found. */
 export const DATABASE_NAME = 'certdesk';
 
 /** The current schema version. Raise it only together with a new step in `upgrade`. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * Object store names. Changing any of these loses data: existing records stay under the old name
@@ -40,6 +46,7 @@ export const STORE = {
   ipAssignments: 'ipAssignments',
   events: 'events',
   chainStatuses: 'chainStatuses',
+  certificateIndex: 'certificateIndex',
 } as const;
 
 export interface CertdeskSchema extends DBSchema {
@@ -56,16 +63,19 @@ export interface CertdeskSchema extends DBSchema {
   events: { key: string; value: EventEntry; indexes: { byAt: number; byAppliance: [string, number] } };
   /** Keyed by certificate id; derived from `certificates`, kept up to date by chain-statuses.ts. */
   chainStatuses: { key: string; value: KeptChainStatus; indexes: { byAppliance: string } };
+  /** Keyed by `${applianceId}:${bucket}`; written with `certificates` (certificate-index.ts). */
+  certificateIndex: { key: string; value: CertificateIndexBucket };
 }
 
 export type CertdeskDatabase = IDBPDatabase<CertdeskSchema>;
 export type StoreName = StoreNames<CertdeskSchema>;
-/** The stores that hold the admin's records (everything but derived state). */
+/** The stores that hold the admin's records (everything but derived state and the certificate index). */
 export const ALL_STORES: StoreName[] = [STORE.appliances, STORE.keys, STORE.requests, STORE.certificates, STORE.ipAssignments, STORE.events];
 
 /**
  * Brings a database from `oldVersion` (0 when new) to SCHEMA_VERSION. Each step only adds; none
- * deletes a store or rewrites records, so no step can lose data.
+ * deletes a store or rewrites records, so no step can lose data. The last step's index is built
+ * by requests that continue after this returns, within the same version-change transaction.
  */
 export function upgrade(
   db: CertdeskDatabase,
@@ -99,5 +109,17 @@ export function upgrade(
     // Starts empty: the first start computes every status once (off the page's thread) and keeps it.
     const statuses = db.createObjectStore(STORE.chainStatuses, { keyPath: 'id' });
     statuses.createIndex('byAppliance', 'applianceId');
+  }
+  if (oldVersion < 5) {
+    db.createObjectStore(STORE.certificateIndex, { keyPath: 'id' });
+    // Requests of the version-change transaction keep it open until the index is built; a
+    // failure aborts it, and the database stays at the old version, untouched.
+    rebuildCertificateIndex(tx as unknown as Parameters<typeof rebuildCertificateIndex>[0]).catch(() => {
+      try {
+        tx.abort();
+      } catch {
+        // Already finished.
+      }
+    });
   }
 }

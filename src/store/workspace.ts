@@ -45,8 +45,7 @@ import type { ChainStatusUpdate, ListedChainStatus } from './chain-statuses';
 import { readChainStatuses } from './chain-statuses';
 import type { CreateCertificateInput, ImportFileInput, ImportOptions } from './certificates';
 import type { WorkspaceContext } from './context';
-import type { OpenOptions } from './database';
-import { openDatabase } from './database';
+import { openDatabase, type OpenOptions } from './database';
 import type { ExportChoice, ExportFile, ExportOptions, ExportSource } from './export';
 import type { EventPage, EventQuery } from './events';
 import type { ReplaceOptions, ReplacementPreview } from './replacement';
@@ -59,12 +58,10 @@ import { createLock, defaultLockManager } from './locks';
 import type { CertificateDescription, ChainStatus, PkiServices, ValidationProblem } from './pki-services';
 import * as readModel from './read-model';
 import type { CertificateMaterial, WorkspaceView } from './read-model';
-import type { CertdeskDatabase } from './schema';
-import { DATABASE_NAME, STORE } from './schema';
+import { DATABASE_NAME, STORE, type CertdeskDatabase } from './schema';
 import type { SoftwareUpdateInput } from './software-update';
 import { defaultRoomEnvironment, ensureRoom } from './room';
-import type { StorageLoss } from './safety-copy';
-import { defaultKeyValueStore } from './safety-copy';
+import { defaultKeyValueStore, type StorageLoss } from './safety-copy';
 import * as safety from './safety';
 import type { SafetyState } from './safety';
 import type { StorageManagerLike, StorageStatus } from './storage';
@@ -232,6 +229,11 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   /** The whole workspace as the UI shows it, derived at `now`. */
   listWorkspace(now = this.#clock()): Promise<WorkspaceView> {
     return readModel.listWorkspace(this.#ctx, now);
+  }
+
+  /** The DER of each certificate, in the order of `certIds` (the lists hold none). */
+  certificateDers(certIds: readonly string[]): Promise<Uint8Array[]> {
+    return readModel.certificateDers(this.#ctx, certIds);
   }
 
   /** A certificate with its key and the chain found on its appliance (for export and replication). */
@@ -494,5 +496,4 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     await (await actions.factory()).ensureDefaultAppliance(this.#ctx);
     return summary;
   }
-
 }

@@ -5,7 +5,9 @@
  *   - appliances are added through the Appliances page (each gets its own key and factory
  *     default certificate, as an admin's would); the certificates are written into the app's
  *     IndexedDB as the store writes an import (same records, facts read by the same code), so a
- *     build whose import is slow can still be measured on a large workspace.
+ *     build whose import is slow can still be measured on a large workspace. A build that keeps
+ *     a certificate index (schema v5, src/store/certificate-index.ts) finds it out of step on
+ *     the next start and rebuilds it: the settling start does, before any start is measured.
  * And the steps an admin takes, through the UI, that the benchmark times.
  */
 import type { Page } from 'playwright-core';

@@ -19,7 +19,8 @@
  *                        step's window; 0 when none passed 50 ms
  *
  * Environment: CERTDESK_BENCH_DIST (default dist/), CERTDESK_BENCH_SIZES (default
- * 100,1000,5000), CERTDESK_BENCH_RUNS (default 5), CERTDESK_BENCH_DEADLINE_MS (default 120000).
+ * 100,1000,5000), CERTDESK_BENCH_RUNS (default 5), CERTDESK_BENCH_DEADLINE_MS (default 120000),
+ * CERTDESK_BENCH_STEPS (default warm,create,import: which steps run; the others print "—").
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,6 +66,7 @@ const dist = process.env.CERTDESK_BENCH_DIST ?? 'dist';
 const sizes = (process.env.CERTDESK_BENCH_SIZES ?? '100,1000,5000').split(',').map(Number);
 const RUNS = Number(process.env.CERTDESK_BENCH_RUNS ?? 5);
 const DEADLINE = Number(process.env.CERTDESK_BENCH_DEADLINE_MS ?? 120_000);
+const steps = new Set((process.env.CERTDESK_BENCH_STEPS ?? 'warm,create,import').split(','));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -307,13 +309,14 @@ export async function run(): Promise<void> {
       console.error(`[chromium] ${size} certificates: preparing the workspace…`);
       const profile = await prepareProfile(server.url, size);
       profiles.push(profile);
-      console.error(`[chromium] ${size}: warm starts…`);
-      await repeat(size, [m.listVisible, m.firstInput, m.inputDelay, m.startTask, m.elements, m.heap, m.toAppliances, m.toCertificates, m.switchTask], () =>
+      if (steps.has('warm')) console.error(`[chromium] ${size}: warm starts…`);
+      if (steps.has('warm')) await repeat(size, [m.listVisible, m.firstInput, m.inputDelay, m.startTask, m.elements, m.heap, m.toAppliances, m.toCertificates, m.switchTask], () =>
         warmStart(server.url, size, profile),
       );
-      console.error(`[chromium] ${size}: create and export…`);
-      await repeat(size, [m.create, m.createTask, m.exportP12, m.exportTask], (i) => createAndExport(server.url, size, profile, i));
+      if (steps.has('create')) console.error(`[chromium] ${size}: create and export…`);
+      if (steps.has('create')) await repeat(size, [m.create, m.createTask, m.exportP12, m.exportTask], (i) => createAndExport(server.url, size, profile, i));
 
+      if (!steps.has('import')) continue;
       const { first } = benchCertificates(size);
       const bundle = [{ name: `bundle-${size}.pem`, buffer: Buffer.from(pem(first)) }];
       const tenth = Math.ceil(first.length / 10);

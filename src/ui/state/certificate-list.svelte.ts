@@ -3,12 +3,14 @@
  * Rows are derived once per change of the workspace (certificate-list.ts certificateRows) and
  * filtered and sorted once per change of the filter — never per row render — and the table
  * renders one page of `rows` at a time (`paging`), so its DOM stays bounded whatever the count.
- * Sorting thousands of rows runs in a task of its own, after the change and before the render.
+ * Sorting thousands of rows runs in a task of its own, after the change and before the render;
+ * the first sort is awaited before the list is rendered at all (`ready`).
  */
 import { yieldToEventLoop } from '../../core/tasks';
 import { workspace } from './workspace.svelte';
 import { Paging } from './paging.svelte';
-import { NO_FILTER, certificateRows, filterRows, issuerOptions, sortRows, type ActByFilter, type CertificateRow, type ListFilter, type SortKey, type StatusFilter } from './certificate-list';
+import { formatDate } from './status-words';
+import { NO_FILTER, compareTexts, certificateRows, filterRows, issuerOptions, sortRows, type ActByFilter, type CertificateRow, type ListFilter, type SortKey, type StatusFilter } from './certificate-list';
 
 /** A sort done: of which rows, by which key. */
 interface Sorted {
@@ -53,6 +55,12 @@ class CertificateListState {
   #sorted = $state.raw<Sorted | undefined>();
   /** The rows shown, filtered and sorted (in the last order shown while a new sort runs). */
   readonly rows = $derived(this.#sorted?.from === this.filtered && this.#sorted.key === this.sort ? this.#sorted.rows : inLastOrder(this.filtered, this.#sorted));
+  /**
+   * Whether the rows were sorted once: until then the page shows the list's placeholder, so the
+   * rows are rendered once, in order (rendering them unsorted first and moving them after the
+   * sort was a second long task at start).
+   */
+  readonly ready = $derived(this.#sorted !== undefined);
   readonly issuers = $derived(issuerOptions(this.all));
   readonly filtering = $derived(JSON.stringify(this.filter) !== JSON.stringify(NO_FILTER));
   /** The page of `rows` shown; back to the first when the filter, sort or appliance changes. */
@@ -67,6 +75,8 @@ class CertificateListState {
       $effect(() => {
         const from = this.filtered;
         const key = this.sort;
+        // Nothing to sort before the workspace is there (`ready` waits for its rows).
+        if (!workspace.appliance) return;
         let stale = false;
         void (async () => {
           await yieldToEventLoop();
@@ -93,3 +103,10 @@ class CertificateListState {
 }
 
 export const certificateList = new CertificateListState();
+
+// The list's formats are made while the database answers, each in a task of its own (the
+// first loads the locale data): not in the task that evaluates the modules or renders the rows.
+setTimeout(() => {
+  formatDate(0);
+  setTimeout(() => compareTexts('a', 'b'));
+});

@@ -198,7 +198,13 @@ export function filterRows(rows: readonly CertificateRow[], filter: ListFilter, 
   });
 }
 
-const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+let collator: Intl.Collator | undefined;
+
+/** The list's text order (made when first used: see status-words.ts formatDate). */
+export function compareTexts(a: string, b: string): number {
+  collator ??= new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+  return collator.compare(a, b);
+}
 
 /** Distinct texts in the collator's order, and each one's place (equal places for texts it holds equal). */
 interface Ranking {
@@ -233,7 +239,7 @@ function collationRanks(texts: readonly string[]): Map<string, number> {
 
 function rankTexts(texts: readonly string[]): Ranking {
   const distinct = [...new Set(texts)];
-  return ranked(likelyCollationOrder(distinct)) ?? ranked(distinct.sort(collator.compare))!;
+  return ranked(likelyCollationOrder(distinct)) ?? ranked(distinct.sort(compareTexts))!;
 }
 
 /**
@@ -246,7 +252,7 @@ function ranked(sorted: string[]): Ranking | undefined {
   for (let i = 0; i < sorted.length; i++) {
     const text = sorted[i]!;
     if (i > 0) {
-      const order = collator.compare(sorted[i - 1]!, text);
+      const order = compareTexts(sorted[i - 1]!, text);
       if (order > 0) return undefined;
       if (order !== 0) rank++;
     }
@@ -276,13 +282,13 @@ function place(ranking: Ranking, text: string): boolean {
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (collator.compare(sorted[mid]!, text) < 0) lo = mid + 1;
+    if (compareTexts(sorted[mid]!, text) < 0) lo = mid + 1;
     else hi = mid;
   }
   const after = sorted[lo];
   const before = sorted[lo - 1];
   let rank: number;
-  if (after !== undefined && collator.compare(after, text) === 0) rank = ranks.get(after)!;
+  if (after !== undefined && compareTexts(after, text) === 0) rank = ranks.get(after)!;
   else {
     const low = before === undefined ? ranks.get(after ?? '') ?? 0 : ranks.get(before)!;
     const high = after === undefined ? low + 2 : ranks.get(after)!;
@@ -318,7 +324,7 @@ export function sortRows(rows: readonly CertificateRow[], key: SortKey): Certifi
   });
   const nameOrder = names
     ? (i: number, j: number) => byName[i]! - byName[j]!
-    : (i: number, j: number) => collator.compare(rows[i]!.certificate.friendlyName, rows[j]!.certificate.friendlyName);
+    : (i: number, j: number) => compareTexts(rows[i]!.certificate.friendlyName, rows[j]!.certificate.friendlyName);
   const order = Array.from(rows.keys());
   order.sort((i, j) => first[i]! - first[j]! || second[i]! - second[j]! || nameOrder(i, j) || (ids[i]! < ids[j]! ? -1 : 1));
   return order.map((i) => rows[i]!);
@@ -334,7 +340,7 @@ export function firstRows(rows: readonly CertificateRow[], key: 'act-by' | 'expi
   const compare = (a: { row: CertificateRow; k: [number, number] }, b: { row: CertificateRow; k: [number, number] }) =>
     a.k[0] - b.k[0] ||
     a.k[1] - b.k[1] ||
-    collator.compare(a.row.certificate.friendlyName, b.row.certificate.friendlyName) ||
+    compareTexts(a.row.certificate.friendlyName, b.row.certificate.friendlyName) ||
     (a.row.certificate.id < b.row.certificate.id ? -1 : 1);
   const best: { row: CertificateRow; k: [number, number] }[] = [];
   if (count <= 0) return [];
@@ -366,5 +372,5 @@ const sortKeyValues: Record<SortKey, (row: CertificateRow, issuers: ReadonlyMap<
 
 /** Every issuer among the rows, sorted, once each: the issuer filter's options. */
 export function issuerOptions(rows: readonly CertificateRow[]): string[] {
-  return [...new Set(rows.map((row) => row.certificate.facts.issuer))].sort(collator.compare);
+  return [...new Set(rows.map((row) => row.certificate.facts.issuer))].sort(compareTexts);
 }

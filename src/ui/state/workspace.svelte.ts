@@ -198,16 +198,22 @@ class WorkspaceState {
     return this.#open().describeCertificate(der);
   }
 
-  /** The rules a certificate breaks (verdict and lint), judged among the selected appliance's certificates. */
-  reviewCertificate(der: Uint8Array): Promise<CertificateReview> {
+  /** The DER of a stored certificate (the list holds none). */
+  async certificateDer(certId: string): Promise<Uint8Array> {
+    const [der] = await this.#open().certificateDers([certId]);
+    return der!;
+  }
+
+  /** The rules a stored certificate breaks (verdict and lint), judged among the selected appliance's certificates. */
+  async reviewCertificate(certId: string): Promise<CertificateReview> {
     const certificates = this.appliance?.certificates ?? [];
-    const listed = certificates.find((certificate) => certificate.der === der);
-    if (!listed) return this.#open().reviewCertificate(der, certificates.map((certificate) => certificate.der));
+    const listed = certificates.find((certificate) => certificate.id === certId);
     // Only what may issue it (by name) can be in its path: the same answer as over the whole
-    // appliance, without parsing thousands of certificates on the page's thread.
-    const bySha = new Map(certificates.map((certificate) => [certificate.sha256, certificate.der] as const));
-    const issuers = possibleIssuers(listed.facts, indexBySubject(certificates.map((certificate) => certificate.facts)));
-    return this.#open().reviewCertificate(der, [der, ...issuers.map((facts) => bySha.get(facts.sha256)!)]);
+    // appliance, without reading and parsing thousands of certificates on the page's thread.
+    const idOf = new Map(certificates.map((certificate) => [certificate.facts.sha256, certificate.id] as const));
+    const issuers = listed ? possibleIssuers(listed.facts, indexBySubject(certificates.map((certificate) => certificate.facts))).map((facts) => idOf.get(facts.sha256)!) : [];
+    const ders = await this.#open().certificateDers([certId, ...issuers.filter((id) => id !== certId)]);
+    return this.#open().reviewCertificate(ders[0]!, ders);
   }
 
   /** What a public CA would refuse or change in a request; `validityDays`: the validity asked for. */

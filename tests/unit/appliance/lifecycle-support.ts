@@ -39,7 +39,6 @@ export function certificateView(id: string, facts: CertificateFacts, now: number
     applianceId: 'a1',
     sha256: facts.sha256,
     friendlyName: id,
-    der: new Uint8Array(),
     facts,
     factoryDefault: false,
     source: 'imported',

@@ -36,8 +36,8 @@ describe('kept chain statuses', () => {
     await ws.importFiles(applianceId, [file('server', ec('server')), file('ica', ec('ica')), file('root', ec('root')), file('self', ec('selfsigned'))]);
     const [update] = await ws.syncChainStatuses([applianceId]);
     const stored = (await ws.listWorkspace()).appliances[0]!.certificates;
-    const ders = stored.map((c) => c.der);
-    for (const c of stored) expect(update!.changed[c.id], c.friendlyName).toEqual(await listedStatus(await chainStatus(c.der, ders, { time: new Date(START) })));
+    const ders = await ws.certificateDers(stored.map((c) => c.id));
+    for (const [i, c] of stored.entries()) expect(update!.changed[c.id], c.friendlyName).toEqual(await listedStatus(await chainStatus(ders[i]!, ders, { time: new Date(START) })));
     expect(Object.keys(update!.changed)).toHaveLength(5);
     expect(await ws.chainStatuses()).toEqual(update!.changed);
     ws.close();

@@ -108,7 +108,7 @@ describe('exportCertificates', () => {
     const { file } = await exported(ws, [leaf.id, factory.id], choice({ includeChain: true }));
     expect(file.name).toBe('certificates.pem');
     const fingerprints = pemFingerprints(new TextDecoder().decode(file.bytes));
-    expect(fingerprints).toEqual([...chainFingerprints, fingerprint(['-inform', 'DER'], factory.der)]);
+    expect(fingerprints).toEqual([...chainFingerprints, fingerprint(['-inform', 'DER'], (await ws.certificateDers([factory.id]))[0]!)]);
     ws.close();
   });
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../support/errors';
 import { openssl, tempDir, writeTemp } from '../../support/fixtures';
-import { freshWorkspace, snapshot } from './support';
+import { derOf, freshWorkspace, snapshot } from './support';
 
 async function setup() {
   const { ws } = await freshWorkspace();
@@ -26,8 +26,8 @@ describe('createInternalCa and signRequest', () => {
     const root = appliance.certificates.find((c) => c.kind === 'root')!;
     const intermediate = appliance.certificates.find((c) => c.kind === 'intermediate')!;
     expect([root.privateKey, root.keyExportable, intermediate.privateKey, intermediate.keyExportable]).toEqual(['available', true, 'available', true]);
-    expect(openssl(['x509', '-noout', '-subject'], pemOf(root.der)).stdout).toMatch(/CN ?= ?Example Corp Root CA/);
-    expect(openssl(['x509', '-noout', '-subject'], pemOf(intermediate.der)).stdout).toMatch(/CN ?= ?Example Corp Root CA Intermediate/);
+    expect(openssl(['x509', '-noout', '-subject'], pemOf(await derOf(ws, root))).stdout).toMatch(/CN ?= ?Example Corp Root CA/);
+    expect(openssl(['x509', '-noout', '-subject'], pemOf(await derOf(ws, intermediate))).stdout).toMatch(/CN ?= ?Example Corp Root CA Intermediate/);
 
     const request = await ws.createRequest(applianceId, {
       friendlyName: 'Support 2026',
@@ -46,9 +46,9 @@ describe('createInternalCa and signRequest', () => {
     const dir = tempDir();
     const verify = openssl([
       'verify',
-      '-CAfile', writeTemp(dir, 'root.pem', pemOf(root.der)),
-      '-untrusted', writeTemp(dir, 'ica.pem', pemOf(intermediate.der)),
-      writeTemp(dir, 'leaf.pem', pemOf(leaf.der)),
+      '-CAfile', writeTemp(dir, 'root.pem', pemOf(await derOf(ws, root))),
+      '-untrusted', writeTemp(dir, 'ica.pem', pemOf(await derOf(ws, intermediate))),
+      writeTemp(dir, 'leaf.pem', pemOf(await derOf(ws, leaf))),
     ]);
     expect(verify.stdout, verify.stderr).toMatch(/leaf\.pem: OK/);
     ws.close();

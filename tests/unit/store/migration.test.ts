@@ -82,9 +82,9 @@ async function buildOld(factory: IDBFactory, name: string, version: number, crea
 }
 
 describe('migrations', () => {
-  it('the current version is 4', () => expect(SCHEMA_VERSION).toBe(4));
+  it('the current version is 5', () => expect(SCHEMA_VERSION).toBe(5));
 
-  it('v2 → v4: every record survives and the events of each appliance read newest first from the new index', async () => {
+  it('v2 → v5: every record survives and the events of each appliance read newest first from the new index', async () => {
     const factory = new IDBFactory();
     const records = await v1Records();
     await buildOld(
@@ -98,7 +98,7 @@ describe('migrations', () => {
       records,
     );
     const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v2', channelName: 'm0' });
-    expect(ws.database.version).toBe(4);
+    expect(ws.database.version).toBe(5);
     const after = await snapshot(ws);
     for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
     // The new index holds the old events of the appliance (not the workspace's own), by time.
@@ -111,13 +111,13 @@ describe('migrations', () => {
     ws.close();
   });
 
-  it('v1 → v4: every record survives, the new indexes cover old records, keys still sign', async () => {
+  it('v1 → v5: every record survives, the new indexes cover old records, keys still sign', async () => {
     const factory = new IDBFactory();
     const records = await v1Records();
     await buildOld(factory, 'certdesk-v1', 1, (db) => createV1(db), records);
 
     const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v1', channelName: 'm1' });
-    expect(ws.database.version).toBe(4);
+    expect(ws.database.version).toBe(5);
     const after = await snapshot(ws);
     for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
     // The v2 index finds the old certificate by its key.
@@ -131,7 +131,7 @@ describe('migrations', () => {
     ws.close();
   });
 
-  it('v0 → v4 and v1 (empty) → v4 end with the same schema', async () => {
+  it('v0 → v5 and v1 (empty) → v5 end with the same schema', async () => {
     const describeSchema = (db: IDBDatabase) => {
       const t = db.transaction([...db.objectStoreNames], 'readonly');
       return [...db.objectStoreNames].map((name) => {
@@ -153,10 +153,11 @@ describe('migrations', () => {
     expect(fromEmpty.find((s) => s.name === 'certificates')!.indexes).toContainEqual(['byKey', 'keyId', false]);
     expect(fromEmpty.find((s) => s.name === 'events')!.indexes).toContainEqual(['byAppliance', ['applianceId', 'at'], false]);
     expect(fromEmpty.find((s) => s.name === 'chainStatuses')).toEqual({ name: 'chainStatuses', keyPath: 'id', indexes: [['byAppliance', 'applianceId', false]] });
+    expect(fromEmpty.find((s) => s.name === 'certificateIndex')).toEqual({ name: 'certificateIndex', keyPath: 'id', indexes: [] });
     b.close();
   });
 
-  it('v3 → v4: every record survives, and the chain statuses start empty and are computed once', async () => {
+  it('v3 → v5: every record survives, and the chain statuses start empty and are computed once', async () => {
     const factory = new IDBFactory();
     const records = await v1Records();
     await buildOld(
@@ -171,7 +172,7 @@ describe('migrations', () => {
       records,
     );
     const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v3', channelName: 'm4' });
-    expect(ws.database.version).toBe(4);
+    expect(ws.database.version).toBe(5);
     const after = await snapshot(ws);
     for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
     expect(after.chainStatuses).toEqual([]);
@@ -180,6 +181,43 @@ describe('migrations', () => {
     const id = records.certificates[0]!.id;
     expect(update!.changed).toEqual({ [id]: expect.objectContaining({ kind: 'untrusted' }) });
     expect(Object.keys(await ws.chainStatuses())).toEqual([id]);
+    ws.close();
+  });
+
+  it('v4 → v5: every record survives, and the certificate index holds every certificate without its DER', async () => {
+    const factory = new IDBFactory();
+    const records = await v1Records();
+    const second = fixture('openssl-set', 'rsa', 'selfsigned.der');
+    const facts = await readCertificateFacts(second);
+    records.certificates.push({ ...records.certificates[0]!, id: `a1:${facts.sha256}`, sha256: facts.sha256, friendlyName: 'Second', der: second, facts, factoryDefault: false, source: 'imported' });
+    records.certificates.sort((a, b) => a.id.localeCompare(b.id));
+    await buildOld(
+      factory,
+      'certdesk-v4',
+      4,
+      (db, t) => {
+        createV1(db);
+        t.objectStore('certificates').createIndex('byKey', 'keyId');
+        t.objectStore('events').createIndex('byAppliance', ['applianceId', 'at']);
+        db.createObjectStore('chainStatuses', { keyPath: 'id' }).createIndex('byAppliance', 'applianceId');
+      },
+      records,
+    );
+    const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v4', channelName: 'm5' });
+    expect(ws.database.version).toBe(5);
+    const after = await snapshot(ws);
+    for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
+    const rows = (after.certificateIndex as { id: string; applianceId: string; rows: string; count: number }[]).flatMap((bucket) => {
+      expect(bucket.id).toBe(`a1:${(JSON.parse(bucket.rows) as { sha256: string }[])[0]!.sha256.charAt(0)}`);
+      expect(bucket.count).toBe((JSON.parse(bucket.rows) as unknown[]).length);
+      return JSON.parse(bucket.rows) as { id: unknown }[];
+    });
+    const byId = (a: { id: unknown }, b: { id: unknown }) => String(a.id).localeCompare(String(b.id));
+    expect(rows.sort(byId)).toEqual(records.certificates.map(({ der: _der, ...row }) => row).sort(byId));
+    const listed = (await ws.listWorkspace()).appliances[0]!.certificates;
+    expect(listed.map((c) => c.friendlyName).sort()).toEqual(['Old', 'Second']);
+    expect(listed.every((c) => !('der' in c))).toBe(true);
+    expect(await ws.certificateDers(records.certificates.map((c) => c.id))).toEqual(records.certificates.map((c) => c.der));
     ws.close();
   });
 });

@@ -35,3 +35,8 @@ export const pem = (der: Uint8Array, label = 'CERTIFICATE') =>
   `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END ${label}-----\n`;
 
 export const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/** The stored DER of a listed certificate (the list holds none). */
+export async function derOf(ws: Workspace<CertdeskKey>, certificate: { id: string }): Promise<Uint8Array> {
+  return (await ws.certificateDers([certificate.id]))[0]!;
+}

@@ -4,7 +4,7 @@ import { fixture } from '../../support/fixtures';
 import { exportPrivateKey } from '../../../src/core/pki/keys';
 import { Workspace } from '../../../src/store/workspace';
 import type { CertdeskKey } from '../../../src/core/pki/keys';
-import { freshWorkspace, pem, pki, snapshot, utf8 } from './support';
+import { derOf, freshWorkspace, pem, pki, snapshot, utf8 } from './support';
 import { makeCa } from './ca';
 
 const HOUR = 3_600_000;
@@ -83,9 +83,9 @@ describe('request → CA → import', () => {
     const dir = tempDir();
     const csrPath = writeTemp(dir, 'req.der', a.requests[0]!.der);
     expect(openssl(['req', '-inform', 'DER', '-in', csrPath, '-verify', '-noout']).status).toBe(0);
-    const root = writeTemp(dir, 'root.pem', pem(a.certificates.find((c) => c.kind === 'root')!.der));
-    const ica = writeTemp(dir, 'ica.pem', pem(a.certificates.find((c) => c.kind === 'intermediate')!.der));
-    const leafPath = writeTemp(dir, 'leaf.pem', pem(cert.der));
+    const root = writeTemp(dir, 'root.pem', pem(await derOf(ws, a.certificates.find((c) => c.kind === 'root')!)));
+    const ica = writeTemp(dir, 'ica.pem', pem(await derOf(ws, a.certificates.find((c) => c.kind === 'intermediate')!)));
+    const leafPath = writeTemp(dir, 'leaf.pem', pem(await derOf(ws, cert)));
     const verify = openssl(['verify', '-CAfile', root, '-untrusted', ica, '-verify_hostname', 'support.example.com', leafPath]);
     expect(verify.stdout).toContain('OK');
     ws.close();
@@ -391,7 +391,7 @@ describe('keys survive a reload', () => {
     const pkcs8 = await exportPrivateKey(key!.key);
     const dir = tempDir();
     const fromKey = openssl(['pkey', '-inform', 'DER', '-in', writeTemp(dir, 'k.der', pkcs8), '-pubout']);
-    const fromCert = openssl(['x509', '-inform', 'DER', '-in', writeTemp(dir, 'c.der', cert.der), '-noout', '-pubkey']);
+    const fromCert = openssl(['x509', '-inform', 'DER', '-in', writeTemp(dir, 'c.der', await derOf(reopened, cert)), '-noout', '-pubkey']);
     expect(fromKey.status).toBe(0);
     expect(fromKey.stdout).toBe(fromCert.stdout);
     reopened.close();

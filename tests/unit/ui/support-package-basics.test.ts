@@ -27,7 +27,6 @@ async function certificates(now: number): Promise<CertificateView[]> {
       applianceId: 'a1',
       sha256: facts[i]!.sha256,
       friendlyName: f.name,
-      der: fixture('openssl-set', 'rsa', f.file),
       facts: facts[i]!,
       factoryDefault: false,
       source: 'imported',
