@@ -110,4 +110,15 @@ describe('base64 and PEM writing', () => {
       expect(readBase64(broken)).toBeUndefined();
     }
   });
+
+  it('answers alike where the platform decoder and the definition part ways', () => {
+    // A form feed is no PEM whitespace (RFC 7468 §3 names spaces, tabs and line ends); atob skips it.
+    expect(readBase64('QUJD\fRA==', { skipWhitespace: true })).toBeUndefined();
+    // Padding short of a whole group: allowed by the definition, refused by atob.
+    expect(toHex(readBase64('QQ=')!)).toBe('41');
+    expect(toHex(readBase64('QUJD=')!)).toBe('414243');
+    // Whitespace where none may be, and nothing at all.
+    expect(readBase64('QUJD\nRA==')).toBeUndefined();
+    expect(readBase64(' \n', { skipWhitespace: true })).toBeUndefined();
+  });
 });

@@ -90,6 +90,30 @@ BASE64_READ[0x3d] = BASE64_PAD;
  */
 export function readBase64(text: string, options: { skipWhitespace?: boolean } = {}): Uint8Array | undefined {
   const skip = options.skipWhitespace === true;
+  return platformBase64(text, skip) ?? scanBase64(text, skip);
+}
+
+/**
+ * The platform's base64 decoder (`atob`, WHATWG forgiving-base64), several times faster than a
+ * loop in script, where its answer is readBase64's: it also skips form feeds (not allowed here)
+ * and refuses padding short of a whole group (allowed here), so those inputs, like every input
+ * it refuses, are left to scanBase64, which gives the answer.
+ */
+function platformBase64(text: string, skipWhitespace: boolean): Uint8Array | undefined {
+  if (skipWhitespace ? text.includes('\f') : /[\t\n\f\r ]/.test(text)) return undefined;
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch {
+    return undefined;
+  }
+  if (binary.length === 0) return undefined;
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+function scanBase64(text: string, skip: boolean): Uint8Array | undefined {
   const n = text.length;
   const out = new Uint8Array(Math.floor((n * 3) / 4));
   let quad = 0;
