@@ -48,7 +48,8 @@ export interface RecordCounts {
   ipAssignments: number;
 }
 
-const COUNTED = ['appliances', 'certificates', 'keys', 'requests', 'ipAssignments'] as const;
+/** The stores the marker counts. */
+export const COUNTED = ['appliances', 'certificates', 'keys', 'requests', 'ipAssignments'] as const;
 
 /** How many records each store holds, in one read. */
 export async function countRecords(db: CertdeskDatabase): Promise<RecordCounts> {
@@ -80,6 +81,8 @@ export interface WorkspaceMarker {
   /** When the workspace last changed (ms since the epoch). */
   updatedAt: number;
   lastBackupAt?: number;
+  /** When the safety copy last written was read from the database, if no change came after it. */
+  copyTakenAt?: number;
 }
 
 const markerKey = (database: string) => `certdesk:marker:${database}`;

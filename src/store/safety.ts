@@ -14,6 +14,7 @@ import type { RestoreSummary } from './contents';
 import { openDatabase } from './database';
 import type { CertdeskDatabase } from './schema';
 import {
+  COUNTED,
   countRecords,
   describeCounts,
   lossOf,
@@ -51,11 +52,17 @@ export async function databaseExists(factory: IDBFactory | undefined, name: stri
   }
 }
 
-/** The loss on start, if the database holds fewer records than its marker recorded. */
+/**
+ * The loss on start, if the database holds fewer records than its marker recorded. The safety
+ * copy (up to 2 million characters to join and parse) is read only when there is a loss to
+ * describe: a normal start reads the marker alone.
+ */
 export async function detectLoss(db: CertdeskDatabase, state: SafetyState): Promise<StorageLoss | undefined> {
   const marker = readMarker(state.kv, state.database);
   if (!marker) return undefined;
-  return lossOf(marker, await countRecords(db), readSafetyCopy(state.kv, state.database));
+  const counts = await countRecords(db);
+  if (!lossOf(marker, counts, undefined)) return undefined;
+  return lossOf(marker, counts, readSafetyCopy(state.kv, state.database));
 }
 
 /** Records the workspace as it is now in the marker, and schedules the safety copy. */
@@ -79,16 +86,38 @@ export async function noteChange(ctx: WorkspaceContext, state: SafetyState, extr
 }
 
 /**
+ * On start: records the workspace and schedules a safety copy only when something changed since
+ * the last copy (the marker's counts differ from the database's, or no copy was taken after the
+ * marker's last change). An unchanged workspace is not copied again: that would rebuild and
+ * rewrite megabytes of localStorage just after every start.
+ */
+export async function noteStart(ctx: WorkspaceContext, state: SafetyState): Promise<void> {
+  if (!state.kv) return;
+  const marker = readMarker(state.kv, state.database);
+  if (marker && marker.copyTakenAt !== undefined && marker.copyTakenAt >= marker.updatedAt) {
+    const counts = await countRecords(ctx.db);
+    if (COUNTED.every((name) => counts[name] === marker.counts[name])) return;
+  }
+  await noteChange(ctx, state);
+}
+
+/**
  * Takes the safety copy now, after any copy still being written (a failure to take it never
  * fails anything else). The text is built off the page's thread; only writing it to
- * localStorage, which exists only there, happens here, a part per task.
+ * localStorage, which exists only there, happens here, a part per task. A copy written is
+ * recorded in the marker (`copyTakenAt`) when no change came after the moment it was read from.
  */
 export function takeSafetyCopy(ctx: WorkspaceContext, state: SafetyState, counts?: RecordCounts): Promise<void> {
   const previous = state.writing ?? Promise.resolve();
   const writing = previous.then(async () => {
     try {
-      const text = await state.background.safetyCopy(counts ?? (await countRecords(ctx.db)), ctx.clock());
-      if (text !== undefined) await writeSafetyCopy(state.kv, state.database, text, yieldToEventLoop);
+      // Read before the records are: a change noted at or before this moment is in the copy.
+      const takenAt = ctx.clock();
+      const text = await state.background.safetyCopy(counts ?? (await countRecords(ctx.db)), takenAt);
+      if (text !== undefined && (await writeSafetyCopy(state.kv, state.database, text, yieldToEventLoop))) {
+        const marker = readMarker(state.kv, state.database);
+        if (marker && marker.updatedAt <= takenAt) writeMarker(state.kv, state.database, { ...marker, copyTakenAt: takenAt });
+      }
     } catch {
       // The database went away or localStorage is full: the previous copy stays.
     }

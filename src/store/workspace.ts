@@ -296,7 +296,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     if (!this.#safety.loss || this.#safety.loss.found.appliances > 0) {
       // Only a first start creates the default appliance (and loads the code that takes).
       if ((await this.#db.count(STORE.appliances)) === 0) await (await actions.factory()).ensureDefaultAppliance(this.#ctx);
-      await safety.noteChange(this.#ctx, this.#safety).catch(() => undefined);
+      await safety.noteStart(this.#ctx, this.#safety).catch(() => undefined);
     }
     return this.listWorkspace();
   }

@@ -52,6 +52,69 @@ describe('the marker: what the workspace held, outside IndexedDB', () => {
   });
 });
 
+describe('a start of an unchanged workspace leaves the safety copy alone', () => {
+  /** The localStorage keys read and written from now on. */
+  function watch(kv: ReturnType<typeof memoryStore>) {
+    const seen = { read: [] as string[], written: [] as string[] };
+    const { getItem, setItem } = kv;
+    kv.getItem = (k) => (seen.read.push(k), getItem(k));
+    kv.setItem = function (k, v) {
+      seen.written.push(k);
+      setItem.call(this, k, v);
+    };
+    return seen;
+  }
+  const copyKeys = (keys: string[]) => keys.filter((k) => k.includes('safety-copy'));
+
+  it('reads the marker on start, not the copy, and takes no new copy', async () => {
+    const { ws, factory, name, kv } = await populated();
+    ws.close();
+    const before = readSafetyCopy(kv, name)!;
+    const seen = watch(kv);
+    const { ws: again } = await freshWorkspace({ factory, name, keyValueStore: kv, safetyCopyDelayMs: 0 });
+    expect(again.storageLoss).toBeUndefined();
+    expect((await again.ensureWorkspace()).appliances).toHaveLength(1);
+    await again.flushSafetyCopy();
+    expect(seen.read).toContain(`certdesk:marker:${name}`);
+    expect(copyKeys(seen.read)).toEqual([]);
+    expect(seen.written).toEqual([]);
+    expect(readSafetyCopy(kv, name)?.takenAt).toBe(before.takenAt);
+    again.close();
+  });
+
+  it('takes a copy on start when a change came after the last copy', async () => {
+    const { ws, factory, name, kv } = await populated();
+    ws.close();
+    // What a change leaves when the tab closes before its copy is taken: a marker with no copy after it.
+    const { copyTakenAt, ...marker } = readMarker(kv, name)!;
+    expect(copyTakenAt).toBeGreaterThanOrEqual(marker.updatedAt);
+    kv.setItem(`certdesk:marker:${name}`, JSON.stringify(marker));
+    const before = readSafetyCopy(kv, name)!;
+    const seen = watch(kv);
+    const { ws: again } = await freshWorkspace({ factory, name, keyValueStore: kv, safetyCopyDelayMs: 0, clock: () => before.takenAt + 60_000 });
+    await again.ensureWorkspace();
+    await again.flushSafetyCopy();
+    expect(copyKeys(seen.written)).toContain(`certdesk:safety-copy:${name}`);
+    expect(readSafetyCopy(kv, name)?.takenAt).toBe(before.takenAt + 60_000);
+    expect(readMarker(kv, name)?.copyTakenAt).toBe(before.takenAt + 60_000);
+    again.close();
+  });
+
+  it('takes a copy on start when the database holds other records than the marker says', async () => {
+    const { ws, factory, name, kv } = await populated();
+    ws.close();
+    const marker = readMarker(kv, name)!;
+    // Records written without a marker update (an older version of Certdesk, another program).
+    kv.setItem(`certdesk:marker:${name}`, JSON.stringify({ ...marker, counts: { ...marker.counts, certificates: marker.counts.certificates - 1 } }));
+    const { ws: again } = await freshWorkspace({ factory, name, keyValueStore: kv, safetyCopyDelayMs: 0, clock: () => marker.updatedAt + 60_000 });
+    await again.ensureWorkspace();
+    await again.flushSafetyCopy();
+    expect(readMarker(kv, name)?.counts.certificates).toBe(marker.counts.certificates);
+    expect(readSafetyCopy(kv, name)?.takenAt).toBe(marker.updatedAt + 60_000);
+    again.close();
+  });
+});
+
 describe('a database the browser deleted is noticed, and the safety copy restores it', () => {
   it('reports the loss on the next start instead of starting a fresh workspace', async () => {
     const { ws, factory, name, kv } = await populated();
