@@ -40,6 +40,8 @@ export interface SafetyState {
   writing?: Promise<void> | undefined;
   /** A loss found on start and not yet restored or dismissed. */
   loss?: StorageLoss | undefined;
+  /** The records counted on start, until the first change or `ensureWorkspace` takes them. */
+  countsAtOpen?: RecordCounts | undefined;
 }
 
 /** Whether the database exists, when the browser can say (`indexedDB.databases()`). */
@@ -59,14 +61,16 @@ export async function databaseExists(factory: IDBFactory | undefined, name: stri
  */
 export async function detectLoss(db: CertdeskDatabase, state: SafetyState): Promise<StorageLoss | undefined> {
   const marker = readMarker(state.kv, state.database);
-  if (!marker) return undefined;
+  // Counted either way: the start goes on with these counts (ensureWorkspace) instead of reading them again.
   const counts = await countRecords(db);
-  if (!lossOf(marker, counts, undefined)) return undefined;
+  state.countsAtOpen = counts;
+  if (!marker || !lossOf(marker, counts, undefined)) return undefined;
   return lossOf(marker, counts, readSafetyCopy(state.kv, state.database));
 }
 
 /** Records the workspace as it is now in the marker, and schedules the safety copy. */
 export async function noteChange(ctx: WorkspaceContext, state: SafetyState, extra: { lastBackupAt?: number } = {}): Promise<void> {
+  state.countsAtOpen = undefined;
   if (!state.kv) return;
   const previous = readMarker(state.kv, state.database);
   const counts = await countRecords(ctx.db);
@@ -91,14 +95,19 @@ export async function noteChange(ctx: WorkspaceContext, state: SafetyState, extr
  * marker's last change). An unchanged workspace is not copied again: that would rebuild and
  * rewrite megabytes of localStorage just after every start.
  */
-export async function noteStart(ctx: WorkspaceContext, state: SafetyState): Promise<void> {
+export async function noteStart(ctx: WorkspaceContext, state: SafetyState, counts: RecordCounts): Promise<void> {
   if (!state.kv) return;
   const marker = readMarker(state.kv, state.database);
-  if (marker && marker.copyTakenAt !== undefined && marker.copyTakenAt >= marker.updatedAt) {
-    const counts = await countRecords(ctx.db);
-    if (COUNTED.every((name) => counts[name] === marker.counts[name])) return;
-  }
+  const copied = marker?.copyTakenAt !== undefined && marker.copyTakenAt >= marker.updatedAt;
+  if (copied && COUNTED.every((name) => counts[name] === marker.counts[name])) return;
   await noteChange(ctx, state);
+}
+
+/** The counts taken on start, once, when no change came since (otherwise counted now). */
+export async function countsNow(db: CertdeskDatabase, state: SafetyState): Promise<RecordCounts> {
+  const counts = state.countsAtOpen;
+  state.countsAtOpen = undefined;
+  return counts ?? countRecords(db);
 }
 
 /**

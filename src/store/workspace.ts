@@ -295,8 +295,13 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   async ensureWorkspace(): Promise<WorkspaceView> {
     if (!this.#safety.loss || this.#safety.loss.found.appliances > 0) {
       // Only a first start creates the default appliance (and loads the code that takes).
-      if ((await this.#db.count(STORE.appliances)) === 0) await (await actions.factory()).ensureDefaultAppliance(this.#ctx);
-      await safety.noteStart(this.#ctx, this.#safety).catch(() => undefined);
+      const counts = await safety.countsNow(this.#db, this.#safety);
+      if (counts.appliances === 0) {
+        await (await actions.factory()).ensureDefaultAppliance(this.#ctx);
+        await safety.noteChange(this.#ctx, this.#safety).catch(() => undefined);
+      } else {
+        await safety.noteStart(this.#ctx, this.#safety, counts).catch(() => undefined);
+      }
     }
     return this.listWorkspace();
   }
