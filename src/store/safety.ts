@@ -40,8 +40,8 @@ export interface SafetyState {
   writing?: Promise<void> | undefined;
   /** A loss found on start and not yet restored or dismissed. */
   loss?: StorageLoss | undefined;
-  /** The records counted on start, until the first change or `ensureWorkspace` takes them. */
-  countsAtOpen?: RecordCounts | undefined;
+  /** The start's loss check (`checkLoss`), once done or under way. */
+  lossCheck?: Promise<void> | undefined;
 }
 
 /** Whether the database exists, when the browser can say (`indexedDB.databases()`). */
@@ -59,18 +59,46 @@ export async function databaseExists(factory: IDBFactory | undefined, name: stri
  * copy (up to 2 million characters to join and parse) is read only when there is a loss to
  * describe: a normal start reads the marker alone.
  */
-export async function detectLoss(db: CertdeskDatabase, state: SafetyState): Promise<StorageLoss | undefined> {
+export function detectLoss(state: SafetyState, counts: RecordCounts): StorageLoss | undefined {
   const marker = readMarker(state.kv, state.database);
-  // Counted either way: the start goes on with these counts (ensureWorkspace) instead of reading them again.
-  const counts = await countRecords(db);
-  state.countsAtOpen = counts;
   if (!marker || !lossOf(marker, counts, undefined)) return undefined;
   return lossOf(marker, counts, readSafetyCopy(state.kv, state.database));
 }
 
+/**
+ * Compares the database with its marker, once per start, then records the workspace and takes
+ * a safety copy if it changed since the last one (`noteStart`). Every change waits for it, so no
+ * change overwrites the marker before it was compared (an action waits for it before its work,
+ * whose records would hide a loss from the counts). `counts`: the records, when just counted.
+ */
+export async function checkLoss(ctx: WorkspaceContext, state: SafetyState, counts?: RecordCounts): Promise<StorageLoss | undefined> {
+  state.lossCheck ??= (async () => {
+    const found = counts ?? (await countRecords(ctx.db));
+    state.loss = detectLoss(state, found);
+    if (found.appliances > 0) await noteStart(ctx, state, found).catch(() => undefined);
+  })();
+  await state.lossCheck;
+  return state.loss;
+}
+
+/**
+ * On open: an empty database is a first start or a loss, decided now (before a default
+ * appliance is made). Otherwise the marker is read once the page shows the workspace
+ * (`checkLoss` then): Chromium loads the origin's whole localStorage, safety copy and all, on
+ * its first use, tens of milliseconds that would otherwise delay the first paint.
+ */
+export async function checkLossIfEmpty(ctx: WorkspaceContext, state: SafetyState): Promise<void> {
+  const counts = await countRecords(ctx.db);
+  if (counts.appliances === 0) await checkLoss(ctx, state, counts);
+}
+
 /** Records the workspace as it is now in the marker, and schedules the safety copy. */
 export async function noteChange(ctx: WorkspaceContext, state: SafetyState, extra: { lastBackupAt?: number } = {}): Promise<void> {
-  state.countsAtOpen = undefined;
+  await checkLoss(ctx, state);
+  await recordChange(ctx, state, extra);
+}
+
+async function recordChange(ctx: WorkspaceContext, state: SafetyState, extra: { lastBackupAt?: number }): Promise<void> {
   if (!state.kv) return;
   const previous = readMarker(state.kv, state.database);
   const counts = await countRecords(ctx.db);
@@ -95,19 +123,12 @@ export async function noteChange(ctx: WorkspaceContext, state: SafetyState, extr
  * marker's last change). An unchanged workspace is not copied again: that would rebuild and
  * rewrite megabytes of localStorage just after every start.
  */
-export async function noteStart(ctx: WorkspaceContext, state: SafetyState, counts: RecordCounts): Promise<void> {
+async function noteStart(ctx: WorkspaceContext, state: SafetyState, counts: RecordCounts): Promise<void> {
   if (!state.kv) return;
   const marker = readMarker(state.kv, state.database);
   const copied = marker?.copyTakenAt !== undefined && marker.copyTakenAt >= marker.updatedAt;
   if (copied && COUNTED.every((name) => counts[name] === marker.counts[name])) return;
-  await noteChange(ctx, state);
-}
-
-/** The counts taken on start, once, when no change came since (otherwise counted now). */
-export async function countsNow(db: CertdeskDatabase, state: SafetyState): Promise<RecordCounts> {
-  const counts = state.countsAtOpen;
-  state.countsAtOpen = undefined;
-  return counts ?? countRecords(db);
+  await recordChange(ctx, state, {});
 }
 
 /**

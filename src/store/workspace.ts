@@ -6,6 +6,7 @@
  *
  *   const ws = await Workspace.open({ pki: pkiServices({ runJob }) });   // src/store/pki.ts
  *   const view = await ws.ensureWorkspace();              // first start: a default appliance
+ *   await ws.checkStorageLoss();                          // once shown: records the browser deleted, if any
  *   ws.subscribe((notice) => …);                          // 'changed' (this or another tab), 'reload-needed'
  *   await ws.createSelfSigned(applianceId, { … }) / ws.createRequest(applianceId, { … });
  *   await ws.importFiles(applianceId, [{ name, bytes, password? }], { signal, onProgress });
@@ -23,13 +24,11 @@
  * from two tabs cannot interleave. A failed action changes nothing and throws a CertdeskError
  * ('not-saved' when storage failed). After a commit, other tabs get a BroadcastChannel notice.
  */
-import { CertdeskError } from '../core/errors';
-import type { Problem } from '../core/errors';
+import { CertdeskError, type Problem } from '../core/errors';
 import type { Appliance, ApplianceInput, IpAddress } from '../core/appliance/appliance';
 import type { AtlasCoverage } from '../core/appliance/atlas';
 import type { CertificateEntry, RequestEntry } from '../core/appliance/certificate-entry';
-import type { EventDetails, EventKind } from '../core/appliance/event-log';
-import { logEvent } from '../core/appliance/event-log';
+import { logEvent, type EventDetails, type EventKind } from '../core/appliance/event-log';
 import type { ImportSummary } from '../core/appliance/import-plan';
 import type { KeyMaterial } from '../core/appliance/key-entry';
 import type { ReadinessProblem } from '../core/appliance/readiness';
@@ -37,20 +36,17 @@ import type { AppliancePatch } from './appliances';
 import type { AssignOptions } from './assignment';
 import type { BackupResult } from './backup';
 import type { RestoreSummary } from './contents';
-import type { ChangeNotice } from './broadcast';
-import { ChangeChannel } from './broadcast';
+import { ChangeChannel, type ChangeNotice } from './broadcast';
 import { actions, lazyBackgroundWork } from './actions';
 import type { BackgroundWork } from './background-work';
-import type { ChainStatusUpdate, ListedChainStatus } from './chain-statuses';
-import { readChainStatuses } from './chain-statuses';
-import type { CreateCertificateInput, ImportFileInput, ImportOptions } from './certificates';
+import { readChainStatuses, type ChainStatusUpdate, type ListedChainStatus } from './chain-statuses';
+import type { CreateCertificateInput, ImportFileInput, ImportOptions, RekeyDraft } from './certificates';
 import type { WorkspaceContext } from './context';
 import { openDatabase, type OpenOptions } from './database';
 import type { ExportChoice, ExportFile, ExportOptions, ExportSource } from './export';
 import type { EventPage, EventQuery } from './events';
 import type { ReplaceOptions, ReplacementPreview } from './replacement';
 import type { CertificateReview, PathLink } from './certificate-details';
-import type { RekeyDraft } from './certificates';
 import type { LeadTimes } from '../core/appliance/expiry-plan';
 import type { RootChange } from '../core/appliance/root-change';
 import type { InternalCaInput } from './internal-ca';
@@ -63,9 +59,7 @@ import type { SoftwareUpdateInput } from './software-update';
 import { defaultRoomEnvironment, ensureRoom } from './room';
 import { defaultKeyValueStore, type StorageLoss } from './safety-copy';
 import * as safety from './safety';
-import type { SafetyState } from './safety';
-import type { StorageManagerLike, StorageStatus } from './storage';
-import { defaultStorageManager, requestPersistence, storageStatus } from './storage';
+import { defaultStorageManager, requestPersistence, storageStatus, type StorageManagerLike, type StorageStatus } from './storage';
 import type { SupportPackage } from './support-package';
 import type { WorkspaceNotice, WorkspaceOptions } from './workspace-options';
 
@@ -82,7 +76,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   readonly #clock: () => number;
   readonly #listeners = new Set<(notice: WorkspaceNotice) => void>();
   readonly #ctx: WorkspaceContext<K>;
-  readonly #safety: SafetyState;
+  readonly #safety: safety.SafetyState;
   readonly #background: BackgroundWork;
   #persistenceAsked = false;
   #closed = false;
@@ -135,8 +129,13 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     if (options.factory) openOptions.factory = options.factory;
     const db = await openDatabase(openOptions);
     workspace = new Workspace(db, options, name);
-    workspace.#safety.loss = await safety.detectLoss(db, workspace.#safety);
+    await safety.checkLossIfEmpty(workspace.#ctx, workspace.#safety);
     return workspace;
+  }
+
+  /** Compares the database with its marker, once per start (safety.ts checkLoss); returns the loss found (`storageLoss`). */
+  checkStorageLoss(): Promise<StorageLoss | undefined> {
+    return safety.checkLoss(this.#ctx, this.#safety);
   }
 
   /** The database, for tests that inspect what was stored. */
@@ -201,6 +200,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   async #action<T>(lock: WorkspaceContext['lock'], action: string, applianceIds: (result: T) => string[], work: () => Promise<T>): Promise<T> {
     this.#assertOpen();
     let result: T;
+    await this.checkStorageLoss();
     try {
       result = await lock(work);
     } catch (error) {
@@ -294,21 +294,17 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
    */
   async ensureWorkspace(): Promise<WorkspaceView> {
     if (!this.#safety.loss || this.#safety.loss.found.appliances > 0) {
-      // Only a first start creates the default appliance (and loads the code that takes).
-      const counts = await safety.countsNow(this.#db, this.#safety);
-      if (counts.appliances === 0) {
-        await (await actions.factory()).ensureDefaultAppliance(this.#ctx);
-        await safety.noteChange(this.#ctx, this.#safety).catch(() => undefined);
-      } else {
-        await safety.noteStart(this.#ctx, this.#safety, counts).catch(() => undefined);
-      }
+      // Only a first start makes the default appliance; checkStorageLoss records an existing workspace.
+      if ((await this.#db.count(STORE.appliances)) > 0) return this.listWorkspace();
+      await (await actions.factory()).ensureDefaultAppliance(this.#ctx);
+      await safety.noteChange(this.#ctx, this.#safety).catch(() => undefined);
     }
     return this.listWorkspace();
   }
 
   // ── Safety net (src/store/safety.ts, safety-copy.ts, room.ts) ────────────────────────────
 
-  /** Records lost since the last start (the browser deleted the database), until restored or dismissed. */
+  /** Records lost since the last start (known after `checkStorageLoss`), until restored or dismissed. */
   get storageLoss(): StorageLoss | undefined {
     return this.#safety.loss;
   }

@@ -123,8 +123,17 @@ class WorkspaceState {
       await yieldToEventLoop();
       this.chains = chains;
       this.#show(view);
-      // The first sync (which starts the worker) waits until the page has painted its list.
-      requestAnimationFrame(() => setTimeout(() => this.#syncChains(), 0));
+      // The first sync (which starts the worker) and the loss check (which loads localStorage,
+      // safety copy and all) wait until the page has painted its list.
+      requestAnimationFrame(() =>
+        setTimeout(() => {
+          this.#syncChains();
+          store.checkStorageLoss().then(
+            (loss) => (this.loss = loss),
+            (error: unknown) => console.warn(error),
+          );
+        }, 0),
+      );
     } catch (error) {
       if (error instanceof CertdeskError) alerts.fromError(error);
       else {

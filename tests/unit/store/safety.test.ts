@@ -72,8 +72,9 @@ describe('a start of an unchanged workspace leaves the safety copy alone', () =>
     const before = readSafetyCopy(kv, name)!;
     const seen = watch(kv);
     const { ws: again } = await freshWorkspace({ factory, name, keyValueStore: kv, safetyCopyDelayMs: 0 });
-    expect(again.storageLoss).toBeUndefined();
     expect((await again.ensureWorkspace()).appliances).toHaveLength(1);
+    expect(seen.read).toEqual([]); // nothing of localStorage before the workspace is shown
+    expect(await again.checkStorageLoss()).toBeUndefined();
     await again.flushSafetyCopy();
     expect(seen.read).toContain(`certdesk:marker:${name}`);
     expect(copyKeys(seen.read)).toEqual([]);
@@ -93,6 +94,7 @@ describe('a start of an unchanged workspace leaves the safety copy alone', () =>
     const seen = watch(kv);
     const { ws: again } = await freshWorkspace({ factory, name, keyValueStore: kv, safetyCopyDelayMs: 0, clock: () => before.takenAt + 60_000 });
     await again.ensureWorkspace();
+    await again.checkStorageLoss();
     await again.flushSafetyCopy();
     expect(copyKeys(seen.written)).toContain(`certdesk:safety-copy:${name}`);
     expect(readSafetyCopy(kv, name)?.takenAt).toBe(before.takenAt + 60_000);
@@ -108,6 +110,7 @@ describe('a start of an unchanged workspace leaves the safety copy alone', () =>
     kv.setItem(`certdesk:marker:${name}`, JSON.stringify({ ...marker, counts: { ...marker.counts, certificates: marker.counts.certificates - 1 } }));
     const { ws: again } = await freshWorkspace({ factory, name, keyValueStore: kv, safetyCopyDelayMs: 0, clock: () => marker.updatedAt + 60_000 });
     await again.ensureWorkspace();
+    await again.checkStorageLoss();
     await again.flushSafetyCopy();
     expect(readMarker(kv, name)?.counts.certificates).toBe(marker.counts.certificates);
     expect(readSafetyCopy(kv, name)?.takenAt).toBe(marker.updatedAt + 60_000);
@@ -141,6 +144,33 @@ describe('a database the browser deleted is noticed, and the safety copy restore
     expect(restored.certificates.map((c) => c.friendlyName).sort()).toEqual(['Certdesk Test Intermediate CA ec', 'Certdesk Test Root CA ec', 'Factory default', 'appliance.example.test']);
     expect(restored.certificates.every((c) => c.privateKey === 'missing')).toBe(true);
     expect(restored.requests.map((r) => r.friendlyName)).toEqual(['Renewal 2027']);
+    again.close();
+  });
+
+  it('reports records lost from a database that still has appliances once the workspace is shown', async () => {
+    const { ws, factory, name, kv } = await populated();
+    const request = (await ws.listWorkspace()).appliances[0]!.requests[0]!;
+    await ws.database.delete('requests', request.id); // what a partial loss leaves
+    ws.close();
+    const { ws: again } = await freshWorkspace({ factory, name, keyValueStore: kv, safetyCopyDelayMs: 0 });
+    expect((await again.ensureWorkspace()).appliances).toHaveLength(1);
+    expect(again.storageLoss).toBeUndefined(); // not looked at yet: the marker is read after the first paint
+    expect(await again.checkStorageLoss()).toMatchObject({ expected: { requests: 1 }, found: { requests: 0 }, safetyCopy: { counts: { requests: 1 } } });
+    expect(again.storageLoss).toBeDefined();
+    again.close();
+  });
+
+  it('an action before the loss check still finds the loss (the marker is not overwritten first)', async () => {
+    const { ws, factory, name, kv } = await populated();
+    const applianceId = (await ws.listWorkspace()).appliances[0]!.appliance.id;
+    const request = (await ws.listWorkspace()).appliances[0]!.requests[0]!;
+    await ws.database.delete('requests', request.id);
+    ws.close();
+    const { ws: again } = await freshWorkspace({ factory, name, keyValueStore: kv, safetyCopyDelayMs: 0 });
+    await again.ensureWorkspace();
+    await again.importFiles(applianceId, ecChain.slice(0, 1));
+    expect(again.storageLoss).toMatchObject({ expected: { requests: 1 }, found: { requests: 0 } });
+    expect(await again.checkStorageLoss()).toMatchObject({ expected: { requests: 1 }, found: { requests: 0 } });
     again.close();
   });
 
