@@ -76,7 +76,10 @@ export async function checkLoss(ctx: WorkspaceContext, state: SafetyState, count
     const found = counts ?? (await countRecords(ctx.db));
     state.loss = detectLoss(state, found);
     if (found.appliances > 0) await noteStart(ctx, state, found).catch(() => undefined);
-  })();
+  })().catch((error: unknown) => {
+    state.lossCheck = undefined; // not compared: the next change tries again before it writes the marker
+    throw error;
+  });
   await state.lossCheck;
   return state.loss;
 }

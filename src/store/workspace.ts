@@ -200,7 +200,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   async #action<T>(lock: WorkspaceContext['lock'], action: string, applianceIds: (result: T) => string[], work: () => Promise<T>): Promise<T> {
     this.#assertOpen();
     let result: T;
-    await this.checkStorageLoss();
+    await this.checkStorageLoss().catch(() => undefined); // failing, the marker is left as it is
     try {
       result = await lock(work);
     } catch (error) {
