@@ -108,6 +108,8 @@ export function readSafeContents(tlv: Tlv, counts: BagCounts, depth = 0): Parsed
       const inner = children(cb.next(context(0, true), 'the certificate value'));
       cb.end();
       if (certType !== OID.x509Certificate) continue; // sdsiCertificate: nothing an appliance uses
+      // An EXPLICIT tag wraps exactly one value (X.690 §8.14.2); a second one is not ignored.
+      if (inner.length !== 1) throw new Asn1Error('invalid-encoding', `a certificate bag holds ${inner.length} values where it holds one certificate`);
       const cert = readOctetString(inner[0], 'a certificate');
       const certTlv = readDer(cert);
       if (certTlv.tag !== TAG.SEQUENCE) throw new Asn1Error('invalid-encoding', 'a certificate bag does not hold a certificate');

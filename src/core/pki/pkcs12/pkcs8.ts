@@ -95,7 +95,7 @@ export function encryptedPrivateKeyWork(encrypted: Uint8Array, password: string 
 
 async function decryptWithContext(encrypted: Uint8Array, candidates: (string | null)[], ctx: KdfContext): Promise<Uint8Array | null> {
   const { scheme, ciphertext } = readEncryptedPrivateKeyInfo(encrypted);
-  checkIterations(scheme.iterations, 'encrypted private key');
+  checkIterations(scheme.iterations, 'iteration count of the encrypted private key');
   // The whole plan up front: every candidate may be tried (budget.ts).
   ctx.budget.plan(candidates.reduce((sum, candidate) => sum + pbeWork(scheme, candidate), 0));
   for (const candidate of candidates) {

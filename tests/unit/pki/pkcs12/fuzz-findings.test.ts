@@ -1,0 +1,152 @@
+/**
+ * Disagreements of the PKCS#12 fuzz campaign with `openssl pkcs12` (seed 1130), each as a file
+ * built here by hand and opened by both: the ones where Certdesk was wrong, fixed in the reader;
+ * the ones where Certdesk follows the specification and OpenSSL does not, classified by the
+ * cited table of tests/fuzz/differences.ts from Certdesk's real message.
+ */
+import { describe, expect, it } from 'vitest';
+import { OID, der } from '../../../../src/core/pki/asn1';
+import { importPkcs12 } from '../../../../src/core/pki/pkcs12';
+import { PKCS12_STRICTER_DETAIL } from '../../../fuzz/differences';
+import { opensslPkcs12 } from '../../../fuzz/oracles';
+import { fixture, fixtureText } from '../../../support/fixtures';
+
+const certificate = new Uint8Array(Buffer.from(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END/.exec(fixtureText('openssl-set', 'rsa', 'server.pem'))![1]!.replace(/\s+/g, ''), 'base64'));
+
+const dataInfo = (content: Uint8Array) => der.sequence(der.oid(OID.data), der.tlv(0xa0, der.octetString(content)));
+/** A PFX without MAC (OpenSSL opens those too) whose AuthenticatedSafe holds `infos`. */
+const pfx = (...infos: Uint8Array[]) => der.sequence(der.integer(3), dataInfo(der.sequence(...infos)));
+/** A certificate bag whose certValue [0] EXPLICIT holds `values`, with bag attributes `attributes`. */
+const certBag = (values: Uint8Array[], ...attributes: Uint8Array[]) =>
+  der.sequence(
+    der.oid(OID.certBag),
+    der.tlv(0xa0, der.sequence(der.oid(OID.x509Certificate), der.tlv(0xa0, ...values))),
+    ...(attributes.length ? [der.setOf(...attributes)] : []),
+  );
+const attribute = (oid: string, value: Uint8Array) => der.sequence(der.oid(oid), der.setOf(value));
+
+/** Certdesk's answer and OpenSSL's on the same bytes (no password). */
+async function bothOpen(bytes: Uint8Array): Promise<{ certdesk: string; openssl: string }> {
+  const theirs = opensslPkcs12(bytes, null);
+  try {
+    const contents = await importPkcs12(bytes, null);
+    return { certdesk: `opens: ${contents.keys.length} keys, ${contents.certificates.length} certificates`, openssl: theirs.ok ? 'opens' : theirs.error };
+  } catch (error) {
+    return { certdesk: `${(error as { code: string }).code}: ${(error as Error).message}`, openssl: theirs.ok ? 'opens' : theirs.error };
+  }
+}
+
+describe('PKCS#12 fuzz findings where Certdesk was wrong (fixed)', () => {
+  it('pkcs12 execution 610033: a certificate bag whose [0] EXPLICIT holds a second value is refused, not read as its first (X.690 §8.14.2; OpenSSL: explicit length mismatch)', async () => {
+    const one = await bothOpen(pfx(dataInfo(der.sequence(certBag([der.octetString(certificate)])))));
+    expect(one).toEqual({ certdesk: 'opens: 0 keys, 1 certificates', openssl: 'opens' });
+    const two = await bothOpen(pfx(dataInfo(der.sequence(certBag([der.octetString(certificate), der.octetString(certificate)])))));
+    expect(two.certdesk).toMatch(/^pkcs12-malformed: .*a certificate bag holds 2 values where it holds one certificate\. Export it again/);
+    expect(two.openssl).toMatch(/explicit length mismatch Field=value\.x509cert/);
+  });
+
+  // EnvelopedData (RFC 2315 §10.1) with one RecipientInfo (§10.2) naming `issuer`; nothing in it is decrypted.
+  const recipient = (issuer: Uint8Array) =>
+    der.sequence(der.integer(0), der.sequence(issuer, der.integer(7)), der.sequence(der.oid('1.2.840.113549.1.1.1'), der.nullValue()), der.octetString(new Uint8Array(32)));
+  const enveloped = (version: Uint8Array, ...recipients: Uint8Array[]) =>
+    der.sequence(
+      der.oid(OID.envelopedData),
+      der.tlv(
+        0xa0,
+        der.sequence(version, der.tlv(0x31, ...recipients), der.sequence(der.oid(OID.data), der.sequence(der.oid('2.16.840.1.101.3.4.1.42'), der.octetString(new Uint8Array(16))), der.tlv(0x80, new Uint8Array(32)))),
+      ),
+    );
+  const name = der.sequence(der.setOf(der.sequence(der.oid('2.5.4.3'), der.utf8String('Recipient'))));
+  const withCertificate = (info: Uint8Array) => pfx(dataInfo(der.sequence(certBag([der.octetString(certificate)]))), info);
+
+  it('pkcs12 execution 38024: a damaged envelopedData content refuses the file instead of being skipped unread (RFC 2315 §10.1; OpenSSL: wrong tag, Type=PKCS7_ENVELOPE)', async () => {
+    // The public-key-privacy test file of OpenSSL: its EnvelopedData version is INTEGER 0.
+    const good = fixture('pkcs12', 'openssl-3.5.7-tests', 'nomac_parse.p12');
+    expect(await bothOpen(good)).toEqual({ certdesk: 'opens: 0 keys, 0 certificates', openssl: 'opens' });
+    const at = Buffer.from(good).indexOf(Buffer.from('308204' + '6e020100', 'hex'));
+    expect(at).toBeGreaterThan(0);
+    const damaged = good.slice();
+    damaged[at + 4] = 0x04; // the version INTEGER becomes an OCTET STRING
+    const answer = await bothOpen(damaged);
+    expect(answer.certdesk).toMatch(/^pkcs12-malformed: .*the version in the enveloped data has the wrong type/);
+    expect(answer.openssl).toMatch(/wrong tag.*Type=PKCS7_ENVELOPE/);
+  });
+
+  it('an EnvelopedData recipient is read as RFC 2315 §10.2 defines it: a readable one is skipped, one whose issuer is not a Name refuses the file (as OpenSSL)', async () => {
+    expect(await bothOpen(withCertificate(enveloped(der.integer(0), recipient(name))))).toEqual({ certdesk: 'opens: 0 keys, 1 certificates', openssl: 'opens' });
+    const answer = await bothOpen(withCertificate(enveloped(der.integer(0), recipient(der.integer(1)))));
+    expect(answer.certdesk).toMatch(/^pkcs12-malformed: .*the issuer in the recipient's issuer and serial number has the wrong type/);
+    expect(answer.openssl).toMatch(/Type=PKCS7_ISSUER_AND_SERIAL/);
+  });
+});
+
+describe('PKCS#12 fuzz findings where Certdesk follows the specification (cited in differences.ts)', () => {
+  const why = (message: string) => PKCS12_STRICTER_DETAIL.find((d) => d.message.test(message))?.why;
+
+  it.each([
+    { finding: '159759', spec: /RFC 2985 §5\.5\.2/, value: attribute(OID.localKeyId, der.utf8String('id')) },
+    { finding: '715278', spec: /RFC 2985 §5\.5\.1/, value: attribute(OID.friendlyName, der.utf8String('name')) },
+  ])('pkcs12 execution $finding: Certdesk refuses, OpenSSL opens, and the table cites $spec', async ({ spec, value }) => {
+    const answer = await bothOpen(pfx(dataInfo(der.sequence(certBag([der.octetString(certificate)], value)))));
+    expect(answer.openssl).toBe('opens');
+    expect(answer.certdesk).toMatch(/^pkcs12-malformed: /);
+    expect(why(answer.certdesk)).toMatch(spec);
+  });
+
+  const pbes2 = (prfParams: Uint8Array, iterations = 1) =>
+    der.sequence(
+      der.oid(OID.encryptedData),
+      der.tlv(
+        0xa0,
+        der.sequence(
+          der.integer(0),
+          der.sequence(
+            der.oid(OID.data),
+            der.sequence(
+              der.oid('1.2.840.113549.1.5.13'),
+              der.sequence(
+                der.sequence(der.oid('1.2.840.113549.1.5.12'), der.sequence(der.octetString(new Uint8Array(8)), der.integer(iterations), der.sequence(der.oid('1.2.840.113549.2.9'), prfParams))),
+                der.sequence(der.oid('2.16.840.1.101.3.4.1.42'), der.octetString(new Uint8Array(16))),
+              ),
+            ),
+            der.tlv(0x80, new Uint8Array(16)),
+          ),
+        ),
+      ),
+    );
+  const legacy = (iterations: Uint8Array) =>
+    der.sequence(
+      der.oid(OID.encryptedData),
+      der.tlv(0xa0, der.sequence(der.integer(0), der.sequence(der.oid(OID.data), der.sequence(der.oid('1.2.840.113549.1.12.1.3'), der.sequence(der.octetString(new Uint8Array(8)), iterations)), der.tlv(0x80, new Uint8Array(16))))),
+    );
+  const mac = (digestParams: Uint8Array, iterations: Uint8Array) =>
+    der.sequence(der.sequence(der.sequence(der.oid('2.16.840.1.101.3.4.2.1'), digestParams), der.octetString(new Uint8Array(32))), der.octetString(new Uint8Array(8)), iterations);
+  const withMac = (macData: Uint8Array) => der.sequence(der.integer(3), dataInfo(der.sequence()), macData);
+
+  it.each([
+    { finding: '262870, 997063', bytes: pfx(pbes2(der.integer(5))), spec: /RFC 8018 B\.1\.1/ },
+    { finding: '262870 (NULL with content)', bytes: pfx(pbes2(der.tlv(0x05, Uint8Array.of(0)))), spec: /RFC 8018 B\.1\.1/ },
+    { finding: '267914', bytes: withMac(mac(der.integer(0), der.integer(1))), spec: /RFC 3370 §2\.1/ },
+    { finding: '358415', bytes: pfx(legacy(der.integer(0))), spec: /RFC 8018 §4\.2/ },
+    { finding: '358415 (negative)', bytes: pfx(legacy(der.tlv(0x02, Uint8Array.of(0xff)))), spec: /RFC 8018 §4\.2/ },
+    { finding: '358415 (PBKDF2)', bytes: pfx(pbes2(der.nullValue(), 0)), spec: /RFC 8018 §4\.2/ },
+    { finding: '358415 (MAC)', bytes: withMac(mac(der.nullValue(), der.integer(0))), spec: /RFC 8018 §4\.2/ },
+  ])('pkcs12 execution $finding: Certdesk refuses before any derivation and the table cites $spec', async ({ bytes, spec }) => {
+    const promise = importPkcs12(bytes, 'pw');
+    await expect(promise).rejects.toMatchObject({ code: 'pkcs12-malformed' });
+    const message = await promise.then(
+      () => 'opened',
+      (error: Error) => error.message,
+    );
+    expect(message).toMatch(/Export it again from the system that made it\.$/);
+    expect(why(message)).toMatch(spec);
+  });
+
+  it('the cited entries match only what they cite: a version refusal and a wrong password are not classified by them', () => {
+    const cited = PKCS12_STRICTER_DETAIL.filter((d) => /RFC 2985|RFC 8018 B\.1\.1|RFC 8018 §4\.2/.test(d.why));
+    expect(cited).toHaveLength(4);
+    for (const message of ['This PKCS#12 file is damaged or not what it claims to be: its PKCS#12 version is not 3.', 'The password does not open this PKCS#12 file.', 'a certificate bag holds 2 values where it holds one certificate']) {
+      expect(cited.filter((d) => d.message.test(message))).toEqual([]);
+    }
+  });
+});
