@@ -97,12 +97,12 @@ export const PKCS12_STRICTER: Readonly<Record<string, string>> = {
 /** The same for `pkcs12-malformed`, matched on the detail. */
 export const PKCS12_STRICTER_DETAIL: readonly Deliberate[] = [
   {
-    why: 'Versions are checked (RFC 7292 §4: PFX v3; RFC 5652 §8: EncryptedData 0 or 2; RFC 5958 §2: PrivateKeyInfo 0 or 1); OpenSSL reads any INTEGER there.',
+    why: 'Versions are checked (RFC 7292 §4: PFX v3; RFC 5652 §8: EncryptedData 0 or 2; RFC 5958 §2: PrivateKeyInfo 0 or 1; RFC 2315 §10.1–10.2 and RFC 5652 §6.1: EnvelopedData and RecipientInfo 0 to 4); OpenSSL reads any INTEGER there.',
     message: /version (is|of)|version is not|PKCS#12 version/,
   },
   {
     why: 'An AuthenticatedSafe content of a type Certdesk cannot read (RFC 7292 §4.1 lists data, encryptedData and envelopedData) refuses the file instead of silently dropping what it holds; OpenSSL skips it.',
-    message: /content of unknown type|enveloped/,
+    message: /content of unknown type/,
   },
   {
     why: 'An iteration count is a positive integer (RFC 8018 §4.2 and A.2: iterationCount INTEGER (1..MAX); RFC 7292 appendix B.2: A_i is the r-th hash of D||I); OpenSSL runs 0 or a negative count as 1 (PKCS12_key_gen_uni, PKCS12_gen_mac).',
