@@ -228,6 +228,20 @@ async function readContents(ctx: KdfContext, pfx: ParsedPfx, candidates: (string
   return { keys: parts.flatMap((p) => p.keys), certificates: parts.flatMap((p) => p.certificates) };
 }
 
+/**
+ * A MAC that verified proves the password right (RFC 7292 §5.1): a part that then does not
+ * decrypt to what it should hold is damaged, never a wrong password.
+ */
+function afterVerifiedMac(error: unknown): unknown {
+  if (!(error instanceof CertdeskError) || error.code !== 'wrong-password') return error;
+  return new CertdeskError(
+    'pkcs12-malformed',
+    'The password is right (it verifies the file\'s integrity check), but a part it encrypts does not decrypt to what it should hold: ' +
+      'the file is damaged. Export it again from the system that made it.',
+    { cause: error },
+  );
+}
+
 /** Reads a PKCS#12 file; `ctx.cache` lets an export re-read its own file without redoing its KDFs. */
 export async function readPkcs12(bytes: Uint8Array, password: string | null, ctx: KdfContext): Promise<Pkcs12Contents> {
   throwIfAborted(ctx.signal);
@@ -255,12 +269,15 @@ export async function readPkcs12(bytes: Uint8Array, password: string | null, ctx
     const [contents, macOk] = await Promise.allSettled([contentsPromise, macPromise]);
     if (macOk.status === 'rejected') throw macOk.reason;
     if (!macOk.value) throw wrongPasswordError('PKCS#12 file');
-    if (contents.status === 'rejected') throw contents.reason;
+    if (contents.status === 'rejected') throw afterVerifiedMac(contents.reason);
     return { ...contents.value, integrity: mac.kind };
   }
   for (const candidate of candidates) {
     if (await macMatches(ctx, mac, pfx.authSafe, candidate)) {
-      return { ...(await readContents(ctx, pfx, [candidate])), integrity: mac.kind };
+      const contents = await readContents(ctx, pfx, [candidate]).catch((error: unknown) => {
+        throw afterVerifiedMac(error);
+      });
+      return { ...contents, integrity: mac.kind };
     }
   }
   throw wrongPasswordError('PKCS#12 file');

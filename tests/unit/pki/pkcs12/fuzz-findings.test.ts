@@ -5,10 +5,13 @@
  * cited table of tests/fuzz/differences.ts from Certdesk's real message.
  */
 import { describe, expect, it } from 'vitest';
-import { OID, der } from '../../../../src/core/pki/asn1';
-import { importPkcs12 } from '../../../../src/core/pki/pkcs12';
+import { OID, children, der, readDer, readOctetString, readOid } from '../../../../src/core/pki/asn1';
+import { exportPkcs12, importPkcs12 } from '../../../../src/core/pki/pkcs12';
 import { PKCS12_STRICTER_DETAIL } from '../../../fuzz/differences';
+import { resealPkcs12 } from '../../../fuzz/mutate/pkcs12';
 import { opensslPkcs12 } from '../../../fuzz/oracles';
+import { Rng } from '../../../fuzz/rng';
+import { targets } from '../../../fuzz/targets';
 import { fixture, fixtureText } from '../../../support/fixtures';
 
 const certificate = new Uint8Array(Buffer.from(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END/.exec(fixtureText('openssl-set', 'rsa', 'server.pem'))![1]!.replace(/\s+/g, ''), 'base64'));
@@ -99,6 +102,53 @@ describe('PKCS#12 fuzz findings where Certdesk was wrong (fixed)', () => {
     const answer = await bothOpen(withCertificate(enveloped(der.integer(0), recipient(der.integer(1)))));
     expect(answer.certdesk).toMatch(/^pkcs12-malformed: .*the issuer in the recipient's issuer and serial number has the wrong type/);
     expect(answer.openssl).toMatch(/Type=PKCS7_ISSUER_AND_SERIAL/);
+  });
+});
+
+describe('a right password is never called wrong (pkcs12 execution 495573 of seed 1130)', () => {
+  it('a shrouded key whose version INTEGER has a 5-octet length (BER, as OpenSSL reads it) is refused for that length, not for the password', async () => {
+    const corpus = await targets.pkcs12!.corpus();
+    const input = targets.pkcs12!.input(Rng.forExecution(1130, 495573), corpus, 495573);
+    expect({ entry: input.entry.name, variant: input.variant, password: input.password, bytes: input.bytes.length }).toEqual({
+      entry: 'fixtures/pkcs12/pyca-cryptography-vectors-38.0.4/cert-rc2-key-3des.p12',
+      variant: 'MAC kept valid',
+      password: 'cryptography',
+      bytes: 854,
+    });
+    expect(opensslPkcs12(input.bytes, 'cryptography')).toEqual({ ok: true, error: 'exit 0' });
+    const promise = importPkcs12(input.bytes, 'cryptography');
+    await expect(promise).rejects.toMatchObject({ code: 'pkcs12-malformed', message: expect.stringMatching(/a length field is larger than any file Certdesk reads/) });
+    const message = await promise.then(
+      () => 'opened',
+      (error: Error) => error.message,
+    );
+    expect(PKCS12_STRICTER_DETAIL.find((d) => d.message.test(message))?.why).toMatch(/lengths over 4 octets/);
+  });
+
+  /** The ciphertext of the first shrouded key bag of a PFX whose AuthenticatedSafe is data contents. */
+  function shroudedKeyCiphertext(p12: Uint8Array): Uint8Array {
+    const authSafe = readOctetString(children(children(children(readDer(p12, 'ber'))[1]!)[1]!)[0], 'authSafe');
+    for (const info of children(readDer(authSafe, 'ber'))) {
+      if (readOid(children(info)[0], 'type') !== OID.data) continue;
+      for (const bag of children(readDer(readOctetString(children(children(info)[1]!)[0], 'data'), 'ber'))) {
+        if (readOid(children(bag)[0], 'bag') === OID.pkcs8ShroudedKeyBag) return readOctetString(children(children(children(bag)[1]!)[0]!)[1], 'ciphertext');
+      }
+    }
+    throw new Error('no shrouded key bag');
+  }
+
+  it('when the MAC verified the password, a part that does not decrypt to what it should hold makes the file damaged (pkcs12-malformed), as OpenSSL refuses it too', async () => {
+    const key = new Uint8Array(Buffer.from(/-----BEGIN PRIVATE KEY-----([\s\S]*?)-----END/.exec(fixtureText('openssl-set', 'ec', 'server.pkcs8.pem'))![1]!.replace(/\s+/g, ''), 'base64'));
+    const good = await exportPkcs12({ privateKey: key, certificates: [certificate], password: 'pw', preset: 'legacy', iterations: 1 });
+    const ciphertext = shroudedKeyCiphertext(good);
+    const at = Buffer.from(good).indexOf(Buffer.from(ciphertext));
+    expect(at).toBeGreaterThan(0);
+    const damaged = good.slice();
+    damaged[at]! ^= 0xff; // the first block of the PrivateKeyInfo decrypts to other bytes; the padding stays valid
+    const sealed = resealPkcs12(damaged, 'pw');
+    expect(opensslPkcs12(sealed, 'pw').ok).toBe(false);
+    await expect(importPkcs12(sealed, 'wrong')).rejects.toMatchObject({ code: 'wrong-password' });
+    await expect(importPkcs12(sealed, 'pw')).rejects.toMatchObject({ code: 'pkcs12-malformed', message: expect.stringMatching(/^The password is right .* the file is damaged\. Export it again/) });
   });
 });
 
