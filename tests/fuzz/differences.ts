@@ -97,12 +97,28 @@ export const PKCS12_STRICTER: Readonly<Record<string, string>> = {
 /** The same for `pkcs12-malformed`, matched on the detail. */
 export const PKCS12_STRICTER_DETAIL: readonly Deliberate[] = [
   {
-    why: 'Versions are checked (RFC 7292 §4: PFX v3; RFC 5652 §8: EncryptedData 0 or 2; RFC 5958 §2: PrivateKeyInfo 0 or 1); OpenSSL reads any INTEGER there.',
+    why: 'Versions are checked (RFC 7292 §4: PFX v3; RFC 5652 §8: EncryptedData 0 or 2; RFC 5958 §2: PrivateKeyInfo 0 or 1; RFC 2315 §10.1–10.2 and RFC 5652 §6.1: EnvelopedData and RecipientInfo 0 to 4); OpenSSL reads any INTEGER there.',
     message: /version (is|of)|version is not|PKCS#12 version/,
   },
   {
     why: 'An AuthenticatedSafe content of a type Certdesk cannot read (RFC 7292 §4.1 lists data, encryptedData and envelopedData) refuses the file instead of silently dropping what it holds; OpenSSL skips it.',
-    message: /content of unknown type|enveloped/,
+    message: /content of unknown type/,
+  },
+  {
+    why: 'An iteration count is a positive integer (RFC 8018 §4.2 and A.2: iterationCount INTEGER (1..MAX); RFC 7292 appendix B.2: A_i is the r-th hash of D||I); OpenSSL runs 0 or a negative count as 1 (PKCS12_key_gen_uni, PKCS12_gen_mac).',
+    message: /iteration count (of the [\w ]+ )?is (0, and an iteration count is a whole number from 1|negative)/,
+  },
+  {
+    why: 'The parameters of an HMAC PRF are NULL or absent (RFC 8018 B.1.1–B.1.2: "shall have type NULL"), as are those of a MAC digest (RFC 3370 §2.1: "If present, the parameters field MUST contain a NULL"; RFC 5754 §2); OpenSSL ignores them.',
+    message: /the parameters of the (PBKDF2 PRF of the [\w ]+|MAC algorithm) (has the wrong type|is a NULL with content)/,
+  },
+  {
+    why: 'A localKeyId is an OCTET STRING (RFC 2985 §5.5.2, PKCS #9: localKeyId ATTRIBUTE WITH SYNTAX OCTET STRING); OpenSSL keeps a bag attribute\'s value as any ASN1_TYPE.',
+    message: /a localKeyId is not an OCTET STRING/,
+  },
+  {
+    why: 'A friendlyName is a BMPString (RFC 2985 §5.5.1, PKCS #9: friendlyName ATTRIBUTE WITH SYNTAX BMPString; RFC 7292 §4.2); OpenSSL keeps a bag attribute\'s value as any ASN1_TYPE.',
+    message: /a friendlyName has the wrong type/,
   },
   ...CERTIFICATE_STRICTER,
 ];

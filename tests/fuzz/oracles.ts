@@ -76,13 +76,28 @@ export function cleanOracleFiles(): void {
 
 /**
  * `openssl pkcs12 -legacy -nodes -out /dev/null`: the MAC checked, every bag decrypted and every
- * key and certificate read (as PKCS12_parse would); OpenSSL's first error line if not.
+ * key and certificate read (as PKCS12_parse would); if not, OpenSSL's error (opensslError).
  */
 export function opensslPkcs12(bytes: Uint8Array, password: string | null): { ok: boolean; error: string } {
   const file = scratchFile('input.p12', bytes);
   const result = spawnSync('openssl', ['pkcs12', '-legacy', '-nodes', '-in', file, '-passin', `pass:${password ?? ''}`, '-out', '/dev/null'], { timeout: 20_000 });
-  const stderr = result.stderr?.toString() ?? '';
-  return { ok: result.status === 0, error: stderr.split('\n').find((l) => l.trim()) ?? `exit ${result.status}` };
+  return { ok: result.status === 0, error: opensslError(result.stderr?.toString() ?? '', result.status) };
+}
+
+/**
+ * What OpenSSL refused: its first message that is not a warning ("Warning: MAC is absent!" comes
+ * before whatever failed next), then the reasons on its error stack with the field they name
+ * (`…:asn1_check_tlen:wrong tag:tasn_dec.c:1215:Field=version, Type=PKCS7_ENVELOPE`), so that a
+ * disagreement says which structure OpenSSL could not read.
+ */
+export function opensslError(stderr: string, status: number | null): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  // An error stack line: thread:error:code:library:function:reason:file:line:data
+  const stack = lines.map((l) => l.split(':')).filter((f) => f[1] === 'error' && f.length >= 8);
+  const head = lines.find((l) => !/^Warning:/.test(l) && !/^[0-9A-F]+:error:/.test(l)) ?? `exit ${status}`;
+  const noise = /^(nested asn1 error|mac absent)$/;
+  const reasons = new Set(stack.map((f) => [noise.test(f[5]!) ? '' : f[5], f.slice(8).join(':')].filter(Boolean).join(' ')).filter(Boolean));
+  return reasons.size ? `${head} (${[...reasons].join('; ')})` : head;
 }
 
 /**

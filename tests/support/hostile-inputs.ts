@@ -387,5 +387,6 @@ export const hostileClasses: readonly HostileClass[] = [
   })(),
   fileClass('fuzz campaign', `a PEM of ${(limits.maxPrivateKeysPerBundle + 1).toLocaleString('en')} copies of one EC private key`, 'limit-exceeded', () => utf8(fixtureText('openssl-set', 'ec', 'server.trad.pem').repeat(limits.maxPrivateKeysPerBundle + 1))),
   fileClass('fuzz campaign', 'a PEM of 10,001 copies of one EC private key (over 10 s to decode)', 'limit-exceeded', () => utf8(fixtureText('openssl-set', 'ec', 'server.trad.pem').repeat(10_001))),
+  fileClass('issue 12', 'a PEM of 10,000 copies of one certificate request (7 s in certdesk inspect)', 'limit-exceeded', () => utf8(fixtureText('openssl-set', 'ec', 'server.csr').repeat(10_000))),
   fileClass('fuzz campaign', 'an EC private key (SEC1) of version 0', 'invalid-private-key', () => der.sequence(der.integer(0), der.octetString(new Uint8Array(32).fill(7)), der.explicit(0, der.oid(OID.secp256r1)))),
 ];

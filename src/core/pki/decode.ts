@@ -122,7 +122,8 @@ async function decodePem(text: string, options: DecodeOptions): Promise<DecodedI
   const blocks = parsePem(text);
   const certificateBlocks = blocks.filter((b) => CERTIFICATE_LABELS.has(b.label)).length;
   checkCertificateCount(certificateBlocks);
-  checkPrivateKeyCount(blocks.filter((b) => PRIVATE_KEY_LABELS.has(b.label)).length);
+  checkBlockCount(blocks.filter((b) => PRIVATE_KEY_LABELS.has(b.label)).length, limits.maxPrivateKeysPerBundle, 'private keys (limits.maxPrivateKeysPerBundle)', 'Import the key that belongs to your certificate on its own.');
+  checkBlockCount(blocks.filter((b) => REQUEST_LABELS.has(b.label)).length, limits.maxRequestsPerBundle, 'certificate requests (limits.maxRequestsPerBundle)', 'Split the file, or import only the requests you need.');
   planKeyWork(blocks, options);
   const out: DecodedInput = { certificates: [], privateKeys: [], requests: [], container: 'pem' };
   const skipped: string[] = [];
@@ -189,14 +190,12 @@ function checkCertificateCount(count: number): void {
   }
 }
 
-/** Refuses a PEM with more private keys than limits.maxPrivateKeysPerBundle, before any key is read. */
-function checkPrivateKeyCount(count: number): void {
-  if (count > limits.maxPrivateKeysPerBundle) {
-    throw new CertdeskError(
-      'limit-exceeded',
-      `The file holds more than ${limits.maxPrivateKeysPerBundle} private keys (limits.maxPrivateKeysPerBundle); Certdesk stops there. Import the key that belongs to your certificate on its own.`,
-    );
-  }
+/**
+ * Refuses a PEM holding more than `max` blocks of one kind (limit-exceeded: private keys, each a
+ * public-key derivation; requests, each a signature check when shown), before any of them is read.
+ */
+function checkBlockCount(count: number, max: number, what: string, advice: string): void {
+  if (count > max) throw new CertdeskError('limit-exceeded', `The file holds more than ${max.toLocaleString('en')} ${what}; Certdesk stops there. ${advice}`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -184,6 +184,12 @@ export function mutatePkcs12Sealed(rng: Rng, bytes: Uint8Array, password: string
   }
   delete octet.wrapped;
   octet.content = content;
+  sealMac(macData, content, password);
+  return serialize(tree!);
+}
+
+/** Sets the digest of a classic MacData (RFC 7292 §5.1) to the HMAC of `content` under `password`, where this module can. */
+function sealMac(macData: DerNode | undefined, content: Uint8Array, password: string | null): void {
   const [digestInfo, macSalt, macIterations] = macData?.children ?? [];
   const hash = HASHES.find(([o]) => isOid(digestInfo?.children?.[0]?.children?.[0], o));
   const digest = digestInfo?.children?.[1];
@@ -194,5 +200,12 @@ export function mutatePkcs12Sealed(rng: Rng, bytes: Uint8Array, password: string
     digest.content = new Uint8Array(createHmac(hash[1], key).update(content).digest());
     delete digest.wrapped;
   }
-  return serialize(tree!);
+}
+
+/** `bytes` (a PFX with a classic MAC) with its MAC computed again under `password`: for tests that alter a file by hand. */
+export function resealPkcs12(bytes: Uint8Array, password: string | null): Uint8Array {
+  const tree = parseDer(bytes)!;
+  const [, authSafeInfo, macData] = tree[0]!.children!;
+  sealMac(macData, octets(authSafeInfo!.children![1]!.children![0])!, password);
+  return serialize(tree);
 }

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CampaignSummary } from '../../fuzz/campaign';
 import { Rng } from '../../fuzz/rng';
 import { targets } from '../../fuzz/targets';
+import { leniency } from '../../fuzz/targets/pem';
 import { projectRoot } from '../../support/fixtures';
 
 const SEED = 20261130;
@@ -90,5 +91,13 @@ describe('fuzz campaign, seeded pass of every target', () => {
     expect(input.bytes.length).toBeLessThan(200 * 1024 * 1024);
     const summary = await run('decoder', ['--seed', '1130', '--from', '56484', '--runs', '2']);
     expect({ executions: summary.executions, raw: summary.raw, crashes: summary.crashes, hangs: summary.hangs }).toEqual({ executions: 2, raw: 0, crashes: 0, hangs: 0 });
+  });
+
+  it('the PEM oracle\'s leniency label runs in constant stack: pem executions 246613 and 555786 of seed 1130 (texts of 15 and 14 MB with one long line) overflowed it and counted as crashes', () => {
+    const line = 'A'.repeat(14_000_000);
+    expect(leniency(`-----BEGIN CERTIFICATE-----\n${line}\n-----END CERTIFICATE-----\n`)).toBe('base64 lines longer than 64 characters');
+    expect(leniency(`-----BEGIN CERTIFICATE-----\n${line}!\n \n-----END CERTIFICATE-----\n`)).toBe('whitespace or blank lines inside the base64');
+    expect(leniency(`-----BEGIN CERTIFICATE----- ${line}\nMIIB\n-----END CERTIFICATE-----\n`)).toBe('text on the BEGIN line');
+    expect(leniency('-----BEGIN CERTIFICATE-----\nMIIB\r-----END CERTIFICATE-----\n')).toBe('CR line endings');
   });
 });

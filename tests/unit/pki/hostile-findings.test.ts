@@ -210,6 +210,21 @@ describe('fuzz campaign findings in the readers', () => {
     expect(atLimit.privateKeys).toHaveLength(limits.maxPrivateKeysPerBundle);
   });
 
+  it(`a PEM of ~10,000 certificate requests (7 s in \`certdesk inspect\`) is refused before any request is read (limit-exceeded), as is one of limits.maxRequestsPerBundle + 1; ${limits.maxRequestsPerBundle} requests are read and shown`, async () => {
+    const request = fixtureText('openssl-set', 'ec', 'server.csr');
+    expect(request).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----/);
+    for (const copies of [10_000, limits.maxRequestsPerBundle + 1]) {
+      const bytes = new TextEncoder().encode(request.repeat(copies));
+      await expect(decodeInput(bytes)).rejects.toMatchObject({ code: 'limit-exceeded', message: expect.stringContaining('limits.maxRequestsPerBundle') });
+      expect(await codeOf(inspect(bytes))).toBe('limit-exceeded');
+    }
+    const atLimit = new TextEncoder().encode(request.repeat(limits.maxRequestsPerBundle));
+    expect((await decodeInput(atLimit)).requests).toHaveLength(limits.maxRequestsPerBundle);
+    const shown = await inspect(atLimit);
+    expect(shown.requests).toHaveLength(limits.maxRequestsPerBundle);
+    expect(shown.requests.every((r) => r.signatureValid)).toBe(true);
+  });
+
   it('a certificate with a 9 MB opaque extension value is read everywhere, and the viewer shows its hex cut to 1,024 bytes (all of it took 2.3 s to describe)', async () => {
     const cert = leafWithExtensionValue(der.octetString(new Uint8Array(9 * 1024 * 1024).fill(0xa5)));
     expect(nodeReads(cert)).toBe(true);

@@ -309,7 +309,8 @@ describe('importPkcs12: wrong passwords', () => {
 describe('importPkcs12: limits (limits.ts) at the limit and just past it', () => {
   it(`accepts a file of exactly limits.maxFileBytes and refuses one byte more`, async () => {
     const build = (padding: number) =>
-      plainPfx([certBag(serverCert), der.sequence(der.oid(P12.secretBag), der.tlv(0xa0, der.octetString(new Uint8Array(padding))))]);
+      // Padded with a SecretBag (RFC 7292 §4.2.5: SEQUENCE { secretTypeId, [0] EXPLICIT secretValue }).
+      plainPfx([certBag(serverCert), der.sequence(der.oid(P12.secretBag), der.tlv(0xa0, der.sequence(der.oid('1.2.3'), der.tlv(0xa0, der.octetString(new Uint8Array(padding))))))]);
     let padding = limits.maxFileBytes - 4096;
     for (let i = 0; i < 5 && build(padding).length !== limits.maxFileBytes; i++) {
       padding += limits.maxFileBytes - build(padding).length;

@@ -1,7 +1,7 @@
 /**
  * SafeContents and SafeBags (RFC 7292 §4.2): reading them into plain values — every key and
  * certificate walked with the bounded structure check before any library parser sees it — and
- * writing them. CRL, secret and unknown bags are skipped unread.
+ * writing them. CRL and secret bags are read whole and skipped, unknown bags skipped unread.
  * Counts are bounded across a whole file: limits.maxPkcs12Bags, maxPkcs12Keys, maxPkcs12Certificates.
  */
 import { CertdeskError } from '../../errors';
@@ -77,10 +77,32 @@ function readAttributes(tlv: Tlv | undefined): { friendlyName?: string; localKey
   return out;
 }
 
+/** certId and crlId values of RFC 7292 §4.2.3–4.2.4 besides x509Certificate. */
+const SDSI_CERTIFICATE = '1.2.840.113549.1.9.22.2';
+const X509_CRL = '1.2.840.113549.1.9.23.1';
+
+/**
+ * The value of a CertBag, CRLBag or SecretBag (RFC 7292 §4.2.3–4.2.5): SEQUENCE { type OID,
+ * value [0] EXPLICIT }, the explicit tag around exactly one value (X.690 §8.14.2), itself read as
+ * far as its type says: an OCTET STRING for x509Certificate and x509CRL (returned), an IA5String
+ * for sdsiCertificate; other types are opaque.
+ */
+function readTypedBag(v: Tlv, what: string): { type: string; octets?: Uint8Array } {
+  const f = fieldsOf(v, what);
+  const type = readOid(f.next(TAG.OID, 'the type'), `the type of ${what}`);
+  const inner = children(f.next(context(0, true), 'the value'));
+  f.end();
+  if (inner.length !== 1) throw new Asn1Error('invalid-encoding', `${what} holds ${inner.length} values where it holds one`);
+  if (type === OID.x509Certificate || type === X509_CRL) return { type, octets: readOctetString(inner[0], `the value of ${what}`) };
+  if (type === SDSI_CERTIFICATE) expectTag(inner[0], TAG.IA5_STRING, `the SDSI certificate of ${what}`);
+  return { type };
+}
+
 /**
  * Reads a SafeContents ::= SEQUENCE OF SafeBag; SafeBag ::= SEQUENCE { bagId, [0] EXPLICIT
- * bagValue, bagAttributes SET OPTIONAL }. Nested safeContentsBags are followed 4 deep; CRL,
- * secret and unknown bags are counted and skipped (nothing in them is used, RFC 7292 §4.2.4–4.2.5).
+ * bagValue, bagAttributes SET OPTIONAL }. Nested safeContentsBags are followed 4 deep; CRL and
+ * secret bags are read as far as readTypedBag reads and skipped (nothing in them is used, RFC 7292
+ * §4.2.4–4.2.5), unknown bags counted and skipped.
  */
 export function readSafeContents(tlv: Tlv, counts: BagCounts, depth = 0): ParsedBag[] {
   const out: ParsedBag[] = [];
@@ -102,18 +124,15 @@ export function readSafeContents(tlv: Tlv, counts: BagCounts, depth = 0): Parsed
       countBag(counts, 'keys');
       out.push({ kind: 'shrouded', bag: { ...attrs, value: readEncryptedPrivateKeyInfo(v) } });
     } else if (bagId === OID.certBag) {
-      // CertBag ::= SEQUENCE { certId, certValue [0] EXPLICIT } (RFC 7292 §4.2.3)
-      const cb = fieldsOf(v, 'a certificate bag');
-      const certType = readOid(cb.next(TAG.OID, 'the certificate type'), 'a certificate type');
-      const inner = children(cb.next(context(0, true), 'the certificate value'));
-      cb.end();
-      if (certType !== OID.x509Certificate) continue; // sdsiCertificate: nothing an appliance uses
-      const cert = readOctetString(inner[0], 'a certificate');
-      const certTlv = readDer(cert);
+      const { type, octets } = readTypedBag(v, 'a certificate bag');
+      if (type !== OID.x509Certificate || !octets) continue; // sdsiCertificate: nothing an appliance uses
+      const certTlv = readDer(octets);
       if (certTlv.tag !== TAG.SEQUENCE) throw new Asn1Error('invalid-encoding', 'a certificate bag does not hold a certificate');
       checkStructure(certTlv); // before any certificate parser sees it
       countBag(counts, 'certificates');
-      out.push({ kind: 'certificate', bag: { ...attrs, value: cert.slice() } });
+      out.push({ kind: 'certificate', bag: { ...attrs, value: octets.slice() } });
+    } else if (bagId === OID.crlBag || bagId === OID.secretBag) {
+      readTypedBag(v, bagId === OID.crlBag ? 'a CRL bag' : 'a secret bag'); // read to be whole, not used
     } else if (bagId === OID.safeContentsBag) {
       if (depth >= 4) throw new Asn1Error('invalid-encoding', 'its safe contents are nested too deeply');
       out.push(...readSafeContents(v, counts, depth + 1));

@@ -131,19 +131,20 @@ function importLimitError(asked: number, ceiling: number): CertdeskError {
 }
 
 /**
- * An iteration count Certdesk derives with: a whole number from 1 to limits.maxKdfIterations
- * (BoringSSL, Botan and NSS accept the same range). Below 1 the file is malformed
- * (Asn1Error `invalid-encoding`); above, CertdeskError `limit-exceeded`.
+ * An iteration count Certdesk derives with (`what` names it: "MAC iteration count"): a whole
+ * number from 1 (RFC 8018 §4.2 "a positive integer", A.2 INTEGER (1..MAX); RFC 7292 B.2 hashes
+ * r ≥ 1 times) to limits.maxKdfIterations (BoringSSL, Botan and NSS accept the same range). Below 1
+ * the file is malformed (Asn1Error `invalid-encoding`); above, CertdeskError `limit-exceeded`.
  */
 export function checkIterations(iterations: number, what: string): void {
   if (Number.isNaN(iterations) || iterations < 1 || (Number.isFinite(iterations) && !Number.isInteger(iterations))) {
-    throw new Asn1Error('invalid-encoding', `the ${what} has an iteration count of ${iterations}; it must be a whole number from 1`);
+    throw new Asn1Error('invalid-encoding', `the ${what} is ${iterations}, and an iteration count is a whole number from 1`);
   }
   if (iterations > limits.maxKdfIterations) {
     throw new CertdeskError(
       'limit-exceeded',
-      `The ${what} asks for ${Number.isFinite(iterations) ? iterations.toLocaleString('en-US') : 'an enormous number of'} ` +
-        `key-derivation iterations; Certdesk accepts at most ${limits.maxKdfIterations.toLocaleString('en-US')} ` +
+      `The ${what} is ${Number.isFinite(iterations) ? iterations.toLocaleString('en-US') : 'enormous'}; ` +
+        `Certdesk accepts at most ${limits.maxKdfIterations.toLocaleString('en-US')} key-derivation iterations ` +
         `(limits.maxKdfIterations). Export the file again with fewer iterations.`,
     );
   }

@@ -6,7 +6,8 @@
  * and the work of every derivation the file asks for, every password candidate counted (budget.ts).
  */
 import { CertdeskError, throwIfAborted } from '../../errors';
-import { Asn1Error, OID, TAG, children, context, expectTag, fieldsOf, readDer, readOctetString, readOid, readSmallInteger, readTlv, type Tlv } from '../asn1';
+import { Asn1Error, OID, TAG, children, context, expectTag, fieldsOf, readAlgorithm, readDer, readInteger, readOctetString, readOid, readSmallInteger, readTlv, type Tlv } from '../asn1';
+import { parseName } from '../x509/name';
 import { limits } from '../limits';
 import { readSafeContents, type BagCounts, type ParsedBag, type Pkcs12Bag } from './bags';
 import { WorkBudget } from './budget';
@@ -63,6 +64,36 @@ function explicitContent(tlv: Tlv, what: string): Tlv {
   return inner[0]!;
 }
 
+/**
+ * Reads the outline of an EnvelopedData (RFC 7292 §4.1 takes it from PKCS #7, RFC 2315 §10.1):
+ * SEQUENCE { version, recipientInfos SET OF RecipientInfo, encryptedContentInfo }, each
+ * RecipientInfo (§10.2) SEQUENCE { version, issuerAndSerialNumber, keyEncryptionAlgorithm,
+ * encryptedKey OCTET STRING }. Nothing in it is decrypted. Throws Asn1Error.
+ */
+function checkEnvelopedData(tlv: Tlv): void {
+  const f = fieldsOf(tlv, 'the enveloped data');
+  readSmallInteger(f.next(TAG.INTEGER, 'the version'), 'the EnvelopedData version', 4);
+  for (const recipient of children(f.next(TAG.SET, 'the recipients'))) {
+    const r = fieldsOf(recipient, 'a recipient of the enveloped data');
+    readSmallInteger(r.next(TAG.INTEGER, 'the version'), 'the RecipientInfo version', 4);
+    // IssuerAndSerialNumber ::= SEQUENCE { issuer Name, serialNumber CertificateSerialNumber } (RFC 2315 §6.7)
+    const id = fieldsOf(r.next(TAG.SEQUENCE, 'the issuer and serial number'), 'the recipient\'s issuer and serial number');
+    parseName(id.next(TAG.SEQUENCE, 'the issuer'), 'the recipient\'s issuer');
+    readInteger(id.next(TAG.INTEGER, 'the serial number'), 'the recipient\'s serial number');
+    id.end();
+    readAlgorithm(r.next(TAG.SEQUENCE, 'the key encryption algorithm'), 'the recipient\'s key encryption algorithm');
+    readOctetString(r.next(undefined, 'the encrypted key'), 'the recipient\'s encrypted key');
+    r.end();
+  }
+  const eci = fieldsOf(f.next(TAG.SEQUENCE, 'the encrypted content info'), 'the enveloped content info');
+  readOid(eci.next(TAG.OID, 'the content type'), 'the enveloped content type');
+  readAlgorithm(eci.next(TAG.SEQUENCE, 'the encryption algorithm'), 'the enveloped content\'s encryption algorithm');
+  // encryptedContent [0] IMPLICIT OCTET STRING OPTIONAL, primitive or (BER) constructed
+  if (!eci.done) readOctetString(eci.next(undefined, 'the encrypted content'), 'the enveloped content', context(0, false));
+  eci.end();
+  f.end();
+}
+
 function readSafeItem(info: Tlv, counts: BagCounts): SafeItem {
   // ContentInfo ::= SEQUENCE { contentType, [0] EXPLICIT content } (RFC 5652 §3)
   const f = fieldsOf(info, 'a content of the authenticated safe');
@@ -87,8 +118,13 @@ function readSafeItem(info: Tlv, counts: BagCounts): SafeItem {
     return { kind: 'encrypted', scheme, ciphertext: readOctetString(body, 'the encrypted data', context(0, false)) };
   }
   // Public-key privacy (envelopedData) needs the recipient's private key, which an import does
-  // not have; OpenSSL skips such contents as well (test nomac_parse.p12 must still load).
-  if (type === OID.envelopedData) return { kind: 'skipped' };
+  // not have; OpenSSL skips such contents as well (test nomac_parse.p12 must still load). A damaged
+  // one is still a damaged file, refused as OpenSSL refuses it: its outline is read first.
+  if (type === OID.envelopedData) {
+    checkEnvelopedData(explicitContent(f.next(context(0, true), 'the enveloped data'), 'enveloped content'));
+    f.end();
+    return { kind: 'skipped' };
+  }
   throw new Asn1Error('invalid-encoding', `it holds a content of unknown type ${type}`);
 }
 
@@ -192,6 +228,20 @@ async function readContents(ctx: KdfContext, pfx: ParsedPfx, candidates: (string
   return { keys: parts.flatMap((p) => p.keys), certificates: parts.flatMap((p) => p.certificates) };
 }
 
+/**
+ * A MAC that verified proves the password right (RFC 7292 §5.1): a part that then does not
+ * decrypt to what it should hold is damaged, never a wrong password.
+ */
+function afterVerifiedMac(error: unknown): unknown {
+  if (!(error instanceof CertdeskError) || error.code !== 'wrong-password') return error;
+  return new CertdeskError(
+    'pkcs12-malformed',
+    'The password is right (it verifies the file\'s integrity check), but a part it encrypts does not decrypt to what it should hold: ' +
+      'the file is damaged. Export it again from the system that made it.',
+    { cause: error },
+  );
+}
+
 /** Reads a PKCS#12 file; `ctx.cache` lets an export re-read its own file without redoing its KDFs. */
 export async function readPkcs12(bytes: Uint8Array, password: string | null, ctx: KdfContext): Promise<Pkcs12Contents> {
   throwIfAborted(ctx.signal);
@@ -219,12 +269,15 @@ export async function readPkcs12(bytes: Uint8Array, password: string | null, ctx
     const [contents, macOk] = await Promise.allSettled([contentsPromise, macPromise]);
     if (macOk.status === 'rejected') throw macOk.reason;
     if (!macOk.value) throw wrongPasswordError('PKCS#12 file');
-    if (contents.status === 'rejected') throw contents.reason;
+    if (contents.status === 'rejected') throw afterVerifiedMac(contents.reason);
     return { ...contents.value, integrity: mac.kind };
   }
   for (const candidate of candidates) {
     if (await macMatches(ctx, mac, pfx.authSafe, candidate)) {
-      return { ...(await readContents(ctx, pfx, [candidate])), integrity: mac.kind };
+      const contents = await readContents(ctx, pfx, [candidate]).catch((error: unknown) => {
+        throw afterVerifiedMac(error);
+      });
+      return { ...contents, integrity: mac.kind };
     }
   }
   throw wrongPasswordError('PKCS#12 file');

@@ -10,7 +10,7 @@ import { Asn1Error } from '../asn1';
 /** Errors while reading: Asn1Error and library errors become CertdeskError(code); ours and AbortError pass. */
 export function translateReadError(error: unknown, code: string, what: string): unknown {
   if (error instanceof Asn1Error) {
-    return new CertdeskError(code, `This ${what} is damaged or not what it claims to be: ${error.detail}.`, { cause: error });
+    return new CertdeskError(code, `This ${what} is damaged or not what it claims to be: ${error.detail}. Export it again from the system that made it.`, { cause: error });
   }
   if (error instanceof CertdeskError || isAbortError(error)) return error;
   return new CertdeskError(code, `This ${what} could not be read: its structure is not valid.`, { cause: error });

@@ -4,7 +4,7 @@
  * anything else reads them (issue 12: a 1 MB OID in a key's attributes took 11.7 s and 1 GB).
  */
 import { CertdeskError, throwIfAborted } from '../../errors';
-import { TAG, der, equalBytes, fieldsOf, readDer, readOctetString, readTlv, type Tlv } from '../asn1';
+import { TAG, der, equalBytes, fieldsOf, readDer, readOctetString, type Tlv } from '../asn1';
 import { readPrivateKeyInfo } from '../keys/private-key';
 import { limits } from '../limits';
 import { WorkBudget, checkIterations } from './budget';
@@ -32,21 +32,39 @@ export function isPrivateKeyInfo(pkcs8: Uint8Array): boolean {
 }
 
 /**
- * Whether a decrypted plaintext has the outline of what it should hold — a DER SEQUENCE at its
- * start whose first element, if any, has the tag `first` (INTEGER for a PrivateKeyInfo's version,
+ * The header of the element at `at` read as BER allows (long-form lengths with leading zeros or
+ * more than 4 octets, an indefinite length running to the end), or undefined if it does not fit.
+ */
+function outlineHeader(plain: Uint8Array, at: number, end: number): { tag: number; contentStart: number; end: number } | undefined {
+  if (at + 2 > end) return undefined;
+  const tag = plain[at]!;
+  const first = plain[at + 1]!;
+  if (first === 0x80) return { tag, contentStart: at + 2, end };
+  let length = first;
+  let pos = at + 2;
+  if (first > 0x80) {
+    const octets = first & 0x7f;
+    if (pos + octets > end) return undefined;
+    length = 0;
+    for (let i = 0; i < octets; i++) length = length * 256 + plain[pos + i]!;
+    pos += octets;
+  }
+  return pos + length <= end ? { tag, contentStart: pos, end: pos + length } : undefined;
+}
+
+/**
+ * Whether a decrypted plaintext has the outline of what it should hold — a SEQUENCE at its start
+ * whose first element, if any, has the tag `first` (INTEGER for a PrivateKeyInfo's version,
  * SEQUENCE for a SafeContents' first bag): what tells a right password from a wrong one whose
- * padding happened to look valid. Only the outline: bytes after the SEQUENCE do not make a right
- * password wrong; the full reading that follows refuses them by name (trailing-bytes).
+ * padding happened to look valid. Only the outline, read as BER: bytes after the SEQUENCE or a
+ * length DER forbids do not make a right password wrong; the full reading that follows refuses
+ * them by name (found by the PKCS#12 fuzz campaign, seed 1130, executions 68773 and 495573).
  */
 export function looksLikeSequence(plain: Uint8Array, first: number): boolean {
-  try {
-    const outer = readTlv(plain, 0, plain.length);
-    if (outer.tag !== TAG.SEQUENCE) return false;
-    if (outer.contentStart === outer.contentEnd) return true;
-    return readTlv(plain, outer.contentStart, outer.contentEnd, 'der', 1).tag === first;
-  } catch {
-    return false;
-  }
+  const outer = outlineHeader(plain, 0, plain.length);
+  if (outer?.tag !== TAG.SEQUENCE) return false;
+  if (outer.contentStart === outer.end) return true;
+  return outlineHeader(plain, outer.contentStart, outer.end)?.tag === first;
 }
 
 /** Options of encryptPrivateKeyInfo. */
@@ -95,7 +113,7 @@ export function encryptedPrivateKeyWork(encrypted: Uint8Array, password: string 
 
 async function decryptWithContext(encrypted: Uint8Array, candidates: (string | null)[], ctx: KdfContext): Promise<Uint8Array | null> {
   const { scheme, ciphertext } = readEncryptedPrivateKeyInfo(encrypted);
-  checkIterations(scheme.iterations, 'encrypted private key');
+  checkIterations(scheme.iterations, 'iteration count of the encrypted private key');
   // The whole plan up front: every candidate may be tried (budget.ts).
   ctx.budget.plan(candidates.reduce((sum, candidate) => sum + pbeWork(scheme, candidate), 0));
   for (const candidate of candidates) {
