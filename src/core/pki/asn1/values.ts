@@ -209,6 +209,11 @@ function daysInMonth(year: number, month: number): number {
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
 }
 
+/** The number two ASCII digits at `at` write. */
+function twoDigits(c: Uint8Array, at: number): number {
+  return (c[at]! - 0x30) * 10 + (c[at + 1]! - 0x30);
+}
+
 /**
  * A Time (RFC 5280 §4.1.2.5): UTCTime `YYMMDDHHMMSSZ` (years 1950–2049) or GeneralizedTime
  * `YYYYMMDDHHMMSSZ`, seconds present, no fraction, Zulu, and a real calendar date and time of
@@ -224,10 +229,13 @@ export function readTime(tlv: Tlv | undefined, what: string): Time {
   for (let i = 0; wellFormed && i < digits; i++) wellFormed = c[i]! >= 0x30 && c[i]! <= 0x39;
   if (!wellFormed)
     throw new Asn1Error('invalid-encoding', utc ? `${what} is a UTCTime not in the YYMMDDHHMMSSZ form RFC 5280 §4.1.2.5.1 requires` : `${what} is a GeneralizedTime not in the YYYYMMDDHHMMSSZ form RFC 5280 §4.1.2.5.2 requires`);
-  const two = (at: number) => (c[at]! - 0x30) * 10 + (c[at + 1]! - 0x30);
   const y = utc ? 0 : 2;
-  const yearText = utc ? two(0) : two(0) * 100 + two(2);
-  const [month, day, hour, minute, second] = [two(y + 2), two(y + 4), two(y + 6), two(y + 8), two(y + 10)];
+  const yearText = utc ? twoDigits(c, 0) : twoDigits(c, 0) * 100 + twoDigits(c, 2);
+  const month = twoDigits(c, y + 2);
+  const day = twoDigits(c, y + 4);
+  const hour = twoDigits(c, y + 6);
+  const minute = twoDigits(c, y + 8);
+  const second = twoDigits(c, y + 10);
   // RFC 5280 §4.1.2.5.1: YY >= 50 is 19YY, below 50 is 20YY.
   const year = utc ? (yearText >= 50 ? 1900 : 2000) + yearText : yearText;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
