@@ -275,16 +275,22 @@ function likelyCollationOrder(texts: readonly string[]): string[] {
   return keyed.map((entry) => entry.text);
 }
 
+/** The index of the first item of sorted `items` for which `before` is false (binary search). */
+function firstNotBefore<T>(items: readonly T[], before: (item: T) => boolean): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(items[mid]!)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Places `text` into `ranking` between its neighbours; false when no number fits between them. */
 function place(ranking: Ranking, text: string): boolean {
   const { sorted, ranks } = ranking;
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (compareTexts(sorted[mid]!, text) < 0) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstNotBefore(sorted, (t) => compareTexts(t, text) < 0);
   const after = sorted[lo];
   const before = sorted[lo - 1];
   let rank: number;
@@ -347,14 +353,7 @@ export function firstRows(rows: readonly CertificateRow[], key: 'act-by' | 'expi
   for (const row of rows) {
     const entry = { row, k: keyOf(row, undefined) };
     if (best.length === count && compare(entry, best[count - 1]!) >= 0) continue;
-    let lo = 0;
-    let hi = best.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (compare(best[mid]!, entry) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    best.splice(lo, 0, entry);
+    best.splice(firstNotBefore(best, (b) => compare(b, entry) < 0), 0, entry);
     if (best.length > count) best.pop();
   }
   return best.map((entry) => entry.row);
