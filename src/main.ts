@@ -1,3 +1,5 @@
+// First: the workspace opens and reads while the rest of the page's modules evaluate.
+import './start-workspace';
 import { mount } from 'svelte';
 import App from './ui/App.svelte';
 import './ui/app.css';

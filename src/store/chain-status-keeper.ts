@@ -89,7 +89,7 @@ export class ChainStatusKeeper {
     for (const record of fresh) kept.set(record.id, record);
     let nextChangeAt = Infinity;
     for (const record of kept.values()) nextChangeAt = Math.min(nextChangeAt, record.validUntil);
-    return { applianceId, changed: Object.fromEntries(fresh.map((r) => [r.id, r.status])), removed, nextChangeAt };
+    return { applianceId, changed: sharingEqualStatuses(fresh), removed, nextChangeAt };
   }
 
   /** The appliance's pool, brought to the certificates it holds now (each parsed once). */
@@ -136,4 +136,18 @@ export class ChainStatusKeeper {
     for (const id of removed) if (!present.has(id)) writes.push(statuses.delete(id));
     await Promise.all([...writes, t.done]);
   }
+}
+
+/**
+ * The statuses by id, equal ones as one object: most are alike ("complete"), and a reply to the
+ * page then carries (and the page reads) each distinct status once.
+ */
+function sharingEqualStatuses(records: readonly KeptChainStatus[]): Map<string, ListedChainStatus> {
+  const distinct = new Map<string, ListedChainStatus>();
+  const out = new Map<string, ListedChainStatus>();
+  for (const { id, status } of records) {
+    const text = JSON.stringify(status);
+    out.set(id, distinct.get(text) ?? distinct.set(text, status).get(text)!);
+  }
+  return out;
 }

@@ -47,11 +47,17 @@ export interface KeptChainStatus {
   rules: string;
 }
 
+/**
+ * Chain statuses by certificate id. A Map, not an object: thousands of ids cross from the worker
+ * and are merged on the page, where an object with thousands of keys is slow to build and copy.
+ */
+export type ListedChainStatuses = ReadonlyMap<string, ListedChainStatus>;
+
 /** What one sync changed on one appliance. */
 export interface ChainStatusUpdate {
   applianceId: string;
   /** Statuses computed now (new certificates, or ones whose inputs, time span or rules changed). */
-  changed: Record<string, ListedChainStatus>;
+  changed: ListedChainStatuses;
   /** Certificates that left the appliance. */
   removed: string[];
   /** When the first of the appliance's statuses leaves its span of time (ms; Infinity: never). */
@@ -64,9 +70,9 @@ export function holds(kept: KeptChainStatus, rules: string, now: number): boolea
 }
 
 /** The kept statuses that hold now, by certificate id (read in chunks: a page never blocks on thousands). */
-export async function readChainStatuses(db: CertdeskDatabase, rules: string, now: number): Promise<Record<string, ListedChainStatus>> {
+export async function readChainStatuses(db: CertdeskDatabase, rules: string, now: number): Promise<ListedChainStatuses> {
   const kept = await getAllInChunks(db.transaction(STORE.chainStatuses).store, null, SMALL_RECORD_CHUNK);
-  const out: Record<string, ListedChainStatus> = {};
-  for (const k of kept) if (holds(k, rules, now)) out[k.id] = k.status;
+  const out = new Map<string, ListedChainStatus>();
+  for (const k of kept) if (holds(k, rules, now)) out.set(k.id, k.status);
   return out;
 }

@@ -3,7 +3,7 @@ export { DEFAULT_APPLIANCE } from '../core/appliance/appliance';
 export { EVENTS_IN_VIEW } from './read-model';
 export type { ApplianceView, CertificateMaterial, CertificateView, IpView, KeyView, RequestView, WorkspaceView } from './read-model';
 export type { CreateCertificateInput, ImportFileInput, ImportOptions } from './certificates';
-export type { ChainStatusUpdate, ListedChainStatus } from './chain-statuses';
+export type { ChainStatusUpdate, ListedChainStatus, ListedChainStatuses } from './chain-statuses';
 export type { BackgroundWork } from './background-work';
 export type { AssignOptions, ClientSoftwareOverride } from './assignment';
 export type { ReplaceOptions, ReplacementPreview } from './replacement';

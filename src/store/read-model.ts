@@ -101,10 +101,10 @@ export interface CertificateMaterial<K extends KeyMaterial = KeyMaterial> {
   chain: CertificateEntry[];
 }
 
-/** The whole workspace as the UI shows it, derived at `now`. */
-export async function listWorkspace(ctx: WorkspaceContext, now: number): Promise<WorkspaceView> {
+/** The whole workspace as the UI shows it, derived at `now` (from `records` when already read: the start's read). */
+export async function listWorkspace(ctx: WorkspaceContext, now: number, records?: ReturnType<typeof readRecords>): Promise<WorkspaceView> {
   ctx.assertOpen();
-  let data = await readRecords(ctx);
+  let data = await (records ?? readRecords(ctx));
   if (!data) {
     // The index is out of step with the certificates (a write that bypassed it): rebuilt once.
     await tx(ctx.db, [STORE.certificates], (t) => rebuildCertificateIndex(t as unknown as WriteTx<StoreName[]>));
@@ -133,7 +133,7 @@ export async function listWorkspace(ctx: WorkspaceContext, now: number): Promise
  * packed records, certificate-index.ts), everything else as stored; undefined when the index
  * does not hold as many certificates as the store.
  */
-async function readRecords(ctx: WorkspaceContext) {
+export async function readRecords(ctx: WorkspaceContext) {
   // Every request is issued at once: they are answered in one stream, not one round trip each.
   const data = await read(ctx.db, [...ALL_STORES, STORE.certificateIndex], async (t) => {
     const [appliances, index, certificateCount, keys, requests, ips, events] = await Promise.all([

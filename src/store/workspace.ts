@@ -39,7 +39,7 @@ import type { RestoreSummary } from './contents';
 import { ChangeChannel, type ChangeNotice } from './broadcast';
 import { actions, lazyBackgroundWork } from './actions';
 import type { BackgroundWork } from './background-work';
-import { readChainStatuses, type ChainStatusUpdate, type ListedChainStatus } from './chain-statuses';
+import { readChainStatuses, type ChainStatusUpdate, type ListedChainStatuses } from './chain-statuses';
 import type { CreateCertificateInput, ImportFileInput, ImportOptions, RekeyDraft } from './certificates';
 import type { WorkspaceContext } from './context';
 import { openDatabase, type OpenOptions } from './database';
@@ -54,11 +54,13 @@ import { createLock, defaultLockManager } from './locks';
 import type { CertificateDescription, ChainStatus, PkiServices, ValidationProblem } from './pki-services';
 import * as readModel from './read-model';
 import type { CertificateMaterial, WorkspaceView } from './read-model';
-import { DATABASE_NAME, STORE, type CertdeskDatabase } from './schema';
+import { DATABASE_NAME, type CertdeskDatabase } from './schema';
 import type { SoftwareUpdateInput } from './software-update';
 import { defaultRoomEnvironment, ensureRoom } from './room';
 import { defaultKeyValueStore, type StorageLoss } from './safety-copy';
 import * as safety from './safety';
+import { Connection } from './connection';
+import { StartReads } from './start-reads';
 import { defaultStorageManager, requestPersistence, storageStatus, type StorageManagerLike, type StorageStatus } from './storage';
 import type { SupportPackage } from './support-package';
 import type { WorkspaceNotice, WorkspaceOptions } from './workspace-options';
@@ -79,7 +81,8 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   readonly #safety: safety.SafetyState;
   readonly #background: BackgroundWork;
   #persistenceAsked = false;
-  #closed = false;
+  readonly #connection: Connection;
+  readonly #startReads = new StartReads<{ records: ReturnType<typeof readModel.readRecords>; chains: Promise<ListedChainStatuses> }>();
 
   private constructor(db: CertdeskDatabase, options: WorkspaceOptions<K>, name: string) {
     this.#db = db;
@@ -88,7 +91,14 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     const newId = options.newId ?? (() => globalThis.crypto.randomUUID());
     this.tabId = newId();
     this.#storage = options.storage ?? defaultStorageManager();
-    this.#channel = new ChangeChannel(options.channelName ?? `certdesk:${name}`, (notice) => this.#emit(notice));
+    this.#channel = new ChangeChannel(options.channelName ?? `certdesk:${name}`, (notice) => {
+      this.#startReads.changed();
+      this.#emit(notice);
+    });
+    this.#connection = new Connection(
+      () => this.#channel.close(),
+      (notice) => this.#emit(notice),
+    );
     const lock = createLock(`certdesk-workspace:${name}`, options.locks ?? defaultLockManager());
     const clock = this.#clock;
     const room = options.room ?? defaultRoomEnvironment(this.#storage);
@@ -109,7 +119,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
       clock,
       newId,
       lock,
-      assertOpen: () => this.#assertOpen(),
+      assertOpen: () => this.#connection.assertOpen(),
       action: (action, applianceIds, work) => this.#action(lock, action, applianceIds, work),
       ensureRoom: (bytes) => ensureRoom(bytes, room),
       event: (kind: EventKind, message: string, applianceId?: string, details?: EventDetails) => logEvent(newId(), clock(), kind, message, applianceId, details),
@@ -123,13 +133,15 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     const openOptions: OpenOptions = {
       name,
       onReloadNeeded: (reason) => {
-        if (workspace) workspace.#reloadNeeded(reason);
+        if (workspace) workspace.#connection.reloadNeeded(reason, workspace.#safety.factory, workspace.#safety.database);
       },
     };
     if (options.factory) openOptions.factory = options.factory;
     const db = await openDatabase(openOptions);
     workspace = new Workspace(db, options, name);
-    await safety.checkLossIfEmpty(workspace.#ctx, workspace.#safety);
+    const lossChecked = safety.checkLossIfEmpty(workspace.#ctx, workspace.#safety);
+    workspace.#startReads.issue({ records: readModel.readRecords(workspace.#ctx), chains: workspace.#readChainStatuses() });
+    await lossChecked;
     return workspace;
   }
 
@@ -148,7 +160,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   }
 
   get closed(): boolean {
-    return this.#closed;
+    return this.#connection.closed;
   }
 
   subscribe(listener: (notice: WorkspaceNotice) => void): () => void {
@@ -157,8 +169,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   }
 
   close(): void {
-    this.#closed = true;
-    this.#channel.close();
+    this.#connection.close();
     this.#db.close();
   }
 
@@ -166,41 +177,15 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     for (const listener of this.#listeners) listener(notice);
   }
 
-  #reloadNeeded(reason: 'newer-version' | 'closed'): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#closedBy = reason;
-    this.#channel.close();
-    if (reason === 'newer-version') {
-      this.#emit({ type: 'reload-needed', reason });
-      return;
-    }
-    // The browser closed the connection: find out whether it also deleted the database.
-    void safety.databaseExists(this.#safety.factory, this.#safety.database).then((exists) =>
-      this.#emit(exists === false ? { type: 'storage-lost' } : { type: 'reload-needed', reason }),
-    );
-  }
-
-  #closedBy: 'newer-version' | 'closed' | undefined;
-
-  #assertOpen(): void {
-    if (!this.#closed) return;
-    throw new CertdeskError(
-      'reload-needed',
-      this.#closedBy === 'closed'
-        ? 'The browser closed Certdesk’s storage. Reload this page to go on; nothing was saved.'
-        : 'Certdesk was updated in another tab. Reload this page to go on; nothing was saved.',
-    );
-  }
-
   /**
    * Runs one action under the workspace lock, then tells this and other tabs, then (once per
    * session, after the first user action) asks the browser to persist storage.
    */
   async #action<T>(lock: WorkspaceContext['lock'], action: string, applianceIds: (result: T) => string[], work: () => Promise<T>): Promise<T> {
-    this.#assertOpen();
+    this.#connection.assertOpen();
     let result: T;
     await this.checkStorageLoss().catch(() => undefined); // failing, the marker is left as it is
+    this.#startReads.changed();
     try {
       result = await lock(work);
     } catch (error) {
@@ -228,7 +213,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
 
   /** The whole workspace as the UI shows it, derived at `now`. */
   listWorkspace(now = this.#clock()): Promise<WorkspaceView> {
-    return readModel.listWorkspace(this.#ctx, now);
+    return readModel.listWorkspace(this.#ctx, now, this.#startReads.take('records'));
   }
 
   /** The DER of each certificate, in the order of `certIds` (the lists hold none). */
@@ -242,17 +227,22 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   }
 
   /** The kept chain statuses that hold now, by certificate id (chain-statuses.ts); `syncChainStatuses` computes missing ones. */
-  chainStatuses(): Promise<Record<string, ListedChainStatus>> {
-    this.#assertOpen();
+  chainStatuses(): Promise<ListedChainStatuses> {
+    this.#connection.assertOpen();
+    return this.#startReads.take('chains') ?? this.#readChainStatuses();
+  }
+
+  #readChainStatuses(): Promise<ListedChainStatuses> {
     return readChainStatuses(this.#db, this.#background.rules, this.#clock());
   }
+
 
   /**
    * Brings the kept chain statuses of these appliances (default: all) up to date: only those
    * whose inputs, time span or rules changed are recomputed, off the page's thread in the app.
    */
   syncChainStatuses(applianceIds?: readonly string[]): Promise<ChainStatusUpdate[]> {
-    this.#assertOpen();
+    this.#connection.assertOpen();
     return this.#background.syncChainStatuses(applianceIds, this.#clock());
   }
 
@@ -295,7 +285,8 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   async ensureWorkspace(): Promise<WorkspaceView> {
     if (!this.#safety.loss || this.#safety.loss.found.appliances > 0) {
       // Only a first start makes the default appliance; checkStorageLoss records an existing workspace.
-      if ((await this.#db.count(STORE.appliances)) > 0) return this.listWorkspace();
+      const view = await this.listWorkspace();
+      if (view.appliances.length > 0) return view;
       await (await actions.factory()).ensureDefaultAppliance(this.#ctx);
       await safety.noteChange(this.#ctx, this.#safety).catch(() => undefined);
     }

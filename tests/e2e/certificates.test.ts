@@ -436,6 +436,25 @@ describe('9. Everything survives a reload, and works offline after the first vis
     try {
       await page.reload();
       await page.getByRole('link', { name: 'Before offline', exact: true }).waitFor();
+      // The page's scripts came from Cache Storage through the service worker's static route
+      // (the server's `Vary: Origin` dropped when precached), not through its fetch handler.
+      const scripts = await page.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .filter((entry) => new URL(entry.name).pathname.startsWith('/assets/') && entry.name.endsWith('.js'))
+          .map((entry) => (entry as PerformanceResourceTiming & { deliveryType: string }).deliveryType),
+      );
+      expect(scripts.length).toBeGreaterThan(5);
+      expect(new Set(scripts)).toEqual(new Set(['cache-storage']));
+      const varied = await page.evaluate(async () => {
+        const out: string[] = [];
+        for (const name of await caches.keys()) {
+          const cache = await caches.open(name);
+          for (const request of await cache.keys()) if ((await cache.match(request))?.headers.has('vary')) out.push(request.url);
+        }
+        return out;
+      });
+      expect(varied).toEqual([]);
       await createSelfSigned(page, { friendlyName: 'Made offline', sans: ['offline.example.com'] });
       await importFiles(page, [{ name: 'server-default.p12', buffer: fixture('openssl-set/ec/server-default.p12') }], 'changeit');
       expect(await importSummaryText(page)).toMatch(/Added: 2/);

@@ -198,8 +198,8 @@ describe('files from outside the Import form', () => {
     expect(await paste(page, 'body', { text: fixtureText('openssl-set', 'ec', 'ca-bundle.pem') })).toBe(true);
     await expect.poll(() => importSummaryText(page)).toContain('Pasted text: 2 added');
     expect(await importSummaryText(page)).toContain('Pasted onto the Certificates page.');
-    // The summary is where the keyboard is now.
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Import summary');
+    // The summary is where the keyboard is now (focused once it is drawn).
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Import summary');
 
     // Bare base64 (no PEM armour) of a DER root, as some portals show it.
     expect(await paste(page, 'h1', { text: Buffer.from(fixture('openssl-set', 'rsa', 'root.der')).toString('base64') })).toBe(true);

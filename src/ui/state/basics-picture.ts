@@ -5,7 +5,7 @@
  * exists for a page to capture itself), exported as PNG.
  */
 import { CertdeskError } from '../../core/errors';
-import type { ApplianceView, CertificateView, ListedChainStatus } from '../../store/workspace';
+import type { ApplianceView, CertificateView, ListedChainStatuses } from '../../store/workspace';
 import { formatDate, issuedTo, wordsFor } from './certificate-status';
 import { formatDateTime, roleLabel, updateWait } from './appliance-words';
 import type { StatusWord } from './status-words';
@@ -48,7 +48,7 @@ export interface BasicsModel {
 }
 
 /** The model of Status > Basics for `view` at `now`. */
-export function basicsModel(view: ApplianceView, chains: Readonly<Record<string, ListedChainStatus>>, now: number): BasicsModel {
+export function basicsModel(view: ApplianceView, chains: ListedChainStatuses, now: number): BasicsModel {
   const { appliance } = view;
   const byId = new Map(view.certificates.map((c) => [c.id, c] as const));
   const bySha = new Map(view.certificates.map((c) => [c.sha256, c] as const));
@@ -78,7 +78,7 @@ export function basicsModel(view: ApplianceView, chains: Readonly<Record<string,
           return {
             label: `${ip.ip} (${ip.dnsName})`,
             value: `${texts[0]}, expires ${formatDate(cert.facts.notAfter)}`,
-            words: [...words, ...wordsFor(cert, chains[cert.id], now)],
+            words: [...words, ...wordsFor(cert, chains.get(cert.id), now)],
           };
         }),
       },
@@ -109,13 +109,13 @@ export function basicsModel(view: ApplianceView, chains: Readonly<Record<string,
   };
 }
 
-function certificateRow(cert: CertificateView, chains: Readonly<Record<string, ListedChainStatus>>, now: number): BasicsRow {
+function certificateRow(cert: CertificateView, chains: ListedChainStatuses, now: number): BasicsRow {
   const kind = cert.kind === 'server' ? '' : cert.kind === 'root' ? 'Root certificate, ' : 'Intermediate certificate, ';
   const { texts, words } = safeNames(cert.friendlyName, issuedTo(cert));
   return {
     label: texts[0]!,
     value: `${kind}issued to ${texts[1]!}, expires ${formatDate(cert.facts.notAfter)}`,
-    words: [...words, ...wordsFor(cert, chains[cert.id], now)],
+    words: [...words, ...wordsFor(cert, chains.get(cert.id), now)],
   };
 }
 

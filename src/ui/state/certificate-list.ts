@@ -4,7 +4,7 @@
  * list state (certificate-list.svelte.ts) derives the rows once per change and a virtualised
  * list can render any slice of them without recomputing anything per row.
  */
-import type { CertificateView, ListedChainStatus } from '../../store/workspace';
+import type { CertificateView, ListedChainStatus, ListedChainStatuses } from '../../store/workspace';
 import { chainAdvice, issuedTo, nextStep, wordsFor } from './certificate-status';
 import type { StatusWord, Tone } from './status-words';
 
@@ -94,7 +94,7 @@ const DAY = 86_400_000;
 interface RowContext {
   certificates: readonly CertificateView[];
   byId: ReadonlyMap<string, CertificateView>;
-  chains: Readonly<Record<string, ListedChainStatus>>;
+  chains: ListedChainStatuses;
   now: number;
 }
 
@@ -117,7 +117,7 @@ class Row implements CertificateRow {
   }
 
   get #status(): ListedChainStatus | undefined {
-    return this.#context.chains[this.certificate.id];
+    return this.#context.chains.get(this.certificate.id);
   }
 
   get words(): StatusWord[] {
@@ -178,7 +178,7 @@ export function searchWords(search: string): string[] {
 }
 
 /** The rows of an appliance's certificates at `now`, in no particular order (each worked out when first read). */
-export function certificateRows(certificates: readonly CertificateView[], chains: Readonly<Record<string, ListedChainStatus>>, now: number): CertificateRow[] {
+export function certificateRows(certificates: readonly CertificateView[], chains: ListedChainStatuses, now: number): CertificateRow[] {
   const context: RowContext = { certificates, byId: new Map(certificates.map((c) => [c.id, c] as const)), chains, now };
   return certificates.map((certificate) => new Row(certificate, context));
 }

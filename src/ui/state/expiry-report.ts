@@ -6,7 +6,7 @@
 import type { ExpiryEntry } from '../../core/appliance/expiry-calendar';
 import { expiryCalendar } from '../../core/appliance/expiry-calendar';
 import { toCsv } from '../../core/formats/csv';
-import type { ApplianceView, CertificateView, ListedChainStatus, WorkspaceView } from '../../store/workspace';
+import type { ApplianceView, CertificateView, ListedChainStatuses, WorkspaceView } from '../../store/workspace';
 import { roleLabel } from './appliance-words';
 import { issuedTo, wordsFor } from './certificate-status';
 import type { StatusWord } from './status-words';
@@ -20,11 +20,11 @@ export interface ReportRow {
 const kindOrder = { server: 0, intermediate: 1, root: 2 } as const;
 
 /** Every certificate of every appliance, each appliance's by kind then act-by date. `chains`: full statuses where known. */
-export function reportRows(view: WorkspaceView, chains: Readonly<Record<string, ListedChainStatus>>): ReportRow[] {
+export function reportRows(view: WorkspaceView, chains: ListedChainStatuses): ReportRow[] {
   return view.appliances.flatMap((appliance) =>
     [...appliance.certificates]
       .sort((a, b) => kindOrder[a.kind] - kindOrder[b.kind] || a.plan.actBy - b.plan.actBy || a.friendlyName.localeCompare(b.friendlyName))
-      .map((certificate) => ({ appliance, certificate, words: wordsFor(certificate, chains[certificate.id], view.now, appliance.certificates) })),
+      .map((certificate) => ({ appliance, certificate, words: wordsFor(certificate, chains.get(certificate.id), view.now, appliance.certificates) })),
   );
 }
 

@@ -17,7 +17,7 @@ import {
   DEFAULT_APPLIANCE,
   Workspace,
   type ChainStatusUpdate,
-  type ListedChainStatus,
+  type ListedChainStatuses,
   type ApplianceView,
   type AssignOptions,
   type CertificateDescription,
@@ -89,7 +89,7 @@ class WorkspaceState {
    */
   readonly opening = shownBefore();
   /** Chain status per certificate id, every appliance's, as kept with the data (chain-statuses.ts). */
-  chains = $state.raw<Record<string, ListedChainStatus>>({});
+  chains = $state.raw<ListedChainStatuses>(new Map());
 
   readonly appliance: ApplianceView | undefined = $derived(
     this.view?.appliances.find((entry) => entry.appliance.id === this.selectedId) ?? this.view?.appliances[0],
@@ -176,11 +176,11 @@ class WorkspaceState {
   }
 
   #showChains(updates: ChainStatusUpdate[]): void {
-    if (updates.some((u) => u.removed.length > 0 || Object.keys(u.changed).length > 0)) {
-      const next = { ...this.chains };
+    if (updates.some((u) => u.removed.length > 0 || u.changed.size > 0)) {
+      const next = new Map(this.chains);
       for (const update of updates) {
-        for (const id of update.removed) delete next[id];
-        Object.assign(next, update.changed);
+        for (const id of update.removed) next.delete(id);
+        for (const [id, status] of update.changed) next.set(id, status);
       }
       this.chains = next;
     }

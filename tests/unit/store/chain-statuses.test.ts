@@ -37,8 +37,8 @@ describe('kept chain statuses', () => {
     const [update] = await ws.syncChainStatuses([applianceId]);
     const stored = (await ws.listWorkspace()).appliances[0]!.certificates;
     const ders = await ws.certificateDers(stored.map((c) => c.id));
-    for (const [i, c] of stored.entries()) expect(update!.changed[c.id], c.friendlyName).toEqual(await listedStatus(await chainStatus(ders[i]!, ders, { time: new Date(START) })));
-    expect(Object.keys(update!.changed)).toHaveLength(5);
+    for (const [i, c] of stored.entries()) expect(update!.changed.get(c.id), c.friendlyName).toEqual(await listedStatus(await chainStatus(ders[i]!, ders, { time: new Date(START) })));
+    expect([...update!.changed.keys()]).toHaveLength(5);
     expect(await ws.chainStatuses()).toEqual(update!.changed);
     ws.close();
   });
@@ -48,30 +48,32 @@ describe('kept chain statuses', () => {
     const { root: bulkRoot, leaves } = bulkCertificates(20, new Date(START));
     await ws.importFiles(applianceId, [{ name: 'bulk.pem', bytes: utf8(pemBundle([bulkRoot, ...leaves])) }, file('server', ec('server'))]);
     const first = await ws.syncChainStatuses([applianceId]);
-    expect(Object.keys(first[0]!.changed)).toHaveLength(23);
+    expect([...first[0]!.changed.keys()]).toHaveLength(23);
     const server = await idOf(applianceId, ec('server'));
-    expect(first[0]!.changed[server]?.kind).toBe('missing-intermediate');
+    expect(first[0]!.changed.get(server)?.kind).toBe('missing-intermediate');
 
     // Nothing changed: nothing is recomputed.
-    expect(Object.keys((await ws.syncChainStatuses([applianceId]))[0]!.changed)).toEqual([]);
+    expect([...(await ws.syncChainStatuses([applianceId]))[0]!.changed.keys()]).toEqual([]);
 
     await ws.importFiles(applianceId, [file('ica', ec('ica'))]);
     const second = (await ws.syncChainStatuses([applianceId]))[0]!;
-    expect(Object.keys(second.changed).sort()).toEqual([await idOf(applianceId, ec('ica')), server].sort());
-    expect(second.changed[server]?.kind).toBe('missing-root');
+    expect([...second.changed.keys()].sort()).toEqual([await idOf(applianceId, ec('ica')), server].sort());
+    expect(second.changed.get(server)?.kind).toBe('missing-root');
 
     await ws.importFiles(applianceId, [file('root', ec('root'))]);
     const third = (await ws.syncChainStatuses([applianceId]))[0]!;
-    expect(Object.keys(third.changed).sort()).toEqual([await idOf(applianceId, ec('ica')), await idOf(applianceId, ec('root')), server].sort());
-    expect(Object.values(third.changed).map((s) => s.kind)).toEqual(['complete', 'complete', 'complete']);
+    expect([...third.changed.keys()].sort()).toEqual([await idOf(applianceId, ec('ica')), await idOf(applianceId, ec('root')), server].sort());
+    expect([...third.changed.values()].map((s) => s.kind)).toEqual(['complete', 'complete', 'complete']);
+    // Equal statuses are one object: a reply to the page carries each distinct status once.
+    expect(new Set(third.changed.values()).size).toBe(1);
 
     // A certificate that leaves takes its status along; its subjects are recomputed.
     await ws.deleteCertificate(await idOf(applianceId, ec('ica')));
     const fourth = (await ws.syncChainStatuses([applianceId]))[0]!;
     expect(fourth.removed).toEqual([await idOf(applianceId, ec('ica'))]);
-    expect(Object.keys(fourth.changed)).toEqual([server]);
-    expect(fourth.changed[server]?.kind).toBe('missing-intermediate');
-    expect(Object.keys(await ws.chainStatuses())).not.toContain(await idOf(applianceId, ec('ica')));
+    expect([...fourth.changed.keys()]).toEqual([server]);
+    expect(fourth.changed.get(server)?.kind).toBe('missing-intermediate');
+    expect([...(await ws.chainStatuses()).keys()]).not.toContain(await idOf(applianceId, ec('ica')));
     ws.close();
   });
 
@@ -87,14 +89,14 @@ describe('kept chain statuses', () => {
 
     setNow(expiry - 1000);
     // (The factory default, made today, may have become valid meanwhile: only its status changes.)
-    expect(Object.keys((await ws.syncChainStatuses([applianceId]))[0]!.changed)).not.toContain(await idOf(applianceId, ec('server')));
-    expect((await ws.chainStatuses())[await idOf(applianceId, ec('server'))]?.kind).toBe('complete');
+    expect([...(await ws.syncChainStatuses([applianceId]))[0]!.changed.keys()]).not.toContain(await idOf(applianceId, ec('server')));
+    expect((await ws.chainStatuses()).get(await idOf(applianceId, ec('server')))?.kind).toBe('complete');
 
     setNow(expiry);
     // Until recomputed, a status whose span has passed is not shown.
-    expect((await ws.chainStatuses())[await idOf(applianceId, ec('server'))]).toBeUndefined();
+    expect((await ws.chainStatuses()).get(await idOf(applianceId, ec('server')))).toBeUndefined();
     const [after] = await ws.syncChainStatuses([applianceId]);
-    expect(after!.changed[await idOf(applianceId, ec('server'))]).toMatchObject({ kind: 'expired' });
+    expect(after!.changed.get(await idOf(applianceId, ec('server')))).toMatchObject({ kind: 'expired' });
     ws.close();
   });
 
@@ -108,11 +110,11 @@ describe('kept chain statuses', () => {
 
     const b = await workspaceAt({ factory, name });
     expect(await b.ws.chainStatuses()).toEqual(computed!.changed);
-    expect(Object.keys((await b.ws.syncChainStatuses())[0]!.changed)).toEqual([]);
+    expect((await b.ws.syncChainStatuses())[0]!.changed.size).toBe(0);
     b.ws.close();
 
     const c = await workspaceAt({ factory, name, rules: 'rules-2' });
-    expect(await c.ws.chainStatuses()).toEqual({});
+    expect(await c.ws.chainStatuses()).toEqual(new Map());
     expect((await c.ws.syncChainStatuses())[0]!.changed).toEqual(computed!.changed);
     c.ws.close();
   });
@@ -122,7 +124,7 @@ describe('kept chain statuses', () => {
     const { ws, applianceId } = await workspaceAt({ builtInRoots: [root] });
     await ws.importFiles(applianceId, [file('server', ec('server')), file('ica', ec('ica'))]);
     const [update] = await ws.syncChainStatuses([applianceId]);
-    expect(update!.changed[await idOf(applianceId, ec('server'))]).toEqual({
+    expect(update!.changed.get(await idOf(applianceId, ec('server')))).toEqual({
       kind: 'missing-root',
       issuer: 'C=XX, O=Certdesk Test PKI (ec), CN=Certdesk Test Root CA ec',
       builtInRootSha256: await sha256Hex(root),
@@ -135,7 +137,7 @@ describe('kept chain statuses', () => {
     await ws.importFiles(applianceId, [file('ica', ec('ica'))]);
     await ws.syncChainStatuses();
     const [gone] = await ws.syncChainStatuses(['no-such-appliance']);
-    expect(gone).toEqual({ applianceId: 'no-such-appliance', changed: {}, removed: [], nextChangeAt: Infinity });
+    expect(gone).toEqual({ applianceId: 'no-such-appliance', changed: new Map(), removed: [], nextChangeAt: Infinity });
     await ws.deleteCertificate(await idOf(applianceId, ec('ica')));
     expect((await ws.syncChainStatuses([applianceId]))[0]!.removed).toEqual([await idOf(applianceId, ec('ica'))]);
     expect(await ws.database.count('chainStatuses')).toBe(1);

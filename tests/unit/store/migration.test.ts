@@ -176,11 +176,11 @@ describe('migrations', () => {
     const after = await snapshot(ws);
     for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
     expect(after.chainStatuses).toEqual([]);
-    expect(await ws.chainStatuses()).toEqual({});
+    expect(await ws.chainStatuses()).toEqual(new Map());
     const [update] = await ws.syncChainStatuses();
     const id = records.certificates[0]!.id;
-    expect(update!.changed).toEqual({ [id]: expect.objectContaining({ kind: 'untrusted' }) });
-    expect(Object.keys(await ws.chainStatuses())).toEqual([id]);
+    expect(update!.changed).toEqual(new Map([[id, expect.objectContaining({ kind: 'untrusted' })]]));
+    expect([...(await ws.chainStatuses()).keys()]).toEqual([id]);
     ws.close();
   });
 

@@ -32,7 +32,7 @@ const names = (rows: ReturnType<typeof certificateRows>) => rows.map((r) => r.ce
 
 describe('the Certificates list: rows computed once, then filtered and sorted', () => {
   it('rows carry the words, the next step and the renewal', () => {
-    const rows = certificateRows(views, {}, now);
+    const rows = certificateRows(views, new Map(), now);
     const byId = new Map(rows.map((r) => [r.certificate.id, r]));
     expect(byId.get('alpha soon')!.words.map((w) => w.text)).toContain('Not assigned');
     expect(byId.get('alpha soon')!.next).toMatch(/Next: assign it/);
@@ -52,7 +52,7 @@ describe('the Certificates list: rows computed once, then filtered and sorted', 
     { name: 'status: renews one in use', filter: { status: 'renewal' as const }, want: ['Renewal'] },
     { name: 'act by within 30 days (replaced ones never)', filter: { actBy: '30' as const }, want: ['alpha soon'] },
   ])('filter: $name', ({ filter, want }) => {
-    expect(names(filterRows(certificateRows(views, {}, now), { ...NO_FILTER, ...filter }, now)).sort()).toEqual([...want].sort());
+    expect(names(filterRows(certificateRows(views, new Map(), now), { ...NO_FILTER, ...filter }, now)).sort()).toEqual([...want].sort());
   });
 
   const sorts: { key: SortKey; first: string[] }[] = [
@@ -63,15 +63,15 @@ describe('the Certificates list: rows computed once, then filtered and sorted', 
   ];
   for (const { key, first } of sorts) {
     it(`sort by ${key}`, () => {
-      const sorted = names(sortRows(certificateRows(views, {}, now), key));
+      const sorted = names(sortRows(certificateRows(views, new Map(), now), key));
       expect(sorted.slice(0, first.length)).toEqual(first);
       // Sorting is stable whatever the input order.
-      expect(names(sortRows([...certificateRows(views, {}, now)].reverse(), key))).toEqual(sorted);
+      expect(names(sortRows([...certificateRows(views, new Map(), now)].reverse(), key))).toEqual(sorted);
     });
   }
 
   it('sort by issuer: issuers in order, names within each', () => {
-    const rows = sortRows(certificateRows(views, {}, now), 'issuer');
+    const rows = sortRows(certificateRows(views, new Map(), now), 'issuer');
     const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
     for (let i = 1; i < rows.length; i++) expect(collator.compare(rows[i - 1]!.certificate.facts.issuer, rows[i]!.certificate.facts.issuer)).toBeLessThanOrEqual(0);
   });
@@ -79,7 +79,7 @@ describe('the Certificates list: rows computed once, then filtered and sorted', 
   it('sort by name as the collator orders, also when names arrive a few at a time into a kept order', () => {
     const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
     const named = (list: string[]) => list.map((name, i) => view(`id-${name}-${i}`, facts.server, { friendlyName: name }));
-    const byName = (list: CertificateView[]) => sortRows(certificateRows(list, {}, now), 'name').map((r) => r.certificate.friendlyName);
+    const byName = (list: CertificateView[]) => sortRows(certificateRows(list, new Map(), now), 'name').map((r) => r.certificate.friendlyName);
     const expected = (list: CertificateView[]) => list.map((v) => v.friendlyName).sort((a, b) => collator.compare(a, b));
     // Each name is placed at its place in the collator's order, ties (same under the collator) by id.
     const assertOrdered = (got: string[], list: CertificateView[]) => {
@@ -103,18 +103,18 @@ describe('the Certificates list: rows computed once, then filtered and sorted', 
     const mixed = hostLike.map((name, i) => (i % 50 === 0 ? name.replace('.', '_') : i % 77 === 0 ? `é${name}` : name));
     for (const names of [hostLike, mixed, [...hostLike, '007 agent', 'host0007', 'host 7', 'host-7', 'host.7']]) {
       const list = names.map((name, i) => view(`id-${i}`, facts.server, { friendlyName: name }));
-      const got = sortRows(certificateRows(list, {}, now), 'name').map((r) => r.certificate.friendlyName);
+      const got = sortRows(certificateRows(list, new Map(), now), 'name').map((r) => r.certificate.friendlyName);
       expect([...got].sort()).toEqual([...names].sort());
       for (let i = 1; i < got.length; i++) expect(collator.compare(got[i - 1]!, got[i]!), `${got[i - 1]} before ${got[i]}`).toBeLessThanOrEqual(0);
     }
   });
 
   it('replaced certificates go last by act-by date', () => {
-    expect(names(sortRows(certificateRows(views, {}, now), 'act-by')).at(-1)).toBe('Old');
+    expect(names(sortRows(certificateRows(views, new Map(), now), 'act-by')).at(-1)).toBe('Old');
   });
 
   it('issuer options: each once, sorted', () => {
-    const options = issuerOptions(certificateRows(views, {}, now));
+    const options = issuerOptions(certificateRows(views, new Map(), now));
     expect(options).toEqual([...new Set(options)]);
     expect(options).toContain('CN=Other CA');
   });

@@ -22,7 +22,7 @@ async function basicsText(cn: string): Promise<{ text: string; issuedTo: string 
   await ws.importFiles(applianceId, [{ name: 'leaf.der', bytes: leaf! }, ...chain.map((der, i) => ({ name: `ca-${i}.der`, bytes: der }))]);
   const view = (await ws.listWorkspace()).appliances[0]!;
   const certificate = view.certificates.find((c) => c.facts.commonName === cn)!;
-  const text = basicsLines(basicsModel(view, {}, Date.parse('2026-06-01T12:00:00Z')))
+  const text = basicsLines(basicsModel(view, new Map(), Date.parse('2026-06-01T12:00:00Z')))
     .map((l) => l.text)
     .join('\n');
   ws.close();

@@ -73,7 +73,7 @@ describe('basicsModel / basicsLines', () => {
       keys: [],
       ips: [{ ip: '192.0.2.10', dnsName: 'appliance.example.test', certificateId: certs[0]!.id, certificateName: certs[0]!.friendlyName }],
     };
-    const lines = basicsLines(basicsModel(view, {}, now)).map((l) => l.text);
+    const lines = basicsLines(basicsModel(view, new Map(), now)).map((l) => l.text);
     expect(lines[0]).toBe('Status > Basics: Primary Berlin');
     expect(lines).toEqual(
       expect.arrayContaining([
@@ -103,7 +103,7 @@ describe('basicsModel / basicsLines', () => {
 
   test('an appliance with nothing recorded says so', async () => {
     const view: ApplianceView = { appliance: { ...appliance(['ab'.repeat(32)]), ipAddresses: [] }, leadTimes: DEFAULT_LEAD_TIMES, certificates: [], requests: [], keys: [], ips: [] };
-    const text = basicsLines(basicsModel(view, {}, 0)).map((l) => l.text).join('\n');
+    const text = basicsLines(basicsModel(view, new Map(), 0)).map((l) => l.text).join('\n');
     expect(text).toContain('No IP addresses recorded yet.');
     expect(text).toContain('No certificates.');
     expect(text).toContain('Update requested: Not recorded');

@@ -47,7 +47,7 @@ function view(name: string, from: number, to: number, over: Partial<CertificateV
 }
 
 function rowsOf(views: CertificateView[]): CertificateRow[] {
-  return certificateRows(views, {}, now);
+  return certificateRows(views, new Map(), now);
 }
 
 /** The whole act-by order of a copy of `rows` (not the order kept for `rows` itself). */
