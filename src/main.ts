@@ -1,20 +1,18 @@
-// First: the workspace opens and reads while the rest of the page's modules evaluate.
-import './start-workspace';
-import { mount } from 'svelte';
-import App from './ui/App.svelte';
+/**
+ * The page's entry, in three tasks: this module's (the workspace starts opening its database and
+ * the install offer is listened for), reading what this browser remembers (workspace.svelte.ts),
+ * then the UI's modules, imported dynamically so that they evaluate and mount in a task of their
+ * own while the database answers.
+ */
 import './ui/app.css';
 import './ui/lifecycle.css';
-import { registerServiceWorker } from './pwa/register';
+import { workspace } from './ui/state/workspace.svelte';
 import { listenForInstall } from './pwa/install';
-import { listenForLaunchedFiles } from './pwa/launch';
-import { pickUpSharedFiles } from './pwa/share-target';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('The page has no #app element.');
 
-// Before mounting: the install offer and the launch may come before the first render.
+void workspace.start();
+// Before mounting: the install offer may come before the first render.
 listenForInstall();
-mount(App, { target });
-registerServiceWorker();
-listenForLaunchedFiles();
-void pickUpSharedFiles();
+void import('./ui/mount').then(({ mountApp }) => mountApp(target));

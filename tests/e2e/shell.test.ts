@@ -37,6 +37,7 @@ describe('the app shell', () => {
     // Tab order reaches the links from the top of a freshly loaded page.
     await page.goto(app.url + '/#/certificates');
     await page.reload();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
     const focused: string[] = [];
     for (let i = 0; i < 4; i++) {
       await page.keyboard.press('Tab');

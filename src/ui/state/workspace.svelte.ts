@@ -59,6 +59,16 @@ function shownBefore(): { name: string; hostname: string } {
   return { name: DEFAULT_APPLIANCE.name, hostname: DEFAULT_APPLIANCE.hostname };
 }
 
+/**
+ * What this browser remembers of the last session (the appliance selected and its name), read
+ * in a task of its own: Chromium loads the origin's whole localStorage, safety copy included, on
+ * its first use (tens of milliseconds at thousands of certificates), so the start reads it while
+ * the database opens rather than inside the task that evaluates the page's modules.
+ */
+function rememberedInOwnTask(): Promise<{ selectedId: string | undefined; shown: { name: string; hostname: string } }> {
+  return new Promise((resolve) => setTimeout(() => resolve({ selectedId: localStorage.getItem(SELECTED_APPLIANCE) ?? undefined, shown: shownBefore() })));
+}
+
 /** Work in progress, shown with a progress indicator and, when it can stop, a Cancel button. */
 export interface Busy {
   label: string;
@@ -74,7 +84,7 @@ export type ReportProgress = (done: number, total: number) => void;
 class WorkspaceState {
   #store = $state.raw<Workspace<CertdeskKey> | undefined>();
   view = $state.raw<WorkspaceView | undefined>();
-  selectedId = $state<string | undefined>(localStorage.getItem(SELECTED_APPLIANCE) ?? undefined);
+  selectedId = $state<string | undefined>();
   busy = $state<Busy | undefined>();
   reloadNeeded = $state(false);
   /** Records the browser deleted, found on start; open until restored or dismissed. */
@@ -87,7 +97,9 @@ class WorkspaceState {
    * The appliance the page showed last, until the workspace is open: the page then looks the
    * same before and after it opens (nothing moves, nothing is replaced under the admin's eyes).
    */
-  readonly opening = shownBefore();
+  opening = $state.raw({ name: DEFAULT_APPLIANCE.name, hostname: DEFAULT_APPLIANCE.hostname });
+  /** Resolves once `selectedId` and `opening` hold what this browser remembers (`start`). */
+  remembered: Promise<void> = Promise.resolve();
   /** Chain status per certificate id, every appliance's, as kept with the data (chain-statuses.ts). */
   chains = $state.raw<ListedChainStatuses>(new Map());
 
@@ -103,6 +115,10 @@ class WorkspaceState {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
+    this.remembered = rememberedInOwnTask().then(({ selectedId, shown }) => {
+      this.selectedId ??= selectedId;
+      this.opening = shown;
+    });
     try {
       // No progress indicator: the page shows its placeholders until the workspace is there
       // (one appearing and going would move the page under the admin's eyes).
@@ -118,7 +134,7 @@ class WorkspaceState {
       });
       this.#store = store;
       this.loss = store.storageLoss;
-      const [view, chains] = await Promise.all([store.ensureWorkspace(), store.chainStatuses()]);
+      const [view, chains] = await Promise.all([store.ensureWorkspace(), store.chainStatuses(), this.remembered]);
       // Reading thousands of records ends in a task of its own; rendering them starts a new one.
       await yieldToEventLoop();
       this.chains = chains;
