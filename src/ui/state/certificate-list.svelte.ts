@@ -6,11 +6,11 @@
  * Sorting thousands of rows runs in a task of its own, after the change and before the render;
  * the first sort is awaited before the list is rendered at all (`ready`).
  */
-import { yieldToEventLoop } from '../../core/tasks';
+import { pauser, yieldToEventLoop } from '../../core/tasks';
 import { workspace } from './workspace.svelte';
 import { Paging } from './paging.svelte';
 import { formatDate } from './status-words';
-import { NO_FILTER, compareTexts, certificateRows, filterRows, issuerOptions, sortRows, type ActByFilter, type CertificateRow, type ListFilter, type SortKey, type StatusFilter } from './certificate-list';
+import { NO_FILTER, compareTexts, certificateRows, filterRows, issuerOptions, rankInSlices, sortRows, type ActByFilter, type CertificateRow, type ListFilter, type SortKey, type StatusFilter } from './certificate-list';
 
 /** A sort done: of which rows, by which key. */
 interface Sorted {
@@ -80,6 +80,19 @@ class CertificateListState {
         let stale = false;
         void (async () => {
           await yieldToEventLoop();
+          if (stale) return;
+          // Thousands of new names are ranked in slices first; the sort itself then compares numbers.
+          // A newer change makes this sort stale: its slices stop at the next pause.
+          const pause = pauser();
+          try {
+            await rankInSlices(from, key, async () => {
+              await pause();
+              if (stale) throw new DOMException('A newer change replaced this sort.', 'AbortError');
+            });
+          } catch (error) {
+            // Not ranked ahead: sortRows ranks what it needs itself.
+            if (!stale) console.warn(error);
+          }
           if (stale) return;
           const rows = sortRows(from, key);
           await yieldToEventLoop();

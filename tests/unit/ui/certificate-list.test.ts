@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateFacts } from '../../../src/core/appliance/certificate-facts';
 import type { CertificateView } from '../../../src/store/workspace';
-import { NO_FILTER, certificateRows, filterRows, issuerOptions, sortRows, type SortKey } from '../../../src/ui/state/certificate-list';
+import { NO_FILTER, certificateRows, filterRows, issuerOptions, rankInSlices, sortRows, type SortKey } from '../../../src/ui/state/certificate-list';
 import { DEFAULT_LEAD_TIMES, planExpiry } from '../../../src/core/appliance/expiry-plan';
 import { DAY, certificateView, loadFacts, type FactName } from '../appliance/lifecycle-support';
 
@@ -106,6 +106,21 @@ describe('the Certificates list: rows computed once, then filtered and sorted', 
       const got = sortRows(certificateRows(list, new Map(), now), 'name').map((r) => r.certificate.friendlyName);
       expect([...got].sort()).toEqual([...names].sort());
       for (let i = 1; i < got.length; i++) expect(collator.compare(got[i - 1]!, got[i]!), `${got[i - 1]} before ${got[i]}`).toBeLessThanOrEqual(0);
+    }
+  });
+
+  it('ranked ahead in slices (rankInSlices), thousands of new names sort exactly as when sortRows ranks them itself', async () => {
+    const names = Array.from({ length: 3000 }, (_, i) => (i % 97 === 0 ? `é-node${(i * 7919) % 3001}` : `${['host', 'Node-', 'web.'][i % 3]}${(i * 7919) % 3001}.example.com`));
+    for (const key of ['name', 'issuer', 'kind'] as SortKey[]) {
+      const fresh = (tag: string) => certificateRows(names.map((name, i) => view(`${tag}-${i}`, facts.server, { friendlyName: `${name} ${tag}` })), new Map(), now);
+      const direct = sortRows(fresh(key), key).map((r) => r.certificate.friendlyName);
+      const rows = fresh(`${key}-sliced`);
+      let pauses = 0;
+      await rankInSlices(rows, key, async () => void pauses++);
+      const sliced = sortRows(rows, key).map((r) => r.certificate.friendlyName.replace(/-sliced$/, ''));
+      expect(sliced).toEqual(direct);
+      // Ranking 3,000 names is split: it yields every few hundred comparisons.
+      expect(pauses).toBeGreaterThanOrEqual(6);
     }
   });
 
