@@ -249,18 +249,12 @@ function keepRanking(ranking: Ranking): Ranking {
 
 function rankTexts(texts: readonly string[]): Ranking {
   const distinct = [...new Set(texts)];
-  const steps = ranked(likelyCollationOrder(distinct));
-  let step = steps.next();
-  while (!step.done) step = steps.next();
-  return step.value ?? collatorRanking(distinct);
+  return drain(ranked(drain(likelyCollationOrder(distinct)))) ?? collatorRanking(distinct);
 }
 
 /** The ranking by sorting with the collator itself (when the likely order was wrong: accents, '_', other scripts). */
 function collatorRanking(distinct: string[]): Ranking {
-  const steps = ranked(distinct.sort(compareTexts));
-  let step = steps.next();
-  while (!step.done) step = steps.next();
-  return step.value!;
+  return drain(ranked(distinct.sort(compareTexts)))!;
 }
 
 /** Neighbours compared between two steps of `ranked`. */
@@ -298,12 +292,9 @@ export async function rankInSlices(rows: readonly CertificateRow[], key: SortKey
     if (keptRanks(texts)) continue;
     const distinct = [...new Set(texts)];
     await pause();
-    const likely = likelyCollationOrder(distinct);
+    const likely = await drainInSlices(likelyCollationOrder(distinct), pause);
     await pause();
-    const steps = ranked(likely);
-    let step = steps.next();
-    for (; !step.done; step = steps.next()) await pause();
-    keepRanking(step.value ?? collatorRanking(distinct));
+    keepRanking((await drainInSlices(ranked(likely), pause)) ?? collatorRanking(distinct));
     await pause();
   }
 }
@@ -316,10 +307,52 @@ export async function rankInSlices(rows: readonly CertificateRow[], key: SortKey
  * milliseconds and `ranked` checks it with one comparison per neighbour, sorting with the
  * collator only when it disagrees (accents, '_', other scripts).
  */
-function likelyCollationOrder(texts: readonly string[]): string[] {
-  const keyed = texts.map((text) => ({ text, key: text.toLowerCase().replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, '').padStart(24, '0')) }));
+function* likelyCollationOrder(texts: readonly string[]): Generator<void, string[]> {
+  const keyed: { text: string; key: string }[] = [];
+  for (const text of texts) {
+    keyed.push({ text, key: likelyKey(text) });
+    if (keyed.length % RANK_STEP === 0) yield;
+  }
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return keyed.map((entry) => entry.text);
+}
+
+const isDigit = (code: number) => code >= 48 && code <= 57;
+const ZEROS = '0'.repeat(24);
+
+/** `text` lower-cased with each run of digits compared by value: leading zeros dropped, padded to 24 digits. */
+export function likelyKey(text: string): string {
+  const lower = text.toLowerCase();
+  let out = '';
+  let i = 0;
+  while (i < lower.length) {
+    let j = i;
+    if (!isDigit(lower.charCodeAt(i))) {
+      while (j < lower.length && !isDigit(lower.charCodeAt(j))) j++;
+      out += lower.slice(i, j);
+    } else {
+      while (j < lower.length && isDigit(lower.charCodeAt(j))) j++;
+      let first = i;
+      while (first < j - 1 && lower.charCodeAt(first) === 48) first++;
+      out += ZEROS.slice(0, Math.max(0, 24 - (j - first))) + lower.slice(first, j);
+    }
+    i = j;
+  }
+  return out;
+}
+
+/** Runs `steps` to the end on this task; its return value. */
+function drain<T>(steps: Generator<void, T>): T {
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/** Runs `steps` to the end, letting other tasks run (`pause`) between steps; its return value. */
+async function drainInSlices<T>(steps: Generator<void, T>, pause: () => Promise<void>): Promise<T> {
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) await pause();
+  return step.value;
 }
 
 /** The index of the first item of sorted `items` for which `before` is false (binary search). */

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { CertificateFacts } from '../../../src/core/appliance/certificate-facts';
 import type { CertificateView } from '../../../src/store/workspace';
-import { NO_FILTER, certificateRows, filterRows, issuerOptions, rankInSlices, sortRows, type SortKey } from '../../../src/ui/state/certificate-list';
+import { NO_FILTER, certificateRows, filterRows, issuerOptions, likelyKey, rankInSlices, sortRows, type SortKey } from '../../../src/ui/state/certificate-list';
 import { DEFAULT_LEAD_TIMES, planExpiry } from '../../../src/core/appliance/expiry-plan';
 import { DAY, certificateView, loadFacts, type FactName } from '../appliance/lifecycle-support';
 
@@ -132,5 +133,16 @@ describe('the Certificates list: rows computed once, then filtered and sorted', 
     const options = issuerOptions(certificateRows(views, new Map(), now));
     expect(options).toEqual([...new Set(options)]);
     expect(options).toContain('CN=Other CA');
+  });
+});
+
+describe('the likely collation key (names compared without the collator first)', () => {
+  it('equals lower case with digit runs by value, as the regular expression it replaces', () => {
+    const reference = (text: string) => text.toLowerCase().replace(/\d+/g, (digits) => digits.replace(/^0+(?=\d)/, '').padStart(24, '0'));
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('0', '00', '7', '42', 'a', 'B', '-', '.', ' ', 'é', '_', '0'.repeat(30) + '1') }), (text) => likelyKey(text) === reference(text)),
+      { numRuns: 2000 },
+    );
+    expect(likelyKey('Host007.Example')).toBe(`host${'0'.repeat(23)}7.example`);
   });
 });
