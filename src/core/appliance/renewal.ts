@@ -23,6 +23,8 @@ export interface RenewalCandidate {
 
 /** The dNSName and iPAddress entries as one comparable text, in any order (CertificateFacts keeps them normalised). */
 function namesKey(facts: Pick<CertificateFacts, 'dnsNames' | 'ipAddresses'>): string {
+  // One DNS name, the common case, without building a set to sort.
+  if (facts.ipAddresses.length === 0 && facts.dnsNames.length === 1) return `dns:${facts.dnsNames[0]}`;
   return [...new Set(facts.dnsNames.map((n) => `dns:${n}`)), ...new Set(facts.ipAddresses.map((n) => `ip:${n}`))].sort().join('\n');
 }
 
@@ -48,17 +50,23 @@ const better = (a: RenewalCandidate, b: RenewalCandidate) =>
   rank(a) - rank(b) || a.facts.notAfter - b.facts.notAfter || b.id.localeCompare(a.id);
 
 /**
- * For each certificate in `all`, the best candidate among those of `group` that expire strictly
- * earlier: one sweep in order of expiry, keeping the best seen of each rank.
+ * For each certificate of `group`, the best candidate among those of `group` that expire strictly
+ * earlier, kept in `into` unless it holds a better one (from another group): one sweep in order
+ * of expiry, keeping the best seen of each rank.
  */
-function bestEarlier(group: readonly RenewalCandidate[], into: Map<string, RenewalCandidate[]>): void {
+function bestEarlier(group: readonly RenewalCandidate[], into: Map<string, RenewalCandidate>): void {
   const sorted = [...group].sort((a, b) => a.facts.notAfter - b.facts.notAfter);
   const best: (RenewalCandidate | undefined)[] = [];
   for (let i = 0; i < sorted.length; ) {
     let j = i;
     while (j < sorted.length && sorted[j]!.facts.notAfter === sorted[i]!.facts.notAfter) j++;
     const answer = best[2] ?? best[1] ?? best[0];
-    for (let k = i; k < j; k++) if (answer) (into.get(sorted[k]!.id) ?? into.set(sorted[k]!.id, []).get(sorted[k]!.id)!).push(answer);
+    if (answer) {
+      for (let k = i; k < j; k++) {
+        const held = into.get(sorted[k]!.id);
+        if (!held || better(answer, held) > 0) into.set(sorted[k]!.id, answer);
+      }
+    }
     for (let k = i; k < j; k++) {
       const c = sorted[k]!;
       const held = best[rank(c)];
@@ -100,7 +108,7 @@ export function* renewalSteps(all: readonly RenewalCandidate[], rekeyOf: (certif
     if (c.facts.dnsNames.length > 0 || c.facts.ipAddresses.length > 0) join(`names\n${c.facts.subjectKey}\n${namesKey(c.facts)}`, c);
     if (i % STEP === STEP - 1) yield;
   }
-  const found = new Map<string, RenewalCandidate[]>();
+  const found = new Map<string, RenewalCandidate>();
   let swept = 0;
   for (const group of groups.values()) {
     if (group.length < 2) continue;
@@ -119,7 +127,7 @@ export function* renewalSteps(all: readonly RenewalCandidate[], rekeyOf: (certif
       out.set(c.id, rekeyed);
       continue;
     }
-    const best = (found.get(c.id) ?? []).reduce<RenewalCandidate | undefined>((a, b) => (!a || better(b, a) > 0 ? b : a), undefined);
+    const best = found.get(c.id);
     if (best) out.set(c.id, best.id);
   }
   return out;
