@@ -66,7 +66,17 @@ function shownBefore(): { name: string; hostname: string } {
  * the database opens rather than inside the task that evaluates the page's modules.
  */
 function rememberedInOwnTask(): Promise<{ selectedId: string | undefined; shown: { name: string; hostname: string } }> {
-  return new Promise((resolve) => setTimeout(() => resolve({ selectedId: localStorage.getItem(SELECTED_APPLIANCE) ?? undefined, shown: shownBefore() })));
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      let selectedId: string | undefined;
+      try {
+        selectedId = localStorage.getItem(SELECTED_APPLIANCE) ?? undefined;
+      } catch {
+        // Site data blocked: nothing remembered (the workspace says what storage it lacks).
+      }
+      resolve({ selectedId, shown: shownBefore() });
+    }),
+  );
 }
 
 /** Work in progress, shown with a progress indicator and, when it can stop, a Cancel button. */
