@@ -147,6 +147,8 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // A page's answer (an action, its refresh) may take seconds on a busy machine: polls wait for it.
+          expect: { poll: { timeout: 10_000 } },
         },
       },
     ],
