@@ -9,7 +9,7 @@
 import { pauser, yieldToEventLoop } from '../../core/tasks';
 import { workspace } from './workspace.svelte';
 import { Paging } from './paging.svelte';
-import { formatDate } from './status-words';
+import { formatCount, formatDate } from './status-words';
 import { NO_FILTER, compareTexts, certificateRows, filterRows, issuerOptions, rankInSlices, sortRows, type ActByFilter, type CertificateRow, type ListFilter, type SortKey, type StatusFilter } from './certificate-list';
 
 /** A sort done: of which rows, by which key. */
@@ -121,5 +121,8 @@ export const certificateList = new CertificateListState();
 // first loads the locale data): not in the task that evaluates the modules or renders the rows.
 setTimeout(() => {
   formatDate(0);
-  setTimeout(() => compareTexts('a', 'b'));
+  setTimeout(() => {
+    compareTexts('a', 'b');
+    setTimeout(() => formatCount(0));
+  });
 });

@@ -10,14 +10,28 @@ export type { DisplayName } from '../../store/pki';
 
 const HIDDEN = new Set(['bidi-control', 'invisible-character', 'control-character', 'unusual-space', 'unassigned-character']);
 
+/**
+ * Verdicts already given, by name: a page of rows asks about the same names several times (the
+ * row's link and label, the issuer every row shares), and each verdict scans the name's
+ * characters and scripts. Verdicts are read, never changed.
+ */
+const verdicts = new Map<string, DisplayName>();
+const VERDICTS_KEPT = 5_000;
+
 /** The verdict on showing `value`. */
 export function nameDisplay(value: string): DisplayName {
-  return displayName(value);
+  let verdict = verdicts.get(value);
+  if (verdict === undefined) {
+    if (verdicts.size >= VERDICTS_KEPT) verdicts.clear();
+    verdict = displayName(value);
+    verdicts.set(value, verdict);
+  }
+  return verdict;
 }
 
 /** The name as plain text for labels, options and sentences: hidden characters made visible. */
 export function shownName(value: string): string {
-  return displayName(value).text;
+  return nameDisplay(value).text;
 }
 
 /** "Hidden characters in this name" or "Look-alike letters in this name"; undefined when it is safe. */

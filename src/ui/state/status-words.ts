@@ -29,11 +29,33 @@ export function daysLeft(notAfter: number, now: number): number {
  * (certificate-list.svelte.ts), not in the task that evaluates the modules.
  */
 let dateFormat: Intl.DateTimeFormat | undefined;
+let countFormat: Intl.NumberFormat | undefined;
+
+/**
+ * Each local day's text, once: formatting is the costly part (tens of µs a date in Chromium), and
+ * a list's dates fall on few days (a page of rows draws two each, its timeline three more).
+ */
+const formattedDays = new Map<number, string>();
+const FORMATTED_DAYS_KEPT = 2_000;
 
 /** A date as lists show it ("Mar 12, 2027" in the admin's locale). */
 export function formatDate(ms: number): string {
+  const date = new Date(ms);
+  // The local calendar day: the text shows nothing finer.
+  const day = date.getFullYear() * 512 + date.getMonth() * 32 + date.getDate();
+  const known = formattedDays.get(day);
+  if (known !== undefined) return known;
   dateFormat ??= new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-  return dateFormat.format(new Date(ms));
+  if (formattedDays.size >= FORMATTED_DAYS_KEPT) formattedDays.clear();
+  const text = dateFormat.format(date);
+  formattedDays.set(day, text);
+  return text;
+}
+
+/** A count as lists show it ("5,001" in the admin's locale); one formatter, not one per call as `toLocaleString` makes. */
+export function formatCount(count: number): string {
+  countFormat ??= new Intl.NumberFormat();
+  return countFormat.format(count);
 }
 
 /** The tone of each stage of the plan. */
