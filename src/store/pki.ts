@@ -50,7 +50,8 @@ export function pkiServices({ runJob }: { runJob: RunPkiJob }): PkiServices<Cert
     chainStatus: async (certificate, pool, { builtInRoots }) => (await load.chainStatus()).chainStatus(certificate, pool, builtInRoots ? { builtInRoots } : {}),
     lintCertificate: async (certificate, options) => (await load.lint()).lintCertificate(certificate, options),
     lintRequest: async (request, options) => (await load.lint()).lintRequest(request, options),
-    publicSuffixCheckFor: async (...names) => (await load.publicSuffix()).publicSuffixCheckFor(...names),
+    // No names, no wildcard to check: the module is not loaded for nothing (an appliance card with no certificate serving).
+    publicSuffixCheckFor: async (...names) => (names.length === 0 ? undefined : (await load.publicSuffix()).publicSuffixCheckFor(...names)),
     builtInRoots: async () => (await (await load.rootStore()).loadBuiltInRoots()).roots,
     describeCertificate: async (der) => (await load.describe()).describeCertificate(der),
     encodePem,

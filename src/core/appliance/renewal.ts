@@ -54,7 +54,7 @@ const better = (a: RenewalCandidate, b: RenewalCandidate) =>
  * earlier, kept in `into` unless it holds a better one (from another group): one sweep in order
  * of expiry, keeping the best seen of each rank.
  */
-function bestEarlier(group: readonly RenewalCandidate[], into: Map<string, RenewalCandidate>): void {
+function* bestEarlier(group: readonly RenewalCandidate[], into: Map<string, RenewalCandidate>): Generator<void, void> {
   const sorted = [...group].sort((a, b) => a.facts.notAfter - b.facts.notAfter);
   const best: (RenewalCandidate | undefined)[] = [];
   for (let i = 0; i < sorted.length; ) {
@@ -72,6 +72,8 @@ function bestEarlier(group: readonly RenewalCandidate[], into: Map<string, Renew
       const held = best[rank(c)];
       if (!held || better(c, held) > 0) best[rank(c)] = c;
     }
+    // A group of thousands (one key renewed again and again) is swept in steps too.
+    if (Math.floor(j / STEP) > Math.floor(i / STEP)) yield;
     i = j;
   }
 }
@@ -112,7 +114,7 @@ export function* renewalSteps(all: readonly RenewalCandidate[], rekeyOf: (certif
   let swept = 0;
   for (const group of groups.values()) {
     if (group.length < 2) continue;
-    bestEarlier(group, found);
+    yield* bestEarlier(group, found);
     swept += group.length;
     if (swept >= STEP) {
       swept = 0;

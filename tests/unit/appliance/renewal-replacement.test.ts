@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateFacts } from '../../../src/core/appliance/certificate-facts';
-import { renewalOf, renewals, sameNames, subjectInputOf, type RenewalCandidate } from '../../../src/core/appliance/renewal';
+import { renewalOf, renewalSteps, renewals, sameNames, subjectInputOf, type RenewalCandidate } from '../../../src/core/appliance/renewal';
 import { certificateKind } from '../../../src/core/appliance/certificate-entry';
 import { coverageLost, planReplacement, replacementRecord } from '../../../src/core/appliance/replacement';
 import { isPublicSuffix } from '../../../src/core/pki/names/public-suffix-list';
@@ -100,6 +100,13 @@ describe('which certificate a new one renews', () => {
     expect(found.get('c0005')).toBe('c0000');
     expect(found.get('c0000')).toBeUndefined();
     expect(found.size).toBe(4999);
+    // In steps: the one group of 5,000 is swept a few hundred at a time, not in one go.
+    const steps = renewalSteps(all);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    expect(step.value).toEqual(found);
+    expect(pauses).toBeGreaterThanOrEqual(3 * (5000 / 500));
   });
 
   it('sameNames compares sets of DNS names and IP addresses', () => {
