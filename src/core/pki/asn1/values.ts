@@ -5,7 +5,7 @@
  * in the RFC 5280 §4.1.2.5 form with a real calendar date.
  */
 import { Asn1Error } from './errors';
-import { decodeOid } from './oid';
+import { checkOidEncoding, decodeOid } from './oid';
 import { children, contentOf, isConstructed, TAG, type Tlv } from './reader';
 import { concatBytes } from './bytes';
 
@@ -70,6 +70,12 @@ export function readOid(tlv: Tlv | undefined, what: string): string {
   return decodeOid(oid.bytes, what, oid.contentStart, oid.contentEnd);
 }
 
+/** Checks an OBJECT IDENTIFIER as `readOid` does, without writing its text. */
+export function checkOid(tlv: Tlv | undefined, what: string): void {
+  const oid = expect(tlv, TAG.OID, what);
+  checkOidEncoding(oid.bytes, what, oid.contentStart, oid.contentEnd);
+}
+
 export interface BitString {
   /** The bits, most significant first; the last byte's `unusedBits` low bits are zero. */
   bytes: Uint8Array;
@@ -110,18 +116,20 @@ export function readOctetString(tlv: Tlv | undefined, what: string, tag: number 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
 
+/** Whether `bytes[start..end)` are all 7-bit. */
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i]! > 0x7f) return false;
+  return true;
+}
+
 /**
- * Short ASCII contents as text without a TextDecoder call, which costs more than the decoding
- * for the few bytes of a name attribute; undefined for anything else (decode it properly).
+ * Single-byte characters as the `latin1` decoder reads them (WHATWG: windows-1252); short ASCII
+ * in one call, without a TextDecoder, which costs more than the decoding for the few bytes of a
+ * name attribute. `ascii`: the bytes are known to be 7-bit.
  */
-function shortAscii(c: Uint8Array): string | undefined {
-  if (c.length > 64) return undefined;
-  let text = '';
-  for (let i = 0; i < c.length; i++) {
-    if (c[i]! > 0x7f) return undefined;
-    text += String.fromCharCode(c[i]!);
-  }
-  return text;
+function byteText(bytes: Uint8Array, start: number, end: number, ascii: boolean): string {
+  const c = bytes.subarray(start, end);
+  return end - start <= 64 && (ascii || isAscii(bytes, start, end)) ? String.fromCharCode.apply(null, c as unknown as number[]) : latin1.decode(c);
 }
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 
@@ -145,41 +153,52 @@ export const STRING_TAGS: ReadonlySet<number> = new Set([
  * TeletexString is read as Latin-1, as browsers and OpenSSL display it.
  */
 export function readString(tlv: Tlv | undefined, what: string): string {
+  return stringValue(tlv, what, true)!;
+}
+
+/** Checks a character string by the rules of `readString`, without decoding it. */
+export function checkString(tlv: Tlv | undefined, what: string): void {
+  stringValue(tlv, what, false);
+}
+
+/** `readString` (`text`: true) or `checkString`: one set of rules for both. */
+function stringValue(tlv: Tlv | undefined, what: string, text: boolean): string | undefined {
   if (!tlv || isConstructed(tlv) || !STRING_TAGS.has(tlv.tag)) throw new Asn1Error('invalid-encoding', `${what} is not a character string`);
-  const c = contentOf(tlv);
+  const { bytes, contentStart: start, contentEnd: end } = tlv;
   switch (tlv.tag) {
     case TAG.UTF8_STRING:
+      if (isAscii(bytes, start, end)) return text ? byteText(bytes, start, end, true) : undefined;
       try {
-        return shortAscii(c) ?? utf8.decode(c);
+        return utf8.decode(bytes.subarray(start, end));
       } catch {
         throw new Asn1Error('invalid-encoding', `${what} is a UTF8String that is not valid UTF-8`);
       }
     case TAG.BMP_STRING: {
-      if (c.length % 2) throw new Asn1Error('invalid-encoding', `${what} is a BMPString of odd length`);
+      if ((end - start) % 2) throw new Asn1Error('invalid-encoding', `${what} is a BMPString of odd length`);
       let s = '';
-      for (let i = 0; i < c.length; i += 2) {
-        const unit = (c[i]! << 8) | c[i + 1]!;
+      for (let i = start; i < end; i += 2) {
+        const unit = (bytes[i]! << 8) | bytes[i + 1]!;
         if (unit >= 0xd800 && unit <= 0xdfff) throw new Asn1Error('invalid-encoding', `${what} is a BMPString with a surrogate`);
-        s += String.fromCharCode(unit);
+        if (text) s += String.fromCharCode(unit);
       }
       return s;
     }
     case TAG.UNIVERSAL_STRING: {
-      if (c.length % 4) throw new Asn1Error('invalid-encoding', `${what} is a UniversalString whose length is not a multiple of 4`);
+      if ((end - start) % 4) throw new Asn1Error('invalid-encoding', `${what} is a UniversalString whose length is not a multiple of 4`);
       let s = '';
-      for (let i = 0; i < c.length; i += 4) {
-        const cp = ((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0;
+      for (let i = start; i < end; i += 4) {
+        const cp = ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
         if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw new Asn1Error('invalid-encoding', `${what} is a UniversalString with an invalid character`);
-        s += String.fromCodePoint(cp);
+        if (text) s += String.fromCodePoint(cp);
       }
       return s;
     }
     case TAG.IA5_STRING:
     case TAG.VISIBLE_STRING:
-      for (const b of c) if (b > 0x7f) throw new Asn1Error('invalid-encoding', `${what} has a non-ASCII byte in an ASCII-only string`);
-      return shortAscii(c) ?? latin1.decode(c);
+      if (!isAscii(bytes, start, end)) throw new Asn1Error('invalid-encoding', `${what} has a non-ASCII byte in an ASCII-only string`);
+      return text ? byteText(bytes, start, end, true) : undefined;
     default:
-      return shortAscii(c) ?? latin1.decode(c);
+      return text ? byteText(bytes, start, end, false) : undefined;
   }
 }
 

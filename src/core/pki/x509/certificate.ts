@@ -26,10 +26,11 @@ import {
   TAG,
   type BitString,
   type Time,
+  type Tlv,
 } from '../asn1';
 import { parseAlgorithmIdentifier, type AlgorithmIdentifier } from './algorithm';
 import { extensionValue, parseExtensions, type Extension, type ExtensionKind, type ExtensionOf, type ParsedExtensions } from './extensions';
-import { nameKey, parseName, type DistinguishedName } from './name';
+import { checkName, nameKey, parseName, type DistinguishedName } from './name';
 import { parseSubjectPublicKeyInfo, type SubjectPublicKeyInfo } from './public-key';
 
 export interface Certificate {
@@ -47,14 +48,15 @@ export interface Certificate {
   versionEncoded: boolean;
   /** The serial number's INTEGER contents (two's complement, as encoded; RFC 5280 §4.1.2.2 wants it positive). */
   serialNumber: Uint8Array;
-  issuer: DistinguishedName;
-  subject: DistinguishedName;
+  /** The names as structured values (built on first use, once; checked when the certificate was read). */
+  readonly issuer: DistinguishedName;
+  readonly subject: DistinguishedName;
   /** The names as encoded. */
   issuerDer: Uint8Array;
   subjectDer: Uint8Array;
   /** RFC 5280 §7.1 comparison keys (x509/name.ts nameKey). */
-  issuerKey: string;
-  subjectKey: string;
+  readonly issuerKey: string;
+  readonly subjectKey: string;
   /** Validity, in seconds, with the time type each was written in (RFC 5280 §4.1.2.5). */
   notBefore: Time;
   notAfter: Time;
@@ -71,7 +73,7 @@ export interface Certificate {
   /** The [3] extensions field was written (RFC 5280 §4.1.2.9: then it holds one or more). */
   extensionsPresent: boolean;
   /** Issuer and subject are the same name (RFC 5280 §6.1, compared per §7.1). */
-  selfIssued: boolean;
+  readonly selfIssued: boolean;
 }
 
 /** A certificate that is not well-formed DER X.509; `detail` says what exactly is wrong. */
@@ -134,44 +136,99 @@ function parse(der: Uint8Array): Certificate {
   const extensionsTlv = t.optional(context(3, true));
   t.end();
 
-  const issuer = parseName(issuerTlv, 'the issuer');
-  const subject = parseName(subjectTlv, 'the subject');
-  const issuerKey = nameKey(issuer);
-  const subjectKey = nameKey(subject);
-  let extensions: ParsedExtensions = { list: [], byOid: new Map(), duplicates: [] };
+  checkName(issuerTlv, 'the issuer');
+  checkName(subjectTlv, 'the subject');
+  let extensions: ParsedExtensions = NO_EXTENSIONS;
   if (extensionsTlv) {
     const wrapper = fieldsOf(extensionsTlv, 'the extensions', extensionsTlv.tag);
     extensions = parseExtensions(wrapper.next(TAG.SEQUENCE, 'Extensions'));
     wrapper.end();
   }
-  const cert: Certificate = {
-    der,
-    tbs: encodingOf(tbsTlv),
-    signatureAlgorithm,
-    tbsSignatureAlgorithm,
-    signature: signatureBits.bytes,
-    signatureUnusedBits: signatureBits.unusedBits,
-    version,
-    versionEncoded: versionTlv !== undefined,
-    serialNumber,
-    issuer,
-    subject,
-    issuerDer: encodingOf(issuerTlv),
-    subjectDer: encodingOf(subjectTlv),
-    issuerKey,
-    subjectKey,
-    notBefore,
-    notAfter,
-    spki,
-    extensions: extensions.list,
-    extensionsByOid: extensions.byOid,
-    duplicateExtensions: extensions.duplicates,
-    extensionsPresent: extensionsTlv !== undefined,
-    selfIssued: issuerKey === subjectKey,
-  };
+  const cert = new ReadCertificate(der, issuerTlv, subjectTlv);
+  cert.tbs = encodingOf(tbsTlv);
+  cert.signatureAlgorithm = signatureAlgorithm;
+  cert.tbsSignatureAlgorithm = tbsSignatureAlgorithm;
+  cert.signature = signatureBits.bytes;
+  cert.signatureUnusedBits = signatureBits.unusedBits;
+  cert.version = version;
+  cert.versionEncoded = versionTlv !== undefined;
+  cert.serialNumber = serialNumber;
+  cert.notBefore = notBefore;
+  cert.notAfter = notAfter;
+  cert.spki = spki;
+  cert.extensions = extensions.list;
+  cert.extensionsByOid = extensions.byOid;
+  cert.duplicateExtensions = extensions.duplicates;
+  cert.extensionsPresent = extensionsTlv !== undefined;
   if (issuerUid) cert.issuerUniqueId = readBitString(issuerUid, 'the issuerUniqueID', issuerUid.tag);
   if (subjectUid) cert.subjectUniqueId = readBitString(subjectUid, 'the subjectUniqueID', subjectUid.tag);
   return cert;
+}
+
+const NO_EXTENSIONS: ParsedExtensions = { list: [], byOid: new Map(), duplicates: [] };
+
+/**
+ * A certificate as read. Its names were checked by every rule of the name reader; their values
+ * and comparison keys are built when first asked for, once: decoding a file reads every
+ * certificate in it, and only some of them are then shown, compared or validated.
+ */
+class ReadCertificate implements Certificate {
+  readonly issuerDer: Uint8Array;
+  readonly subjectDer: Uint8Array;
+  tbs!: Uint8Array;
+  signatureAlgorithm!: AlgorithmIdentifier;
+  tbsSignatureAlgorithm!: AlgorithmIdentifier;
+  signature!: Uint8Array;
+  signatureUnusedBits = 0;
+  version: 1 | 2 | 3 = 1;
+  versionEncoded = false;
+  serialNumber!: Uint8Array;
+  notBefore!: Time;
+  notAfter!: Time;
+  spki!: SubjectPublicKeyInfo;
+  declare issuerUniqueId?: BitString;
+  declare subjectUniqueId?: BitString;
+  extensions: readonly Extension[] = NO_EXTENSIONS.list;
+  extensionsByOid: ReadonlyMap<string, Extension> = NO_EXTENSIONS.byOid;
+  duplicateExtensions: readonly string[] = NO_EXTENSIONS.duplicates;
+  extensionsPresent = false;
+  readonly #issuerTlv: Tlv;
+  readonly #subjectTlv: Tlv;
+  #issuer: DistinguishedName | undefined;
+  #subject: DistinguishedName | undefined;
+  #issuerKey: string | undefined;
+  #subjectKey: string | undefined;
+
+  constructor(
+    readonly der: Uint8Array,
+    issuerTlv: Tlv,
+    subjectTlv: Tlv,
+  ) {
+    this.#issuerTlv = issuerTlv;
+    this.#subjectTlv = subjectTlv;
+    this.issuerDer = encodingOf(issuerTlv);
+    this.subjectDer = encodingOf(subjectTlv);
+  }
+
+  get issuer(): DistinguishedName {
+    return (this.#issuer ??= parseName(this.#issuerTlv, 'the issuer'));
+  }
+
+  get subject(): DistinguishedName {
+    return (this.#subject ??= parseName(this.#subjectTlv, 'the subject'));
+  }
+
+  get issuerKey(): string {
+    return (this.#issuerKey ??= nameKey(this.issuer));
+  }
+
+  get subjectKey(): string {
+    return (this.#subjectKey ??= nameKey(this.subject));
+  }
+
+  get selfIssued(): boolean {
+    return this.issuerKey === this.subjectKey;
+  }
 }
 
 /**
