@@ -15,16 +15,21 @@ function expect(tlv: Tlv | undefined, tag: number, what: string): Tlv {
   return tlv;
 }
 
+/** Checks an INTEGER's contents: non-empty and minimal (X.690 §8.3.2). */
+function checkInteger(tlv: Tlv, what: string): void {
+  const { bytes, contentStart: at, contentEnd: end } = tlv;
+  if (end === at) throw new Asn1Error('invalid-encoding', `${what} is an empty INTEGER`);
+  if (end - at > 1 && ((bytes[at] === 0 && !(bytes[at + 1]! & 0x80)) || (bytes[at] === 0xff && bytes[at + 1]! & 0x80)))
+    throw new Asn1Error('invalid-encoding', `${what} is an INTEGER with superfluous leading bytes`);
+}
+
 /**
  * The content octets of an INTEGER (two's complement, big-endian), checked to be non-empty and
  * minimal (X.690 §8.3.2). `tag` allows an implicitly tagged INTEGER.
  */
 export function readInteger(tlv: Tlv | undefined, what: string, tag: number = TAG.INTEGER): Uint8Array {
-  const c = contentOf(expect(tlv, tag, what));
-  if (c.length === 0) throw new Asn1Error('invalid-encoding', `${what} is an empty INTEGER`);
-  if (c.length > 1 && ((c[0] === 0 && !(c[1]! & 0x80)) || (c[0] === 0xff && c[1]! & 0x80)))
-    throw new Asn1Error('invalid-encoding', `${what} is an INTEGER with superfluous leading bytes`);
-  return c;
+  checkInteger(expect(tlv, tag, what), what);
+  return contentOf(tlv!);
 }
 
 /** Whether a minimal INTEGER's content is negative. */
@@ -37,11 +42,12 @@ export function isNegative(integer: Uint8Array): boolean {
  * lengths). Larger or negative values are an error naming `what`.
  */
 export function readSmallInteger(tlv: Tlv | undefined, what: string, max: number = Number.MAX_SAFE_INTEGER, tag: number = TAG.INTEGER): number {
-  const c = readInteger(tlv, what, tag);
-  if (isNegative(c)) throw new Asn1Error('invalid-encoding', `${what} is negative`);
-  if (c.length > 7) throw new Asn1Error('invalid-encoding', `${what} is too large`);
+  const { bytes, contentStart: at, contentEnd: end } = expect(tlv, tag, what);
+  checkInteger(tlv!, what);
+  if (bytes[at]! & 0x80) throw new Asn1Error('invalid-encoding', `${what} is negative`);
+  if (end - at > 7) throw new Asn1Error('invalid-encoding', `${what} is too large`);
   let n = 0;
-  for (const b of c) n = n * 256 + b;
+  for (let i = at; i < end; i++) n = n * 256 + bytes[i]!;
   if (n > max) throw new Asn1Error('invalid-encoding', `${what} is too large (${n} > ${max})`);
   return n;
 }
@@ -84,12 +90,12 @@ export interface BitString {
 
 /** A primitive BIT STRING (X.690 §8.6); DER: unused bits 0–7, zero, and none in an empty string. */
 export function readBitString(tlv: Tlv | undefined, what: string, tag: number = TAG.BIT_STRING): BitString {
-  const c = contentOf(expect(tlv, tag, what));
-  if (c.length === 0) throw new Asn1Error('invalid-encoding', `${what} is an empty BIT STRING`);
-  const unusedBits = c[0]!;
-  if (unusedBits > 7 || (c.length === 1 && unusedBits !== 0)) throw new Asn1Error('invalid-encoding', `${what} has an invalid unused-bits count`);
-  if (unusedBits && c[c.length - 1]! & ((1 << unusedBits) - 1)) throw new Asn1Error('invalid-encoding', `${what} has non-zero padding bits`);
-  return { bytes: c.subarray(1), unusedBits };
+  const { bytes, contentStart: at, contentEnd: end } = expect(tlv, tag, what);
+  if (end === at) throw new Asn1Error('invalid-encoding', `${what} is an empty BIT STRING`);
+  const unusedBits = bytes[at]!;
+  if (unusedBits > 7 || (end - at === 1 && unusedBits !== 0)) throw new Asn1Error('invalid-encoding', `${what} has an invalid unused-bits count`);
+  if (unusedBits && bytes[end - 1]! & ((1 << unusedBits) - 1)) throw new Asn1Error('invalid-encoding', `${what} has non-zero padding bits`);
+  return { bytes: bytes.subarray(at + 1, end), unusedBits };
 }
 
 /** Whether bit `n` (0 = the most significant bit of the first byte, as named bit lists count) is set. */
@@ -164,8 +170,19 @@ export function checkString(tlv: Tlv | undefined, what: string): void {
 /** `readString` (`text`: true) or `checkString`: one set of rules for both. */
 function stringValue(tlv: Tlv | undefined, what: string, text: boolean): string | undefined {
   if (!tlv || isConstructed(tlv) || !STRING_TAGS.has(tlv.tag)) throw new Asn1Error('invalid-encoding', `${what} is not a character string`);
-  const { bytes, contentStart: start, contentEnd: end } = tlv;
-  switch (tlv.tag) {
+  return stringContents(tlv.tag, tlv.bytes, tlv.contentStart, tlv.contentEnd, what, text);
+}
+
+/**
+ * Checks the contents `bytes[start..end)` of a primitive string of `tag` (one of `STRING_TAGS`)
+ * by the rules of `readString`, for walks that read headers in place.
+ */
+export function checkStringContents(tag: number, bytes: Uint8Array, start: number, end: number, what: string): void {
+  stringContents(tag, bytes, start, end, what, false);
+}
+
+function stringContents(tag: number, bytes: Uint8Array, start: number, end: number, what: string, text: boolean): string | undefined {
+  switch (tag) {
     case TAG.UTF8_STRING:
       if (isAscii(bytes, start, end)) return text ? byteText(bytes, start, end, true) : undefined;
       try {
@@ -225,7 +242,7 @@ function daysFromCivil(year: number, month: number, day: number): number {
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** The number two ASCII digits at `at` write. */
@@ -241,15 +258,15 @@ function twoDigits(c: Uint8Array, at: number): number {
 export function readTime(tlv: Tlv | undefined, what: string): Time {
   if (!tlv || (tlv.tag !== TAG.UTC_TIME && tlv.tag !== TAG.GENERALIZED_TIME)) throw new Asn1Error('invalid-encoding', `${what} is not a time`);
   const utc = tlv.tag === TAG.UTC_TIME;
-  const c = contentOf(tlv);
+  const { bytes: c, contentStart: at, contentEnd: end } = tlv;
   // YYMMDDHHMMSSZ or YYYYMMDDHHMMSSZ: digits, then Z, nothing else (RFC 5280 §4.1.2.5.1, §4.1.2.5.2).
   const digits = utc ? 12 : 14;
-  let wellFormed = c.length === digits + 1 && c[digits] === 0x5a;
-  for (let i = 0; wellFormed && i < digits; i++) wellFormed = c[i]! >= 0x30 && c[i]! <= 0x39;
+  let wellFormed = end - at === digits + 1 && c[at + digits] === 0x5a;
+  for (let i = at; wellFormed && i < at + digits; i++) wellFormed = c[i]! >= 0x30 && c[i]! <= 0x39;
   if (!wellFormed)
     throw new Asn1Error('invalid-encoding', utc ? `${what} is a UTCTime not in the YYMMDDHHMMSSZ form RFC 5280 §4.1.2.5.1 requires` : `${what} is a GeneralizedTime not in the YYYYMMDDHHMMSSZ form RFC 5280 §4.1.2.5.2 requires`);
-  const y = utc ? 0 : 2;
-  const yearText = utc ? twoDigits(c, 0) : twoDigits(c, 0) * 100 + twoDigits(c, 2);
+  const y = at + (utc ? 0 : 2);
+  const yearText = utc ? twoDigits(c, at) : twoDigits(c, at) * 100 + twoDigits(c, at + 2);
   const month = twoDigits(c, y + 2);
   const day = twoDigits(c, y + 4);
   const hour = twoDigits(c, y + 6);
@@ -258,7 +275,7 @@ export function readTime(tlv: Tlv | undefined, what: string): Time {
   // RFC 5280 §4.1.2.5.1: YY >= 50 is 19YY, below 50 is 20YY.
   const year = utc ? (yearText >= 50 ? 1900 : 2000) + yearText : yearText;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
-    throw new Asn1Error('invalid-encoding', `${what} is not a real date and time (${latin1.decode(c)})`);
+    throw new Asn1Error('invalid-encoding', `${what} is not a real date and time (${latin1.decode(contentOf(tlv))})`);
   return { seconds: daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second, tag: tlv.tag };
 }
 
