@@ -431,36 +431,37 @@ export function parseExtensions(tlv: Tlv): ParsedExtensions {
  * what is wrong.
  */
 export function checkExtensions(tlv: Tlv): ParsedExtensions | undefined {
-  return isPlainExtensions(tlv) ? undefined : parseExtensions(tlv);
+  try {
+    if (isPlainExtensions(tlv)) return undefined;
+  } catch (error) {
+    if (!(error instanceof Asn1Error)) throw error;
+  }
+  return parseExtensions(tlv);
 }
 
 /**
  * Whether `Extensions` is a SEQUENCE of `SEQUENCE { OID, BOOLEAN OPTIONAL, OCTET STRING }` with
  * common element headers (asn1 simpleElementEnd), each OID and BOOLEAN valid as `parseExtensions`
- * reads them. It never says true where `parseExtensions` would refuse.
+ * reads them; false (or an Asn1Error) for any other list. It never says true where
+ * `parseExtensions` would refuse.
  */
 function isPlainExtensions(tlv: Tlv): boolean {
   if (tlv.tag !== TAG.SEQUENCE || tlv.encoding !== 'der' || tlv.depth + 2 > limits.maxAsn1Depth) return false;
   const b = tlv.bytes;
-  try {
-    for (let item = tlv.contentStart; item < tlv.contentEnd; ) {
-      const itemEnd = simpleElementEnd(b, item, tlv.contentEnd);
-      if (itemEnd < 0 || b[item] !== TAG.SEQUENCE) return false;
-      const oid = simpleContentStart(b, item);
-      let field = simpleElementEnd(b, oid, itemEnd);
-      if (field < 0 || b[oid] !== TAG.OID) return false;
-      checkOidEncoding(b, 'an extension OID', simpleContentStart(b, oid), field);
-      if (b[field] === TAG.BOOLEAN) {
-        // critical: one octet, 0x00 or 0xFF (X.690 §11.1), as readBoolean reads it.
-        if (b[field + 1] !== 1 || (b[field + 2] !== 0 && b[field + 2] !== 0xff) || field + 3 > itemEnd) return false;
-        field += 3;
-      }
-      if (b[field] !== TAG.OCTET_STRING || simpleElementEnd(b, field, itemEnd) !== itemEnd) return false;
-      item = itemEnd;
+  for (let item = tlv.contentStart; item < tlv.contentEnd; ) {
+    const itemEnd = simpleElementEnd(b, item, tlv.contentEnd);
+    if (itemEnd < 0 || b[item] !== TAG.SEQUENCE) return false;
+    const oid = simpleContentStart(b, item);
+    let field = simpleElementEnd(b, oid, itemEnd);
+    if (field < 0 || b[oid] !== TAG.OID) return false;
+    checkOidEncoding(b, 'an extension OID', simpleContentStart(b, oid), field);
+    if (b[field] === TAG.BOOLEAN) {
+      // critical: one octet, 0x00 or 0xFF (X.690 §11.1), as readBoolean reads it.
+      if (b[field + 1] !== 1 || (b[field + 2] !== 0 && b[field + 2] !== 0xff) || field + 3 > itemEnd) return false;
+      field += 3;
     }
-  } catch (error) {
-    if (error instanceof Asn1Error) return false;
-    throw error;
+    if (b[field] !== TAG.OCTET_STRING || simpleElementEnd(b, field, itemEnd) !== itemEnd) return false;
+    item = itemEnd;
   }
   return true;
 }

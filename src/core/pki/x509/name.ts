@@ -115,39 +115,39 @@ export function parseName(tlv: Tlv | undefined, what = 'a name'): DistinguishedN
 
 /** Checks a Name by every rule `parseName` applies, building nothing. */
 export function checkName(tlv: Tlv | undefined, what = 'a name'): void {
-  if (!isPlainName(tlv)) readName(tlv, what, undefined);
+  try {
+    if (isPlainName(tlv)) return;
+  } catch (error) {
+    if (!(error instanceof Asn1Error)) throw error;
+  }
+  readName(tlv, what, undefined);
 }
 
 /**
  * Whether a Name has the form nearly every certificate's names have and `readName` accepts:
  * common element headers (asn1 simpleElementEnd), RDNs of attributes that are each an OID and
  * a primitive character string, valid as `readName` checks them. Read in place, allocating
- * nothing; false for every other name, which `readName` then reads (and names what is wrong).
- * It never says true where `readName` would refuse.
+ * nothing; false (or an Asn1Error) for every other name, which `readName` then reads, naming
+ * what is wrong. It never says true where `readName` would refuse.
  */
 function isPlainName(tlv: Tlv | undefined): boolean {
   if (!tlv || tlv.tag !== TAG.SEQUENCE || tlv.encoding !== 'der' || tlv.depth + 3 > limits.maxAsn1Depth || tlv.end - tlv.start > limits.maxNameBytes) return false;
   const b = tlv.bytes;
-  try {
-    for (let rdn = tlv.contentStart; rdn < tlv.contentEnd; ) {
-      const rdnEnd = simpleElementEnd(b, rdn, tlv.contentEnd);
-      if (rdnEnd < 0 || b[rdn] !== TAG.SET) return false;
-      for (let attribute = simpleContentStart(b, rdn); attribute < rdnEnd; ) {
-        // SEQUENCE { type OBJECT IDENTIFIER, value <string> } and nothing more.
-        const attributeEnd = simpleElementEnd(b, attribute, rdnEnd);
-        if (attributeEnd < 0 || b[attribute] !== TAG.SEQUENCE) return false;
-        const type = simpleContentStart(b, attribute);
-        const value = simpleElementEnd(b, type, attributeEnd);
-        if (value < 0 || b[type] !== TAG.OID || simpleElementEnd(b, value, attributeEnd) !== attributeEnd || !STRING_VALUE_TAGS.has(b[value]!)) return false;
-        checkOidEncoding(b, 'a name attribute type', simpleContentStart(b, type), value);
-        checkStringContents(b[value]!, b, simpleContentStart(b, value), attributeEnd, 'a name attribute');
-        attribute = attributeEnd;
-      }
-      rdn = rdnEnd;
+  for (let rdn = tlv.contentStart; rdn < tlv.contentEnd; ) {
+    const rdnEnd = simpleElementEnd(b, rdn, tlv.contentEnd);
+    if (rdnEnd < 0 || b[rdn] !== TAG.SET) return false;
+    for (let attribute = simpleContentStart(b, rdn); attribute < rdnEnd; ) {
+      // SEQUENCE { type OBJECT IDENTIFIER, value <string> } and nothing more.
+      const attributeEnd = simpleElementEnd(b, attribute, rdnEnd);
+      if (attributeEnd < 0 || b[attribute] !== TAG.SEQUENCE) return false;
+      const type = simpleContentStart(b, attribute);
+      const value = simpleElementEnd(b, type, attributeEnd);
+      if (value < 0 || b[type] !== TAG.OID || simpleElementEnd(b, value, attributeEnd) !== attributeEnd || !STRING_VALUE_TAGS.has(b[value]!)) return false;
+      checkOidEncoding(b, 'a name attribute type', simpleContentStart(b, type), value);
+      checkStringContents(b[value]!, b, simpleContentStart(b, value), attributeEnd, 'a name attribute');
+      attribute = attributeEnd;
     }
-  } catch (error) {
-    if (error instanceof Asn1Error) return false;
-    throw error;
+    rdn = rdnEnd;
   }
   return true;
 }
