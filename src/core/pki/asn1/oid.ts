@@ -6,23 +6,38 @@ import { limits } from '../limits';
 import { Asn1Error } from './errors';
 
 /**
- * Dotted text of an OID's content octets. Refuses empty, truncated, non-minimal (a 0x80 leading
- * septet) and over-long (limits.maxOidBytes) encodings. Arcs beyond 2^53 are exact (BigInt):
- * UUID arcs (2.25.N, X.667) are 128-bit numbers.
+ * Checks an OID's content octets (X.690 §8.19): refuses empty, truncated, non-minimal (a 0x80
+ * leading septet) and over-long (limits.maxOidBytes) encodings. The model checks the attribute
+ * types of names with it when it reads a certificate, and writes their text only when asked.
  * @param start, end the content octets' range in `content`, when it holds more than them.
  */
-export function decodeOid(content: Uint8Array, what = 'an object identifier', start = 0, end = content.length): string {
+export function checkOidEncoding(content: Uint8Array, what = 'an object identifier', start = 0, end = content.length): void {
   if (end === start) throw new Asn1Error('invalid-encoding', `${what} is empty`);
   if (end - start > limits.maxOidBytes)
     throw new Asn1Error('asn1-oid-too-long', `${what} is longer than ${limits.maxOidBytes} bytes`);
   if (content[end - 1]! & 0x80) throw new Asn1Error('invalid-encoding', `${what} is truncated`);
+  // A subidentifier starts at the first octet and after each octet without the continuation bit.
+  let first = true;
+  for (let i = start; i < end; i++) {
+    const b = content[i]!;
+    if (first && b === 0x80) throw new Asn1Error('invalid-encoding', `${what} is not minimally encoded`);
+    first = (b & 0x80) === 0;
+  }
+}
+
+/**
+ * Dotted text of an OID's content octets, refusing what `checkOidEncoding` refuses. Arcs beyond
+ * 2^53 are exact (BigInt): UUID arcs (2.25.N, X.667) are 128-bit numbers.
+ * @param start, end the content octets' range in `content`, when it holds more than them.
+ */
+export function decodeOid(content: Uint8Array, what = 'an object identifier', start = 0, end = content.length): string {
+  checkOidEncoding(content, what, start, end);
   let text = '';
   let value = 0n;
   let small = 0;
   let septets = 0;
   for (let i = start; i < end; i++) {
     const b = content[i]!;
-    if (septets === 0 && b === 0x80) throw new Asn1Error('invalid-encoding', `${what} is not minimally encoded`);
     septets++;
     // Plain numbers for up to 6 septets (42 bits, exact), BigInt beyond.
     if (septets < 7) small = small * 128 + (b & 0x7f);

@@ -257,24 +257,12 @@ function walkContents(bytes: Uint8Array, start: number, end: number, depth: numb
     // Tag 0 is the end-of-contents marker, never a DER element: opaque contents holding it are
     // not ASN.1 (a zero-filled salt would otherwise count as millions of elements).
     if (tag === 0 && !strict) return;
-    const first = bytes[pos + 1];
-    let contentStart = pos + 2;
-    let length = first ?? 0;
-    // The rare and the failing cases take the general reader, which says what is wrong.
-    let simple = depth <= limits.maxAsn1Depth && first !== undefined && (tag & 0x1f) !== 0x1f && first !== 0x80 && first !== 0xff && pos + 2 <= end;
-    if (simple && first! > 0x80) {
-      const count = first! & 0x7f;
-      if (count > 4 || contentStart + count > end || bytes[contentStart] === 0) simple = false;
-      else {
-        length = 0;
-        for (let i = 0; i < count; i++) length = length * 256 + bytes[contentStart + i]!;
-        contentStart += count;
-        if (length < 0x80) simple = false;
-      }
-    }
-    if (simple && contentStart + length <= end) {
-      visit(bytes, tag, contentStart, contentStart + length, depth, encoding, budget, strict);
-      pos = contentStart + length;
+    // The common headers are read in place; the rare and the failing ones take the general
+    // reader, which says what is wrong.
+    const elementEnd = depth <= limits.maxAsn1Depth ? simpleElementEnd(bytes, pos, end) : -1;
+    if (elementEnd >= 0) {
+      visit(bytes, tag, simpleContentStart(bytes, pos), elementEnd, depth, encoding, budget, strict);
+      pos = elementEnd;
       continue;
     }
     const child = scan(bytes, pos, end, encoding, depth);
@@ -285,4 +273,28 @@ function walkContents(bytes: Uint8Array, start: number, end: number, depth: numb
     visit(bytes, child.tag, child.contentStart, child.contentEnd, depth, encoding, budget, strict);
     pos = child.end;
   }
+}
+
+/**
+ * The end of the element at `pos` when its header is of the common kind — a low tag number, a
+ * definite length in minimal form with at most 4 length octets, the element within `limit` —
+ * or -1 for anything else. Allocation-free walks read headers with it and leave every other
+ * case, and every error, to `readTlv` (the nesting depth is theirs to bound).
+ */
+export function simpleElementEnd(bytes: Uint8Array, pos: number, limit: number): number {
+  if (pos + 2 > limit || (bytes[pos]! & 0x1f) === 0x1f) return -1;
+  const first = bytes[pos + 1]!;
+  if (first < 0x80) return pos + 2 + first <= limit ? pos + 2 + first : -1;
+  const count = first & 0x7f;
+  if (count === 0 || count > 4 || pos + 2 + count > limit || bytes[pos + 2] === 0) return -1;
+  let length = 0;
+  for (let i = 0; i < count; i++) length = length * 256 + bytes[pos + 2 + i]!;
+  const end = pos + 2 + count + length;
+  return length >= 0x80 && end <= limit ? end : -1;
+}
+
+/** Where the contents of an element start, for a header `simpleElementEnd` accepted. */
+export function simpleContentStart(bytes: Uint8Array, pos: number): number {
+  const first = bytes[pos + 1]!;
+  return pos + 2 + (first < 0x80 ? 0 : first & 0x7f);
 }

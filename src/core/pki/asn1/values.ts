@@ -5,7 +5,7 @@
  * in the RFC 5280 §4.1.2.5 form with a real calendar date.
  */
 import { Asn1Error } from './errors';
-import { decodeOid } from './oid';
+import { checkOidEncoding, decodeOid } from './oid';
 import { children, contentOf, isConstructed, TAG, type Tlv } from './reader';
 import { concatBytes } from './bytes';
 
@@ -15,16 +15,21 @@ function expect(tlv: Tlv | undefined, tag: number, what: string): Tlv {
   return tlv;
 }
 
+/** Checks an INTEGER's contents: non-empty and minimal (X.690 §8.3.2). */
+function checkInteger(tlv: Tlv, what: string): void {
+  const { bytes, contentStart: at, contentEnd: end } = tlv;
+  if (end === at) throw new Asn1Error('invalid-encoding', `${what} is an empty INTEGER`);
+  if (end - at > 1 && ((bytes[at] === 0 && !(bytes[at + 1]! & 0x80)) || (bytes[at] === 0xff && bytes[at + 1]! & 0x80)))
+    throw new Asn1Error('invalid-encoding', `${what} is an INTEGER with superfluous leading bytes`);
+}
+
 /**
  * The content octets of an INTEGER (two's complement, big-endian), checked to be non-empty and
  * minimal (X.690 §8.3.2). `tag` allows an implicitly tagged INTEGER.
  */
 export function readInteger(tlv: Tlv | undefined, what: string, tag: number = TAG.INTEGER): Uint8Array {
-  const c = contentOf(expect(tlv, tag, what));
-  if (c.length === 0) throw new Asn1Error('invalid-encoding', `${what} is an empty INTEGER`);
-  if (c.length > 1 && ((c[0] === 0 && !(c[1]! & 0x80)) || (c[0] === 0xff && c[1]! & 0x80)))
-    throw new Asn1Error('invalid-encoding', `${what} is an INTEGER with superfluous leading bytes`);
-  return c;
+  checkInteger(expect(tlv, tag, what), what);
+  return contentOf(tlv!);
 }
 
 /** Whether a minimal INTEGER's content is negative. */
@@ -37,11 +42,12 @@ export function isNegative(integer: Uint8Array): boolean {
  * lengths). Larger or negative values are an error naming `what`.
  */
 export function readSmallInteger(tlv: Tlv | undefined, what: string, max: number = Number.MAX_SAFE_INTEGER, tag: number = TAG.INTEGER): number {
-  const c = readInteger(tlv, what, tag);
-  if (isNegative(c)) throw new Asn1Error('invalid-encoding', `${what} is negative`);
-  if (c.length > 7) throw new Asn1Error('invalid-encoding', `${what} is too large`);
+  const { bytes, contentStart: at, contentEnd: end } = expect(tlv, tag, what);
+  checkInteger(tlv!, what);
+  if (bytes[at]! & 0x80) throw new Asn1Error('invalid-encoding', `${what} is negative`);
+  if (end - at > 7) throw new Asn1Error('invalid-encoding', `${what} is too large`);
   let n = 0;
-  for (const b of c) n = n * 256 + b;
+  for (let i = at; i < end; i++) n = n * 256 + bytes[i]!;
   if (n > max) throw new Asn1Error('invalid-encoding', `${what} is too large (${n} > ${max})`);
   return n;
 }
@@ -70,6 +76,12 @@ export function readOid(tlv: Tlv | undefined, what: string): string {
   return decodeOid(oid.bytes, what, oid.contentStart, oid.contentEnd);
 }
 
+/** Checks an OBJECT IDENTIFIER as `readOid` does, without writing its text. */
+export function checkOid(tlv: Tlv | undefined, what: string): void {
+  const oid = expect(tlv, TAG.OID, what);
+  checkOidEncoding(oid.bytes, what, oid.contentStart, oid.contentEnd);
+}
+
 export interface BitString {
   /** The bits, most significant first; the last byte's `unusedBits` low bits are zero. */
   bytes: Uint8Array;
@@ -78,12 +90,12 @@ export interface BitString {
 
 /** A primitive BIT STRING (X.690 §8.6); DER: unused bits 0–7, zero, and none in an empty string. */
 export function readBitString(tlv: Tlv | undefined, what: string, tag: number = TAG.BIT_STRING): BitString {
-  const c = contentOf(expect(tlv, tag, what));
-  if (c.length === 0) throw new Asn1Error('invalid-encoding', `${what} is an empty BIT STRING`);
-  const unusedBits = c[0]!;
-  if (unusedBits > 7 || (c.length === 1 && unusedBits !== 0)) throw new Asn1Error('invalid-encoding', `${what} has an invalid unused-bits count`);
-  if (unusedBits && c[c.length - 1]! & ((1 << unusedBits) - 1)) throw new Asn1Error('invalid-encoding', `${what} has non-zero padding bits`);
-  return { bytes: c.subarray(1), unusedBits };
+  const { bytes, contentStart: at, contentEnd: end } = expect(tlv, tag, what);
+  if (end === at) throw new Asn1Error('invalid-encoding', `${what} is an empty BIT STRING`);
+  const unusedBits = bytes[at]!;
+  if (unusedBits > 7 || (end - at === 1 && unusedBits !== 0)) throw new Asn1Error('invalid-encoding', `${what} has an invalid unused-bits count`);
+  if (unusedBits && bytes[end - 1]! & ((1 << unusedBits) - 1)) throw new Asn1Error('invalid-encoding', `${what} has non-zero padding bits`);
+  return { bytes: bytes.subarray(at + 1, end), unusedBits };
 }
 
 /** Whether bit `n` (0 = the most significant bit of the first byte, as named bit lists count) is set. */
@@ -110,18 +122,20 @@ export function readOctetString(tlv: Tlv | undefined, what: string, tag: number 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
 
+/** Whether `bytes[start..end)` are all 7-bit. */
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (bytes[i]! > 0x7f) return false;
+  return true;
+}
+
 /**
- * Short ASCII contents as text without a TextDecoder call, which costs more than the decoding
- * for the few bytes of a name attribute; undefined for anything else (decode it properly).
+ * Single-byte characters as the `latin1` decoder reads them (WHATWG: windows-1252); short ASCII
+ * in one call, without a TextDecoder, which costs more than the decoding for the few bytes of a
+ * name attribute. `ascii`: the bytes are known to be 7-bit.
  */
-function shortAscii(c: Uint8Array): string | undefined {
-  if (c.length > 64) return undefined;
-  let text = '';
-  for (let i = 0; i < c.length; i++) {
-    if (c[i]! > 0x7f) return undefined;
-    text += String.fromCharCode(c[i]!);
-  }
-  return text;
+function byteText(bytes: Uint8Array, start: number, end: number, ascii: boolean): string {
+  const c = bytes.subarray(start, end);
+  return end - start <= 64 && (ascii || isAscii(bytes, start, end)) ? String.fromCharCode.apply(null, c as unknown as number[]) : latin1.decode(c);
 }
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 
@@ -145,41 +159,63 @@ export const STRING_TAGS: ReadonlySet<number> = new Set([
  * TeletexString is read as Latin-1, as browsers and OpenSSL display it.
  */
 export function readString(tlv: Tlv | undefined, what: string): string {
+  return stringValue(tlv, what, true)!;
+}
+
+/** Checks a character string by the rules of `readString`, without decoding it. */
+export function checkString(tlv: Tlv | undefined, what: string): void {
+  stringValue(tlv, what, false);
+}
+
+/** `readString` (`text`: true) or `checkString`: one set of rules for both. */
+function stringValue(tlv: Tlv | undefined, what: string, text: boolean): string | undefined {
   if (!tlv || isConstructed(tlv) || !STRING_TAGS.has(tlv.tag)) throw new Asn1Error('invalid-encoding', `${what} is not a character string`);
-  const c = contentOf(tlv);
-  switch (tlv.tag) {
+  return stringContents(tlv.tag, tlv.bytes, tlv.contentStart, tlv.contentEnd, what, text);
+}
+
+/**
+ * Checks the contents `bytes[start..end)` of a primitive string of `tag` (one of `STRING_TAGS`)
+ * by the rules of `readString`, for walks that read headers in place.
+ */
+export function checkStringContents(tag: number, bytes: Uint8Array, start: number, end: number, what: string): void {
+  stringContents(tag, bytes, start, end, what, false);
+}
+
+function stringContents(tag: number, bytes: Uint8Array, start: number, end: number, what: string, text: boolean): string | undefined {
+  switch (tag) {
     case TAG.UTF8_STRING:
+      if (isAscii(bytes, start, end)) return text ? byteText(bytes, start, end, true) : undefined;
       try {
-        return shortAscii(c) ?? utf8.decode(c);
+        return utf8.decode(bytes.subarray(start, end));
       } catch {
         throw new Asn1Error('invalid-encoding', `${what} is a UTF8String that is not valid UTF-8`);
       }
     case TAG.BMP_STRING: {
-      if (c.length % 2) throw new Asn1Error('invalid-encoding', `${what} is a BMPString of odd length`);
+      if ((end - start) % 2) throw new Asn1Error('invalid-encoding', `${what} is a BMPString of odd length`);
       let s = '';
-      for (let i = 0; i < c.length; i += 2) {
-        const unit = (c[i]! << 8) | c[i + 1]!;
+      for (let i = start; i < end; i += 2) {
+        const unit = (bytes[i]! << 8) | bytes[i + 1]!;
         if (unit >= 0xd800 && unit <= 0xdfff) throw new Asn1Error('invalid-encoding', `${what} is a BMPString with a surrogate`);
-        s += String.fromCharCode(unit);
+        if (text) s += String.fromCharCode(unit);
       }
       return s;
     }
     case TAG.UNIVERSAL_STRING: {
-      if (c.length % 4) throw new Asn1Error('invalid-encoding', `${what} is a UniversalString whose length is not a multiple of 4`);
+      if ((end - start) % 4) throw new Asn1Error('invalid-encoding', `${what} is a UniversalString whose length is not a multiple of 4`);
       let s = '';
-      for (let i = 0; i < c.length; i += 4) {
-        const cp = ((c[i]! << 24) | (c[i + 1]! << 16) | (c[i + 2]! << 8) | c[i + 3]!) >>> 0;
+      for (let i = start; i < end; i += 4) {
+        const cp = ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
         if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) throw new Asn1Error('invalid-encoding', `${what} is a UniversalString with an invalid character`);
-        s += String.fromCodePoint(cp);
+        if (text) s += String.fromCodePoint(cp);
       }
       return s;
     }
     case TAG.IA5_STRING:
     case TAG.VISIBLE_STRING:
-      for (const b of c) if (b > 0x7f) throw new Asn1Error('invalid-encoding', `${what} has a non-ASCII byte in an ASCII-only string`);
-      return shortAscii(c) ?? latin1.decode(c);
+      if (!isAscii(bytes, start, end)) throw new Asn1Error('invalid-encoding', `${what} has a non-ASCII byte in an ASCII-only string`);
+      return text ? byteText(bytes, start, end, true) : undefined;
     default:
-      return shortAscii(c) ?? latin1.decode(c);
+      return text ? byteText(bytes, start, end, false) : undefined;
   }
 }
 
@@ -206,7 +242,7 @@ function daysFromCivil(year: number, month: number, day: number): number {
 
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
 /** The number two ASCII digits at `at` write. */
@@ -222,15 +258,15 @@ function twoDigits(c: Uint8Array, at: number): number {
 export function readTime(tlv: Tlv | undefined, what: string): Time {
   if (!tlv || (tlv.tag !== TAG.UTC_TIME && tlv.tag !== TAG.GENERALIZED_TIME)) throw new Asn1Error('invalid-encoding', `${what} is not a time`);
   const utc = tlv.tag === TAG.UTC_TIME;
-  const c = contentOf(tlv);
+  const { bytes: c, contentStart: at, contentEnd: end } = tlv;
   // YYMMDDHHMMSSZ or YYYYMMDDHHMMSSZ: digits, then Z, nothing else (RFC 5280 §4.1.2.5.1, §4.1.2.5.2).
   const digits = utc ? 12 : 14;
-  let wellFormed = c.length === digits + 1 && c[digits] === 0x5a;
-  for (let i = 0; wellFormed && i < digits; i++) wellFormed = c[i]! >= 0x30 && c[i]! <= 0x39;
+  let wellFormed = end - at === digits + 1 && c[at + digits] === 0x5a;
+  for (let i = at; wellFormed && i < at + digits; i++) wellFormed = c[i]! >= 0x30 && c[i]! <= 0x39;
   if (!wellFormed)
     throw new Asn1Error('invalid-encoding', utc ? `${what} is a UTCTime not in the YYMMDDHHMMSSZ form RFC 5280 §4.1.2.5.1 requires` : `${what} is a GeneralizedTime not in the YYYYMMDDHHMMSSZ form RFC 5280 §4.1.2.5.2 requires`);
-  const y = utc ? 0 : 2;
-  const yearText = utc ? twoDigits(c, 0) : twoDigits(c, 0) * 100 + twoDigits(c, 2);
+  const y = at + (utc ? 0 : 2);
+  const yearText = utc ? twoDigits(c, at) : twoDigits(c, at) * 100 + twoDigits(c, at + 2);
   const month = twoDigits(c, y + 2);
   const day = twoDigits(c, y + 4);
   const hour = twoDigits(c, y + 6);
@@ -239,7 +275,7 @@ export function readTime(tlv: Tlv | undefined, what: string): Time {
   // RFC 5280 §4.1.2.5.1: YY >= 50 is 19YY, below 50 is 20YY.
   const year = utc ? (yearText >= 50 ? 1900 : 2000) + yearText : yearText;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
-    throw new Asn1Error('invalid-encoding', `${what} is not a real date and time (${latin1.decode(c)})`);
+    throw new Asn1Error('invalid-encoding', `${what} is not a real date and time (${latin1.decode(contentOf(tlv))})`);
   return { seconds: daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second, tag: tlv.tag };
 }
 

@@ -2,7 +2,9 @@
  * The one certificate model (RFC 5280 §4.1), after Go's crypto/x509 parser.go and
  * rustls-webpki's cert.rs: `parseCertificate` reads the DER once, strictly, and keeps the
  * encoded bytes validation needs (the signed TBS, both AlgorithmIdentifiers, names, the key)
- * beside every extension decoded with its criticality.
+ * beside every extension decoded with its criticality. Everything is checked when the DER is
+ * read; the parts most readers never look at (names as values, the extension list, the key's
+ * numbers) are built when first asked for, once.
  *
  * What OpenSSL's d2i_X509 refuses is refused here (`malformed-certificate`), and what DER
  * forbids besides (non-minimal lengths, BER, non-DER BOOLEANs and BIT STRINGs, invalid dates,
@@ -26,16 +28,17 @@ import {
   TAG,
   type BitString,
   type Time,
+  type Tlv,
 } from '../asn1';
 import { parseAlgorithmIdentifier, type AlgorithmIdentifier } from './algorithm';
-import { extensionValue, parseExtensions, type Extension, type ExtensionKind, type ExtensionOf, type ParsedExtensions } from './extensions';
-import { nameKey, parseName, type DistinguishedName } from './name';
+import { checkExtensions, extensionValue, parseExtensions, type Extension, type ExtensionKind, type ExtensionOf, type ParsedExtensions } from './extensions';
+import { checkName, nameKey, parseName, type DistinguishedName } from './name';
 import { parseSubjectPublicKeyInfo, type SubjectPublicKeyInfo } from './public-key';
 
 export interface Certificate {
   der: Uint8Array;
   /** The TBSCertificate as encoded: the bytes the signature covers. */
-  tbs: Uint8Array;
+  readonly tbs: Uint8Array;
   /** The outer signatureAlgorithm and the `signature` field inside the TBS (RFC 5280 §4.1.1.2: must be identical). */
   signatureAlgorithm: AlgorithmIdentifier;
   tbsSignatureAlgorithm: AlgorithmIdentifier;
@@ -47,14 +50,15 @@ export interface Certificate {
   versionEncoded: boolean;
   /** The serial number's INTEGER contents (two's complement, as encoded; RFC 5280 §4.1.2.2 wants it positive). */
   serialNumber: Uint8Array;
-  issuer: DistinguishedName;
-  subject: DistinguishedName;
+  /** The names as structured values (built on first use, once; checked when the certificate was read). */
+  readonly issuer: DistinguishedName;
+  readonly subject: DistinguishedName;
   /** The names as encoded. */
-  issuerDer: Uint8Array;
-  subjectDer: Uint8Array;
+  readonly issuerDer: Uint8Array;
+  readonly subjectDer: Uint8Array;
   /** RFC 5280 §7.1 comparison keys (x509/name.ts nameKey). */
-  issuerKey: string;
-  subjectKey: string;
+  readonly issuerKey: string;
+  readonly subjectKey: string;
   /** Validity, in seconds, with the time type each was written in (RFC 5280 §4.1.2.5). */
   notBefore: Time;
   notAfter: Time;
@@ -63,15 +67,15 @@ export interface Certificate {
   issuerUniqueId?: BitString;
   subjectUniqueId?: BitString;
   /** Every extension in encoded order, duplicates included. */
-  extensions: readonly Extension[];
+  readonly extensions: readonly Extension[];
   /** The first extension of each OID. */
-  extensionsByOid: ReadonlyMap<string, Extension>;
+  readonly extensionsByOid: ReadonlyMap<string, Extension>;
   /** OIDs that occur more than once (RFC 5280 §4.2 forbids it). */
-  duplicateExtensions: readonly string[];
+  readonly duplicateExtensions: readonly string[];
   /** The [3] extensions field was written (RFC 5280 §4.1.2.9: then it holds one or more). */
   extensionsPresent: boolean;
   /** Issuer and subject are the same name (RFC 5280 §6.1, compared per §7.1). */
-  selfIssued: boolean;
+  readonly selfIssued: boolean;
 }
 
 /** A certificate that is not well-formed DER X.509; `detail` says what exactly is wrong. */
@@ -134,44 +138,128 @@ function parse(der: Uint8Array): Certificate {
   const extensionsTlv = t.optional(context(3, true));
   t.end();
 
-  const issuer = parseName(issuerTlv, 'the issuer');
-  const subject = parseName(subjectTlv, 'the subject');
-  const issuerKey = nameKey(issuer);
-  const subjectKey = nameKey(subject);
-  let extensions: ParsedExtensions = { list: [], byOid: new Map(), duplicates: [] };
+  checkName(issuerTlv, 'the issuer');
+  checkName(subjectTlv, 'the subject');
+  let extensions: Tlv | ParsedExtensions = NO_EXTENSIONS;
   if (extensionsTlv) {
     const wrapper = fieldsOf(extensionsTlv, 'the extensions', extensionsTlv.tag);
-    extensions = parseExtensions(wrapper.next(TAG.SEQUENCE, 'Extensions'));
+    const list = wrapper.next(TAG.SEQUENCE, 'Extensions');
     wrapper.end();
+    extensions = checkExtensions(list) ?? list;
   }
-  const cert: Certificate = {
-    der,
-    tbs: encodingOf(tbsTlv),
-    signatureAlgorithm,
-    tbsSignatureAlgorithm,
-    signature: signatureBits.bytes,
-    signatureUnusedBits: signatureBits.unusedBits,
-    version,
-    versionEncoded: versionTlv !== undefined,
-    serialNumber,
-    issuer,
-    subject,
-    issuerDer: encodingOf(issuerTlv),
-    subjectDer: encodingOf(subjectTlv),
-    issuerKey,
-    subjectKey,
-    notBefore,
-    notAfter,
-    spki,
-    extensions: extensions.list,
-    extensionsByOid: extensions.byOid,
-    duplicateExtensions: extensions.duplicates,
-    extensionsPresent: extensionsTlv !== undefined,
-    selfIssued: issuerKey === subjectKey,
-  };
+  const cert = new ReadCertificate(der, tbsTlv, issuerTlv, subjectTlv, extensions);
+  cert.signatureAlgorithm = signatureAlgorithm;
+  cert.tbsSignatureAlgorithm = tbsSignatureAlgorithm;
+  cert.signature = signatureBits.bytes;
+  cert.signatureUnusedBits = signatureBits.unusedBits;
+  cert.version = version;
+  cert.versionEncoded = versionTlv !== undefined;
+  cert.serialNumber = serialNumber;
+  cert.notBefore = notBefore;
+  cert.notAfter = notAfter;
+  cert.spki = spki;
+  cert.extensionsPresent = extensionsTlv !== undefined;
   if (issuerUid) cert.issuerUniqueId = readBitString(issuerUid, 'the issuerUniqueID', issuerUid.tag);
   if (subjectUid) cert.subjectUniqueId = readBitString(subjectUid, 'the subjectUniqueID', subjectUid.tag);
   return cert;
+}
+
+const NO_EXTENSIONS: ParsedExtensions = { list: [], byOid: new Map(), duplicates: [] };
+
+/**
+ * A certificate as read. Its names and extensions were checked by every rule of their readers;
+ * their values, the names' comparison keys, and the encodings of the TBS and the names are
+ * built when first asked for, once: decoding a file reads every certificate in it, and only
+ * some of them are then shown, compared or validated.
+ */
+class ReadCertificate implements Certificate {
+  signatureAlgorithm!: AlgorithmIdentifier;
+  tbsSignatureAlgorithm!: AlgorithmIdentifier;
+  signature!: Uint8Array;
+  signatureUnusedBits = 0;
+  version: 1 | 2 | 3 = 1;
+  versionEncoded = false;
+  serialNumber!: Uint8Array;
+  notBefore!: Time;
+  notAfter!: Time;
+  spki!: SubjectPublicKeyInfo;
+  declare issuerUniqueId?: BitString;
+  declare subjectUniqueId?: BitString;
+  extensionsPresent = false;
+  readonly #tbsTlv: Tlv;
+  readonly #issuerTlv: Tlv;
+  readonly #subjectTlv: Tlv;
+  #tbs: Uint8Array | undefined;
+  #issuerDer: Uint8Array | undefined;
+  #subjectDer: Uint8Array | undefined;
+  /** The extensions as read, or their element when they were only checked. */
+  #extensions: Tlv | ParsedExtensions;
+  #issuer: DistinguishedName | undefined;
+  #subject: DistinguishedName | undefined;
+  #issuerKey: string | undefined;
+  #subjectKey: string | undefined;
+
+  constructor(
+    readonly der: Uint8Array,
+    tbsTlv: Tlv,
+    issuerTlv: Tlv,
+    subjectTlv: Tlv,
+    extensions: Tlv | ParsedExtensions,
+  ) {
+    this.#extensions = extensions;
+    this.#tbsTlv = tbsTlv;
+    this.#issuerTlv = issuerTlv;
+    this.#subjectTlv = subjectTlv;
+  }
+
+  get tbs(): Uint8Array {
+    return (this.#tbs ??= encodingOf(this.#tbsTlv));
+  }
+
+  get issuerDer(): Uint8Array {
+    return (this.#issuerDer ??= encodingOf(this.#issuerTlv));
+  }
+
+  get subjectDer(): Uint8Array {
+    return (this.#subjectDer ??= encodingOf(this.#subjectTlv));
+  }
+
+  get extensions(): readonly Extension[] {
+    return this.#readExtensions().list;
+  }
+
+  get extensionsByOid(): ReadonlyMap<string, Extension> {
+    return this.#readExtensions().byOid;
+  }
+
+  get duplicateExtensions(): readonly string[] {
+    return this.#readExtensions().duplicates;
+  }
+
+  #readExtensions(): ParsedExtensions {
+    const extensions = this.#extensions;
+    return 'list' in extensions ? extensions : (this.#extensions = parseExtensions(extensions));
+  }
+
+  get issuer(): DistinguishedName {
+    return (this.#issuer ??= parseName(this.#issuerTlv, 'the issuer'));
+  }
+
+  get subject(): DistinguishedName {
+    return (this.#subject ??= parseName(this.#subjectTlv, 'the subject'));
+  }
+
+  get issuerKey(): string {
+    return (this.#issuerKey ??= nameKey(this.issuer));
+  }
+
+  get subjectKey(): string {
+    return (this.#subjectKey ??= nameKey(this.subject));
+  }
+
+  get selfIssued(): boolean {
+    return this.issuerKey === this.subjectKey;
+  }
 }
 
 /**

@@ -24,9 +24,13 @@ import {
   readString,
   TAG,
   encodingOf,
+  checkOidEncoding,
+  simpleContentStart,
+  simpleElementEnd,
   type BitString,
   type Tlv,
 } from '../asn1';
+import { limits } from '../limits';
 import type { GeneralName } from '../names/general-name';
 import { parseGeneralName, parseGeneralNames } from './general-names';
 import { parseAttribute, type AttributeTypeAndValue } from './name';
@@ -105,9 +109,9 @@ export interface Extension {
   /** The critical BOOLEAN was written out (DER omits the default FALSE, X.690 §11.5). */
   criticalEncoded: boolean;
   /** The extnValue octets. */
-  value: Uint8Array;
+  readonly value: Uint8Array;
   /** The whole Extension encoding. */
-  der: Uint8Array;
+  readonly der: Uint8Array;
   /** The decoded value, for the extensions listed in `EXTENSION_OIDS` (decoded on first read, once). */
   readonly decoded?: ExtensionValue | undefined;
   /** Why the value could not be decoded (an Asn1Error detail); the extension is then malformed. */
@@ -365,15 +369,30 @@ export interface ParsedExtensions {
  * readers of a certificate (decoding a file, listing it) never look at most of its extensions.
  */
 class ReadExtension implements Extension {
+  readonly #tlv: Tlv;
+  readonly #valueTlv: Tlv;
+  #value: Uint8Array | undefined;
+  #der: Uint8Array | undefined;
   #decoding: ReturnType<typeof decodeExtensionValue> | undefined;
 
   constructor(
     readonly oid: string,
     readonly critical: boolean,
     readonly criticalEncoded: boolean,
-    readonly value: Uint8Array,
-    readonly der: Uint8Array,
-  ) {}
+    valueTlv: Tlv,
+    tlv: Tlv,
+  ) {
+    this.#valueTlv = valueTlv;
+    this.#tlv = tlv;
+  }
+
+  get value(): Uint8Array {
+    return (this.#value ??= readOctetString(this.#valueTlv, 'an extension value'));
+  }
+
+  get der(): Uint8Array {
+    return (this.#der ??= encodingOf(this.#tlv));
+  }
 
   get decoded(): ExtensionValue | undefined {
     return (this.#decoding ??= decodeExtensionValue(this.oid, this.value)).decoded;
@@ -394,12 +413,55 @@ export function parseExtensions(tlv: Tlv): ParsedExtensions {
     const oid = readOid(f.next(TAG.OID, 'extnID'), 'an extension OID');
     const criticalTlv = f.optional(TAG.BOOLEAN);
     const critical = criticalTlv ? readBoolean(criticalTlv, 'an extension’s critical flag') : false;
-    const value = readOctetString(f.next(TAG.OCTET_STRING, 'extnValue'), 'an extension value');
+    // A primitive OCTET STRING (the tag is checked here; DER has no other form): its octets are taken when first used.
+    const value = f.next(TAG.OCTET_STRING, 'extnValue');
     f.end();
-    const extension = new ReadExtension(oid, critical, criticalTlv !== undefined, value, encodingOf(item));
+    const extension = new ReadExtension(oid, critical, criticalTlv !== undefined, value, item);
     list.push(extension);
     if (byOid.has(oid)) duplicates.push(oid);
     else byOid.set(oid, extension);
   }
   return { list, byOid, duplicates };
+}
+
+/**
+ * Checks `Extensions` by every rule `parseExtensions` applies, for a model that reads the list
+ * when first asked for: undefined when the list has the form nearly every certificate's has
+ * (read in place, allocating nothing), else the list as `parseExtensions` reads it, which throws
+ * what is wrong.
+ */
+export function checkExtensions(tlv: Tlv): ParsedExtensions | undefined {
+  try {
+    if (isPlainExtensions(tlv)) return undefined;
+  } catch (error) {
+    if (!(error instanceof Asn1Error)) throw error;
+  }
+  return parseExtensions(tlv);
+}
+
+/**
+ * Whether `Extensions` is a SEQUENCE of `SEQUENCE { OID, BOOLEAN OPTIONAL, OCTET STRING }` with
+ * common element headers (asn1 simpleElementEnd), each OID and BOOLEAN valid as `parseExtensions`
+ * reads them; false (or an Asn1Error) for any other list. It never says true where
+ * `parseExtensions` would refuse.
+ */
+function isPlainExtensions(tlv: Tlv): boolean {
+  if (tlv.tag !== TAG.SEQUENCE || tlv.encoding !== 'der' || tlv.depth + 2 > limits.maxAsn1Depth) return false;
+  const b = tlv.bytes;
+  for (let item = tlv.contentStart; item < tlv.contentEnd; ) {
+    const itemEnd = simpleElementEnd(b, item, tlv.contentEnd);
+    if (itemEnd < 0 || b[item] !== TAG.SEQUENCE) return false;
+    const oid = simpleContentStart(b, item);
+    let field = simpleElementEnd(b, oid, itemEnd);
+    if (field < 0 || b[oid] !== TAG.OID) return false;
+    checkOidEncoding(b, 'an extension OID', simpleContentStart(b, oid), field);
+    if (b[field] === TAG.BOOLEAN) {
+      // critical: one octet, 0x00 or 0xFF (X.690 §11.1), as readBoolean reads it.
+      if (b[field + 1] !== 1 || (b[field + 2] !== 0 && b[field + 2] !== 0xff) || field + 3 > itemEnd) return false;
+      field += 3;
+    }
+    if (b[field] !== TAG.OCTET_STRING || simpleElementEnd(b, field, itemEnd) !== itemEnd) return false;
+    item = itemEnd;
+  }
+  return true;
 }

@@ -3,7 +3,26 @@
  * its type, the string tag it was written in, the decoded text (or the raw value when it is not
  * a string), the RFC 5280 §7.1 comparison form, display text and the common-name accessor.
  */
-import { Asn1Error, children, encodingOf, expectTag, fieldsOf, isConstructed, readBitString, readOid, readString, TAG, toHex, type Tlv } from '../asn1';
+import {
+  Asn1Error,
+  checkOid,
+  checkOidEncoding,
+  checkString,
+  checkStringContents,
+  children,
+  encodingOf,
+  expectTag,
+  fieldsOf,
+  isConstructed,
+  readBitString,
+  readOid,
+  readString,
+  simpleContentStart,
+  simpleElementEnd,
+  TAG,
+  toHex,
+  type Tlv,
+} from '../asn1';
 import { limits } from '../limits';
 
 /** One AttributeTypeAndValue of a name. */
@@ -53,20 +72,34 @@ const IRREGULAR_SPACE = /^\s|\s$|\s\s|[^\S ]/;
 
 /** One AttributeTypeAndValue (also the contents of a nameRelativeToCRLIssuer RDN). */
 export function parseAttribute(tlv: Tlv): AttributeTypeAndValue {
+  return readAttribute(tlv, true)!;
+}
+
+/**
+ * An AttributeTypeAndValue, built (`build`) or only checked by the same rules: a certificate's
+ * names are checked when it is read and built when first used (x509/certificate.ts).
+ */
+function readAttribute(tlv: Tlv, build: boolean): AttributeTypeAndValue | undefined {
   const f = fieldsOf(tlv, 'a name attribute');
-  const oid = readOid(f.next(TAG.OID, 'the attribute type'), 'a name attribute type');
+  const type = f.next(TAG.OID, 'the attribute type');
+  const oid = build ? readOid(type, 'a name attribute type') : (checkOid(type, 'a name attribute type'), '');
   const value = f.next(undefined, 'the attribute value');
   f.end();
-  const raw = encodingOf(value);
   if (STRING_VALUE_TAGS.has(value.tag & ~0x20) && isConstructed(value))
     throw new Asn1Error('invalid-encoding', 'a name attribute uses the constructed form of a string, which DER forbids');
   if (STRING_VALUE_TAGS.has(value.tag)) {
+    if (!build) {
+      checkString(value, 'a name attribute');
+      return undefined;
+    }
     const text = readString(value, 'a name attribute');
-    return { oid, tag: value.tag, text, raw, normalized: normalizeText(text) };
+    return { oid, tag: value.tag, text, raw: encodingOf(value), normalized: normalizeText(text) };
   }
   if (value.tag === TAG.BIT_STRING) readBitString(value, 'a name attribute');
   else if (!(value.tag === TAG.SEQUENCE || (OPAQUE_VALUE_TAGS.has(value.tag) && !isConstructed(value))))
     throw new Asn1Error('invalid-encoding', `a name attribute has a value of a type names cannot hold (tag 0x${value.tag.toString(16)})`);
+  if (!build) return undefined;
+  const raw = encodingOf(value);
   return { oid, tag: value.tag, raw, normalized: '#' + toHex(raw) };
 }
 
@@ -75,11 +108,66 @@ export function parseAttribute(tlv: Tlv): AttributeTypeAndValue {
  * it; RFC 5280 forbids it, which validation may flag); an unsorted SET is read as written.
  */
 export function parseName(tlv: Tlv | undefined, what = 'a name'): DistinguishedName {
+  const rdns: AttributeTypeAndValue[][] = [];
+  readName(tlv, what, rdns);
+  return rdns;
+}
+
+/** Checks a Name by every rule `parseName` applies, building nothing. */
+export function checkName(tlv: Tlv | undefined, what = 'a name'): void {
+  try {
+    if (isPlainName(tlv)) return;
+  } catch (error) {
+    if (!(error instanceof Asn1Error)) throw error;
+  }
+  readName(tlv, what, undefined);
+}
+
+/**
+ * Whether a Name has the form nearly every certificate's names have and `readName` accepts:
+ * common element headers (asn1 simpleElementEnd), RDNs of attributes that are each an OID and
+ * a primitive character string, valid as `readName` checks them. Read in place, allocating
+ * nothing; false (or an Asn1Error) for every other name, which `readName` then reads, naming
+ * what is wrong. It never says true where `readName` would refuse.
+ */
+function isPlainName(tlv: Tlv | undefined): boolean {
+  if (!tlv || tlv.tag !== TAG.SEQUENCE || tlv.encoding !== 'der' || tlv.depth + 3 > limits.maxAsn1Depth || tlv.end - tlv.start > limits.maxNameBytes) return false;
+  const b = tlv.bytes;
+  for (let rdn = tlv.contentStart; rdn < tlv.contentEnd; ) {
+    const rdnEnd = simpleElementEnd(b, rdn, tlv.contentEnd);
+    if (rdnEnd < 0 || b[rdn] !== TAG.SET) return false;
+    for (let attribute = simpleContentStart(b, rdn); attribute < rdnEnd; ) {
+      // SEQUENCE { type OBJECT IDENTIFIER, value <string> } and nothing more.
+      const attributeEnd = simpleElementEnd(b, attribute, rdnEnd);
+      if (attributeEnd < 0 || b[attribute] !== TAG.SEQUENCE) return false;
+      const type = simpleContentStart(b, attribute);
+      const value = simpleElementEnd(b, type, attributeEnd);
+      if (value < 0 || b[type] !== TAG.OID || simpleElementEnd(b, value, attributeEnd) !== attributeEnd || !STRING_VALUE_TAGS.has(b[value]!)) return false;
+      checkOidEncoding(b, 'a name attribute type', simpleContentStart(b, type), value);
+      checkStringContents(b[value]!, b, simpleContentStart(b, value), attributeEnd, 'a name attribute');
+      attribute = attributeEnd;
+    }
+    rdn = rdnEnd;
+  }
+  return true;
+}
+
+/** `parseName` into `rdns`, or `checkName` when there is none: one set of rules for both. */
+function readName(tlv: Tlv | undefined, what: string, rdns: AttributeTypeAndValue[][] | undefined): void {
   const name = fieldsOf(tlv, what);
   // OpenSSL refuses a Name whose encoding exceeds X509_NAME_MAX (crypto/x509/x_name.c: 1 MiB).
   if (name.parent.end - name.parent.start > limits.maxNameBytes)
     throw new Asn1Error('invalid-encoding', `${what} is larger than ${limits.maxNameBytes / 1024 / 1024} MiB, which OpenSSL and every client refuse`);
-  return name.rest().map((rdn) => children(expectTag(rdn, TAG.SET, `a relative distinguished name of ${what}`)).map(parseAttribute));
+  for (const rdn of name.rest()) {
+    // The error's text is written only for an error.
+    const attributes = children(rdn.tag === TAG.SET ? rdn : expectTag(rdn, TAG.SET, `a relative distinguished name of ${what}`));
+    if (!rdns) for (const attribute of attributes) readAttribute(attribute, false);
+    else {
+      const values: AttributeTypeAndValue[] = [];
+      for (const attribute of attributes) values.push(readAttribute(attribute, true)!);
+      rdns.push(values);
+    }
+  }
 }
 
 /** A key under which two names compare equal exactly when RFC 5280 §7.1 says they match. */

@@ -5,7 +5,7 @@
  * the certificate (OpenSSL decodes keys lazily): it is recorded as `problem`.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { Asn1Error, encodingOf, fieldsOf, readBitString, readDer, readInteger, readOid, TAG, toHex, unsignedMagnitude, OID, isNegative, type Tlv } from '../asn1';
+import { Asn1Error, encodingOf, fieldsOf, readBitString, readDer, readInteger, readOid, TAG, toHex, unsignedMagnitude, OID, isNegative, type BitString, type Tlv } from '../asn1';
 import { parseAlgorithmIdentifier, type AlgorithmIdentifier } from './algorithm';
 
 export interface RsaPublicKey {
@@ -22,11 +22,11 @@ export interface SubjectPublicKeyInfo {
   publicKey: Uint8Array;
   unusedBits: number;
   /** rsaEncryption and id-RSASSA-PSS keys. */
-  rsa?: RsaPublicKey;
+  readonly rsa?: RsaPublicKey | undefined;
   /** id-ecPublicKey with a namedCurve: the curve's OID. */
-  namedCurve?: string;
+  readonly namedCurve?: string | undefined;
   /** Why the key of a known algorithm could not be read. */
-  problem?: string;
+  readonly problem?: string | undefined;
   /** SHA-256 of `der`, lower-case hex: the key's identity (computed on first read). */
   readonly sha256: string;
 }
@@ -64,31 +64,67 @@ export function parseSubjectPublicKeyInfo(tlv: Tlv | undefined): SubjectPublicKe
   const algorithm = parseAlgorithmIdentifier(f.next(TAG.SEQUENCE, 'the algorithm'), 'the public key algorithm');
   const bits = readBitString(f.next(TAG.BIT_STRING, 'subjectPublicKey'), 'the subjectPublicKey');
   f.end();
-  const der = encodingOf(f.parent);
-  // The identity is hashed when first asked for: decoding a file reads every certificate, and
-  // most of them never need their key's identity (a third of decoding 144 roots went to it).
-  let identity: string | undefined;
-  const spki: SubjectPublicKeyInfo = {
-    der,
-    algorithm,
-    publicKey: bits.bytes,
-    unusedBits: bits.unusedBits,
-    get sha256() {
-      return (identity ??= toHex(sha256(der)));
-    },
-  };
+  return new ReadPublicKey(encodingOf(f.parent), algorithm, bits);
+}
+
+/** What the model reads out of the key bits: never a failure to read the certificate. */
+interface KeyDetails {
+  rsa?: RsaPublicKey;
+  namedCurve?: string;
+  problem?: string;
+}
+
+function keyDetails(algorithm: AlgorithmIdentifier, bits: BitString): KeyDetails {
   try {
     if (algorithm.oid === OID.rsaEncryption || algorithm.oid === OID.rsassaPss) {
       if (bits.unusedBits) throw new Asn1Error('invalid-encoding', 'the key bits are not whole octets');
-      spki.rsa = parseRsaKey(bits.bytes);
-    } else if (algorithm.oid === OID.ecPublicKey && algorithm.parameters?.[0] === TAG.OID) {
-      spki.namedCurve = readOid(readDer(algorithm.parameters), 'the named curve');
+      return { rsa: parseRsaKey(bits.bytes) };
     }
+    if (algorithm.oid === OID.ecPublicKey && algorithm.parameters?.[0] === TAG.OID) return { namedCurve: readOid(readDer(algorithm.parameters), 'the named curve') };
   } catch (error) {
     if (!(error instanceof Asn1Error)) throw error;
-    spki.problem = error.detail;
+    return { problem: error.detail };
   }
-  return spki;
+  return {};
+}
+
+/**
+ * A SubjectPublicKeyInfo as read. The key's details and its identity are worked out when first
+ * asked for, once: decoding a file reads every certificate with the model, and most of them
+ * never need their key's numbers or identity (a third of decoding 144 roots went to the hash).
+ */
+class ReadPublicKey implements SubjectPublicKeyInfo {
+  readonly publicKey: Uint8Array;
+  readonly unusedBits: number;
+  #bits: BitString;
+  #details: KeyDetails | undefined;
+  #sha256: string | undefined;
+
+  constructor(
+    readonly der: Uint8Array,
+    readonly algorithm: AlgorithmIdentifier,
+    bits: BitString,
+  ) {
+    this.#bits = bits;
+    this.publicKey = bits.bytes;
+    this.unusedBits = bits.unusedBits;
+  }
+
+  get rsa(): RsaPublicKey | undefined {
+    return (this.#details ??= keyDetails(this.algorithm, this.#bits)).rsa;
+  }
+
+  get namedCurve(): string | undefined {
+    return (this.#details ??= keyDetails(this.algorithm, this.#bits)).namedCurve;
+  }
+
+  get problem(): string | undefined {
+    return (this.#details ??= keyDetails(this.algorithm, this.#bits)).problem;
+  }
+
+  get sha256(): string {
+    return (this.#sha256 ??= toHex(sha256(this.der)));
+  }
 }
 
 /** Reads a SubjectPublicKeyInfo from DER bytes (a CertdeskKey's `spki`). */
