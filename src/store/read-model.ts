@@ -16,7 +16,6 @@ import type { CertificateFacts } from '../core/appliance/certificate-facts';
 import type { ExpiryPlan, LeadTimes } from '../core/appliance/expiry-plan';
 import { DEFAULT_LEAD_TIMES, planExpiry, renewalChangesRoot } from '../core/appliance/expiry-plan';
 import { renewalSteps } from '../core/appliance/renewal';
-import type { EventEntry } from '../core/appliance/event-log';
 import type { IpAssignment } from '../core/appliance/ip-assignment';
 import type { KeyEntry, KeyMaterial } from '../core/appliance/key-entry';
 import type { WorkspaceContext } from './context';
@@ -86,12 +85,8 @@ export interface ApplianceView {
 
 export interface WorkspaceView {
   appliances: ApplianceView[];
-  /** Newest first, at most EVENTS_IN_VIEW. */
-  events: EventEntry[];
   now: number;
 }
-
-export const EVENTS_IN_VIEW = 200;
 
 /** A certificate with its key and the chain found on its appliance (for export and replication). */
 export interface CertificateMaterial<K extends KeyMaterial = KeyMaterial> {
@@ -125,7 +120,7 @@ export async function listWorkspace(ctx: WorkspaceContext, now: number, records?
     const records = { appliance, certificates: certsBy.get(appliance.id) ?? [], keys: keysBy.get(appliance.id) ?? [], requests: requestsBy.get(appliance.id) ?? [], ips: ipsBy.get(appliance.id) ?? [] };
     appliances.push(await applianceView(records, now, requestPem, pause));
   }
-  return { appliances, events: data.events, now };
+  return { appliances, now };
 }
 
 /**
@@ -136,7 +131,7 @@ export async function listWorkspace(ctx: WorkspaceContext, now: number, records?
 export async function readRecords(ctx: WorkspaceContext) {
   // Every request is issued at once: they are answered in one stream, not one round trip each.
   const data = await read(ctx.db, [...ALL_STORES, STORE.certificateIndex], async (t) => {
-    const [appliances, index, certificateCount, keys, requests, ips, events] = await Promise.all([
+    const [appliances, index, certificateCount, keys, requests, ips] = await Promise.all([
       getAllInChunks(t.objectStore(STORE.appliances)),
       t.objectStore(STORE.certificateIndex).getAll(),
       t.objectStore(STORE.certificates).count(),
@@ -144,34 +139,10 @@ export async function readRecords(ctx: WorkspaceContext) {
       getAllInChunks(t.objectStore(STORE.keys)),
       getAllInChunks(t.objectStore(STORE.requests)),
       getAllInChunks(t.objectStore(STORE.ipAssignments)),
-      newestEvents(t.objectStore(STORE.events).index('byAt')),
     ]);
-    return { appliances, index, certificateCount, keys, requests, ips, events };
+    return { appliances, index, certificateCount, keys, requests, ips };
   });
   return indexedCount(data.index) === data.certificateCount ? data : undefined;
-}
-
-/** What `newestEvents` uses of the events' `byAt` index. */
-interface EventsByTime {
-  count(): Promise<number>;
-  getAll(query?: IDBKeyRange | null): Promise<EventEntry[]>;
-  openCursor(): Promise<{ key: number; advance(count: number): Promise<{ key: number } | null> } | null>;
-}
-
-/**
- * The EVENTS_IN_VIEW newest events, newest first (as a backwards cursor over `byAt` lists them),
- * in at most four requests: a cursor stepping back through 200 events was 200 round trips.
- */
-async function newestEvents(byAt: EventsByTime): Promise<EventEntry[]> {
-  const total = await byAt.count();
-  let from: IDBKeyRange | null = null;
-  if (total > EVENTS_IN_VIEW) {
-    const cursor = await byAt.openCursor();
-    const first = cursor && (await cursor.advance(total - EVENTS_IN_VIEW));
-    // Events at the same time as the oldest shown are all read; the newest of them are kept.
-    if (first) from = IDBKeyRange.lowerBound(first.key);
-  }
-  return (await byAt.getAll(from)).reverse().slice(0, EVENTS_IN_VIEW);
 }
 
 /** The DER of each certificate (the lists hold none), in the order of `certIds`; throws 'unknown-certificate' when one is gone. */

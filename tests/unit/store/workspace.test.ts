@@ -38,7 +38,7 @@ describe('ensureWorkspace', () => {
     const before = await snapshot(ws);
     await ws.ensureWorkspace();
     expect(await snapshot(ws)).toEqual(before);
-    expect(view.events.map((e) => e.kind).sort()).toEqual(['appliance-added', 'workspace-created']);
+    expect((await ws.listEvents()).events.map((e) => e.kind).sort()).toEqual(['appliance-added', 'workspace-created']);
     ws.close();
   });
 
@@ -77,7 +77,7 @@ describe('request → CA → import', () => {
     expect(cert).toMatchObject({ privateKey: 'available', chain: 'complete', validity: 'valid', keyExportable: true, friendlyName: 'Support 2026' });
     expect(a.requests[0]).toMatchObject({ fulfilled: true, fulfilledBy: cert.id });
     expect(a.certificates.map((c) => c.kind).sort()).toEqual(['intermediate', 'root', 'server', 'server']);
-    expect(view.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['request-created', 'request-fulfilled', 'certificate-imported']));
+    expect((await ws.listEvents()).events.map((e) => e.kind)).toEqual(expect.arrayContaining(['request-created', 'request-fulfilled', 'certificate-imported']));
 
     // The stored bytes are what OpenSSL verifies: the CSR's signature and the chain.
     const dir = tempDir();
