@@ -60,6 +60,8 @@ export class GradualCount {
     this.shown = first;
     $effect(() => {
       const all = total();
+      // A list that shrank grows back in steps as well (nothing past its end was drawn).
+      if (all < this.shown && this.shown > first) this.shown = Math.max(first, all);
       if (this.shown >= all) return;
       let stopped = false;
       // After the next frame: each step is styled, laid out and painted on its own, not all of
