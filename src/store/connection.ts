@@ -11,10 +11,13 @@ export class Connection {
   #closed = false;
   #closedBy: 'newer-version' | 'closed' | undefined;
 
-  constructor(
-    readonly onClose: () => void,
-    readonly emit: (notice: WorkspaceNotice) => void,
-  ) {}
+  readonly #onClose: () => void;
+  readonly #emit: (notice: WorkspaceNotice) => void;
+
+  constructor(onClose: () => void, emit: (notice: WorkspaceNotice) => void) {
+    this.#onClose = onClose;
+    this.#emit = emit;
+  }
 
   get closed(): boolean {
     return this.#closed;
@@ -23,7 +26,7 @@ export class Connection {
   /** The page closes the workspace. */
   close(): void {
     this.#closed = true;
-    this.onClose();
+    this.#onClose();
   }
 
   /** The database connection had to close: the page must reload (and is told whether the data is still there). */
@@ -31,13 +34,13 @@ export class Connection {
     if (this.#closed) return;
     this.#closed = true;
     this.#closedBy = reason;
-    this.onClose();
+    this.#onClose();
     if (reason === 'newer-version') {
-      this.emit({ type: 'reload-needed', reason });
+      this.#emit({ type: 'reload-needed', reason });
       return;
     }
     // The browser closed the connection: find out whether it also deleted the database.
-    void databaseExists(factory, database).then((exists) => this.emit(exists === false ? { type: 'storage-lost' } : { type: 'reload-needed', reason }));
+    void databaseExists(factory, database).then((exists) => this.#emit(exists === false ? { type: 'storage-lost' } : { type: 'reload-needed', reason }));
   }
 
   assertOpen(): void {

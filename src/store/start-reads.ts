@@ -6,26 +6,23 @@
  * this tab or another tab's notice); otherwise that read goes to the database again.
  */
 export class StartReads<R extends Record<string, Promise<unknown>>> {
-  #changes = 0;
-  #issuedAt = 0;
   #pending: Partial<R> = {};
 
   /** Keeps `reads` for their first use; their errors surface there. */
   issue(reads: R): void {
     for (const read of Object.values(reads)) read.catch(() => undefined);
     this.#pending = { ...reads };
-    this.#issuedAt = this.#changes;
   }
 
-  /** Something changed in the database since: what was read before is stale. */
+  /** Something changed in the database since: what was read before is stale, and dropped. */
   changed(): void {
-    this.#changes++;
+    this.#pending = {};
   }
 
-  /** The start's read of `what`, once, if nothing changed since; otherwise undefined. */
+  /** The start's read of `what`, once, if nothing changed since it was issued; otherwise undefined. */
   take<W extends keyof R>(what: W): R[W] | undefined {
     const read = this.#pending[what];
     delete this.#pending[what];
-    return this.#issuedAt === this.#changes ? read : undefined;
+    return read;
   }
 }

@@ -248,8 +248,14 @@ function keepRanking(ranking: Ranking): Ranking {
 }
 
 function rankTexts(texts: readonly string[]): Ranking {
+  return drain(rankingSteps(texts));
+}
+
+/** The ranking of `texts`, in steps: the likely order, checked neighbour by neighbour, else the collator's own sort. */
+function* rankingSteps(texts: readonly string[]): Generator<void, Ranking> {
   const distinct = [...new Set(texts)];
-  return drain(ranked(drain(likelyCollationOrder(distinct)))) ?? collatorRanking(distinct);
+  const likely = yield* likelyCollationOrder(distinct);
+  return (yield* ranked(likely)) ?? collatorRanking(distinct);
 }
 
 /** The ranking by sorting with the collator itself (when the likely order was wrong: accents, '_', other scripts). */
@@ -290,11 +296,7 @@ export async function rankInSlices(rows: readonly CertificateRow[], key: SortKey
   const lists = [...(key === 'act-by' || key === 'expiry' ? [] : [rows.map((row) => row.certificate.friendlyName)]), ...(key === 'issuer' ? [rows.map((row) => row.certificate.facts.issuer)] : [])];
   for (const texts of lists) {
     if (keptRanks(texts)) continue;
-    const distinct = [...new Set(texts)];
-    await pause();
-    const likely = await drainInSlices(likelyCollationOrder(distinct), pause);
-    await pause();
-    keepRanking((await drainInSlices(ranked(likely), pause)) ?? collatorRanking(distinct));
+    keepRanking(await drainInSlices(rankingSteps(texts), pause));
     await pause();
   }
 }

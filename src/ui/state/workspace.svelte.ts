@@ -48,15 +48,25 @@ const SELECTED_APPLIANCE = 'certdesk:selected-appliance';
 /** The name and hostname of the appliance last shown, shown again while the workspace opens. */
 const SHOWN_APPLIANCE = 'certdesk:shown-appliance';
 
-function shownBefore(): { name: string; hostname: string } {
+/** A first start shows the appliance it is creating. */
+const FIRST_SHOWN = { name: DEFAULT_APPLIANCE.name, hostname: DEFAULT_APPLIANCE.hostname };
+
+interface Remembered {
+  selectedId: string | undefined;
+  shown: { name: string; hostname: string };
+}
+
+/** What localStorage holds of the last session; what is absent or unreadable (site data blocked) is not remembered. */
+function readRemembered(): Remembered {
+  const remembered: Remembered = { selectedId: undefined, shown: FIRST_SHOWN };
   try {
+    remembered.selectedId = localStorage.getItem(SELECTED_APPLIANCE) ?? undefined;
     const shown = JSON.parse(localStorage.getItem(SHOWN_APPLIANCE) ?? 'null') as { name?: unknown; hostname?: unknown } | null;
-    if (typeof shown?.name === 'string' && typeof shown.hostname === 'string') return { name: shown.name, hostname: shown.hostname };
+    if (typeof shown?.name === 'string' && typeof shown.hostname === 'string') remembered.shown = { name: shown.name, hostname: shown.hostname };
   } catch {
     // Unreadable: as if absent.
   }
-  // A first start shows the appliance it is creating.
-  return { name: DEFAULT_APPLIANCE.name, hostname: DEFAULT_APPLIANCE.hostname };
+  return remembered;
 }
 
 /**
@@ -65,18 +75,8 @@ function shownBefore(): { name: string; hostname: string } {
  * its first use (tens of milliseconds at thousands of certificates), so the start reads it while
  * the database opens rather than inside the task that evaluates the page's modules.
  */
-function rememberedInOwnTask(): Promise<{ selectedId: string | undefined; shown: { name: string; hostname: string } }> {
-  return new Promise((resolve) =>
-    setTimeout(() => {
-      let selectedId: string | undefined;
-      try {
-        selectedId = localStorage.getItem(SELECTED_APPLIANCE) ?? undefined;
-      } catch {
-        // Site data blocked: nothing remembered (the workspace says what storage it lacks).
-      }
-      resolve({ selectedId, shown: shownBefore() });
-    }),
-  );
+function rememberedInOwnTask(): Promise<Remembered> {
+  return new Promise((resolve) => setTimeout(() => resolve(readRemembered())));
 }
 
 /** Work in progress, shown with a progress indicator and, when it can stop, a Cancel button. */
@@ -107,7 +107,7 @@ class WorkspaceState {
    * The appliance the page showed last, until the workspace is open: the page then looks the
    * same before and after it opens (nothing moves, nothing is replaced under the admin's eyes).
    */
-  opening = $state.raw({ name: DEFAULT_APPLIANCE.name, hostname: DEFAULT_APPLIANCE.hostname });
+  opening = $state.raw(FIRST_SHOWN);
   /** Resolves once `selectedId` and `opening` hold what this browser remembers (`start`). */
   remembered: Promise<void> = Promise.resolve();
   /** Chain status per certificate id, every appliance's, as kept with the data (chain-statuses.ts). */
