@@ -134,10 +134,12 @@ describe('the certificate index', () => {
     const [factory] = await ws.database.getAll('certificates');
     const created = await ws.createSelfSigned(applianceId, request);
     const record = (await ws.database.get('certificates', created.id))!;
-    // As a write that bypassed the index would leave it: one certificate more, one gone.
-    await ws.database.put('certificates', { ...record, id: `${applianceId}:0${record.sha256.slice(1)}`, sha256: `0${record.sha256.slice(1)}`, friendlyName: 'Bypassed' });
+    // As a write that bypassed the index would leave it: one certificate more, one gone. The two
+    // new ids differ from the created one in their first hex digit (so neither overwrites it).
+    const [one, two] = [...'0123456789abcdef'].filter((digit) => digit !== record.sha256[0]);
+    await ws.database.put('certificates', { ...record, id: `${applianceId}:${one}${record.sha256.slice(1)}`, sha256: `${one}${record.sha256.slice(1)}`, friendlyName: 'Bypassed' });
     await ws.database.delete('certificates', factory!.id);
-    await ws.database.put('certificates', { ...record, id: `${applianceId}:f${record.sha256.slice(1)}`, sha256: `f${record.sha256.slice(1)}`, friendlyName: 'Bypassed too' });
+    await ws.database.put('certificates', { ...record, id: `${applianceId}:${two}${record.sha256.slice(1)}`, sha256: `${two}${record.sha256.slice(1)}`, friendlyName: 'Bypassed too' });
     const listed = (await ws.listWorkspace()).appliances[0]!.certificates.map((c) => c.friendlyName).sort();
     expect(listed).toEqual(['Bypassed', 'Bypassed too', 'Support 2026']);
     expect(await expectInStep(ws)).toBe(3);
