@@ -7,7 +7,7 @@ import { sha256Hex } from '../core/pki/asn1';
 import type { ChainStatus } from '../core/pki/validation/chain-status';
 import { ChainPool } from '../core/pki/validation/chain-pool';
 import { getAllInChunks, prefixRange } from './chunks';
-import { holds, type ChainStatusUpdate, type KeptChainStatus, type ListedChainStatus } from './chain-statuses';
+import { holds, packStatuses, statusBucketId, unpackStatuses, type ChainStatusUpdate, type KeptChainStatus, type ListedChainStatus } from './chain-statuses';
 import type { CertdeskDatabase } from './schema';
 import { STORE } from './schema';
 
@@ -114,8 +114,8 @@ export class ChainStatusKeeper {
   async #keptOf(applianceId: string): Promise<Map<string, KeptChainStatus>> {
     let kept = this.#kept.get(applianceId);
     if (!kept) {
-      const list = await this.#db.getAllFromIndex(STORE.chainStatuses, 'byAppliance', applianceId);
-      this.#kept.set(applianceId, (kept = new Map(list.map((k) => [k.id, k] as const))));
+      const buckets = await this.#db.getAll(STORE.chainStatuses, prefixRange(`${applianceId}:`));
+      this.#kept.set(applianceId, (kept = new Map(buckets.flatMap(unpackStatuses).map((k) => [k.id, k] as const))));
     }
     return kept;
   }
@@ -124,16 +124,32 @@ export class ChainStatusKeeper {
    * Writes fresh statuses and deletes those of certificates that left, in one transaction that
    * also reads which certificates are there now: a status whose certificate left meanwhile is
    * not written. (One whose inputs changed meanwhile is written and recomputed by the next sync,
-   * which that change asks for: every kept status names its inputs.)
+   * which that change asks for: every kept status names its inputs.) Each bucket touched is read
+   * and rewritten in that transaction, so another tab's keeper writing the same appliance loses
+   * nothing of it.
    */
   async #write(applianceId: string, fresh: readonly KeptChainStatus[], removed: readonly string[]): Promise<void> {
     if (fresh.length === 0 && removed.length === 0) return;
     const t = this.#db.transaction([STORE.certificates, STORE.chainStatuses], 'readwrite');
     const present = new Set((await t.objectStore(STORE.certificates).index('byAppliance').getAllKeys(applianceId)) as string[]);
-    const statuses = t.objectStore(STORE.chainStatuses);
-    const writes: Promise<unknown>[] = [];
-    for (const record of fresh) if (present.has(record.id)) writes.push(statuses.put(record));
-    for (const id of removed) if (!present.has(id)) writes.push(statuses.delete(id));
+    const changes = new Map<string, Map<string, KeptChainStatus | null>>();
+    const change = (id: string, status: KeptChainStatus | null) => {
+      const bucket = statusBucketId(applianceId, id);
+      (changes.get(bucket) ?? changes.set(bucket, new Map()).get(bucket)!).set(id, status);
+    };
+    for (const record of fresh) if (present.has(record.id)) change(record.id, record);
+    for (const id of removed) if (!present.has(id)) change(id, null);
+    const store = t.objectStore(STORE.chainStatuses);
+    const writes = [...changes].map(async ([id, bucketChanges]) => {
+      const bucket = await store.get(id);
+      const statuses = new Map((bucket ? unpackStatuses(bucket) : []).map((k) => [k.id, k] as const));
+      for (const [statusId, status] of bucketChanges) {
+        if (status) statuses.set(statusId, status);
+        else statuses.delete(statusId);
+      }
+      if (statuses.size === 0) await store.delete(id);
+      else await store.put({ id, applianceId, statuses: packStatuses([...statuses.values()]), count: statuses.size });
+    });
     await Promise.all([...writes, t.done]);
   }
 }

@@ -17,6 +17,10 @@
  *       appliance (certificate-index.ts), written in the same transaction as the certificates,
  *       so a start reads a few records instead of every certificate. Built from the existing
  *       certificates in the upgrade.
+ *   6 — `chainStatuses` holds its statuses packed in 16 buckets per appliance (chain-statuses.ts),
+ *       as the certificate index does: a start reads a few records instead of one per
+ *       certificate. The statuses kept one per record are cleared: derived state, computed again
+ *       by the next sync (as after any new version of the rules).
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Appliance } from '../core/appliance/appliance';
@@ -24,7 +28,7 @@ import type { CertificateEntry, RequestEntry } from '../core/appliance/certifica
 import type { EventEntry } from '../core/appliance/event-log';
 import type { IpAssignment } from '../core/appliance/ip-assignment';
 import type { KeyEntry } from '../core/appliance/key-entry';
-import type { KeptChainStatus } from './chain-statuses';
+import type { ChainStatusBucket } from './chain-statuses';
 import type { CertificateIndexBucket } from './certificate-index';
 import { rebuildCertificateIndex } from './certificate-index';
 
@@ -32,7 +36,7 @@ import { rebuildCertificateIndex } from './certificate-index';
 export const DATABASE_NAME = 'certdesk';
 
 /** The current schema version. Raise it only together with a new step in `upgrade`. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /**
  * Object store names. Changing any of these loses data: existing records stay under the old name
@@ -61,8 +65,8 @@ export interface CertdeskSchema extends DBSchema {
   /** Keyed by [applianceId, ip]: one certificate per IP holds by construction. */
   ipAssignments: { key: [string, string]; value: IpAssignment; indexes: { byAppliance: string; byCertificate: string } };
   events: { key: string; value: EventEntry; indexes: { byAt: number; byAppliance: [string, number] } };
-  /** Keyed by certificate id; derived from `certificates`, kept up to date by chain-statuses.ts. */
-  chainStatuses: { key: string; value: KeptChainStatus; indexes: { byAppliance: string } };
+  /** Keyed by `${applianceId}:${bucket}`; derived from `certificates`, kept up to date by chain-status-keeper.ts. */
+  chainStatuses: { key: string; value: ChainStatusBucket; indexes: { byAppliance: string } };
   /** Keyed by `${applianceId}:${bucket}`; written with `certificates` (certificate-index.ts). */
   certificateIndex: { key: string; value: CertificateIndexBucket };
 }
@@ -73,8 +77,9 @@ export type StoreName = StoreNames<CertdeskSchema>;
 export const ALL_STORES: StoreName[] = [STORE.appliances, STORE.keys, STORE.requests, STORE.certificates, STORE.ipAssignments, STORE.events];
 
 /**
- * Brings a database from `oldVersion` (0 when new) to SCHEMA_VERSION. Each step only adds; none
- * deletes a store or rewrites records, so no step can lose data. The last step's index is built
+ * Brings a database from `oldVersion` (0 when new) to SCHEMA_VERSION. Each step only adds to the
+ * admin's records; none deletes a store or rewrites them, so no step can lose data (v6 clears
+ * derived state only). The last step's index is built
  * by requests that continue after this returns, within the same version-change transaction.
  */
 export function upgrade(
@@ -121,5 +126,9 @@ export function upgrade(
         // Already finished.
       }
     });
+  }
+  if (oldVersion >= 4 && oldVersion < 6) {
+    // One status per record before: recomputed (off the page's thread) and kept in buckets.
+    void tx.objectStore(STORE.chainStatuses).clear();
   }
 }

@@ -176,8 +176,15 @@ async function derivedStateSettled(page: Page): Promise<void> {
           request.onsuccess = () => resolve(request.result);
           request.onerror = () => reject(request.error);
         });
+      // Statuses one per record before schema v6; from v6, buckets that count theirs.
+      const kept = () =>
+        new Promise<number>((resolve, reject) => {
+          const request = db.transaction('chainStatuses').objectStore('chainStatuses').getAll();
+          request.onsuccess = () => resolve((request.result as { count?: number }[]).reduce((sum, record) => sum + (db.version >= 6 ? (record.count ?? 0) : 1), 0));
+          request.onerror = () => reject(request.error);
+        });
       const keeps = db.objectStoreNames.contains('chainStatuses');
-      const result = keeps ? { certificates: await count('certificates'), statuses: await count('chainStatuses') } : undefined;
+      const result = keeps ? { certificates: await count('certificates'), statuses: await kept() } : undefined;
       db.close();
       return result;
     });

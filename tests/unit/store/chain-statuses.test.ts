@@ -10,6 +10,7 @@ import { chainStatus } from '../../../src/core/pki/validation/chain-status';
 import { parseCertificate } from '../../../src/core/pki/x509';
 import { inProcessBackgroundWork } from '../../../src/store/background-work';
 import { listedStatus } from '../../../src/store/chain-status-keeper';
+import { packStatuses, statusBucketId, unpackStatuses, type KeptChainStatus } from '../../../src/store/chain-statuses';
 import type { CertdeskDatabase } from '../../../src/store/schema';
 import { fixture } from '../../support/fixtures';
 import { bulkCertificates, pemBundle } from '../../support/bulk-certificates';
@@ -140,7 +141,52 @@ describe('kept chain statuses', () => {
     expect(gone).toEqual({ applianceId: 'no-such-appliance', changed: new Map(), removed: [], nextChangeAt: Infinity });
     await ws.deleteCertificate(await idOf(applianceId, ec('ica')));
     expect((await ws.syncChainStatuses([applianceId]))[0]!.removed).toEqual([await idOf(applianceId, ec('ica'))]);
-    expect(await ws.database.count('chainStatuses')).toBe(1);
+    const buckets = await ws.database.getAll('chainStatuses');
+    expect(buckets.flatMap(unpackStatuses).map((k) => k.id)).toEqual([(await ws.listWorkspace()).appliances[0]!.certificates[0]!.id]);
+    ws.close();
+  });
+});
+
+describe('kept chain statuses are packed in buckets', () => {
+  const kept = (id: string, validFrom: number, validUntil: number): KeptChainStatus => ({
+    id,
+    applianceId: 'a1',
+    status: { kind: 'expired', notBefore: '2025-06-01T00:00:00Z', notAfter: '2027-06-01T00:00:00Z' },
+    inputs: ['a1:00', 'a1:ff'],
+    validFrom,
+    validUntil,
+    rules: 'rules-1',
+  });
+
+  it('round-trip through JSON, open spans (±Infinity) included', () => {
+    const statuses = [kept('a1:1', -Infinity, Infinity), kept('a1:2', 0, Infinity), kept('a1:3', -Infinity, 5), kept('a1:4', 1.5, 2e12)];
+    const packed = packStatuses(statuses);
+    expect(unpackStatuses({ id: 'a1:0', applianceId: 'a1', statuses: packed, count: 4 })).toEqual(statuses);
+  });
+
+  it('a certificate’s bucket is one of 16 of its appliance, the same for the same id', () => {
+    const ids = Array.from({ length: 400 }, (_, i) => `a1:${i.toString(16).padStart(64, '0')}`);
+    const buckets = new Set(ids.map((id) => statusBucketId('a1', id)));
+    expect(buckets.size).toBe(16);
+    for (const bucket of buckets) expect(bucket).toMatch(/^a1:[0-9a-f]$/);
+    expect(statusBucketId('a1', ids[7]!)).toBe(statusBucketId('a1', ids[7]!));
+    expect(statusBucketId('other', ids[7]!).slice('other:'.length)).toBe(statusBucketId('a1', ids[7]!).slice('a1:'.length));
+  });
+
+  it('one sync of many certificates writes each appliance’s statuses in at most 16 records', async () => {
+    const { ws, applianceId } = await workspaceAt();
+    const { root, leaves } = bulkCertificates(60, new Date(START));
+    await ws.importFiles(applianceId, [{ name: 'bulk.pem', bytes: utf8(pemBundle([root, ...leaves])) }]);
+    const [update] = await ws.syncChainStatuses([applianceId]);
+    const buckets = await ws.database.getAll('chainStatuses');
+    expect(buckets.length).toBeLessThanOrEqual(16);
+    for (const bucket of buckets) {
+      expect(bucket.applianceId).toBe(applianceId);
+      expect(bucket.count).toBe(unpackStatuses(bucket).length);
+      for (const k of unpackStatuses(bucket)) expect(statusBucketId(applianceId, k.id)).toBe(bucket.id);
+    }
+    expect(buckets.reduce((sum, b) => sum + b.count, 0)).toBe(update!.changed.size);
+    expect(await ws.chainStatuses()).toEqual(update!.changed);
     ws.close();
   });
 });

@@ -82,9 +82,9 @@ async function buildOld(factory: IDBFactory, name: string, version: number, crea
 }
 
 describe('migrations', () => {
-  it('the current version is 5', () => expect(SCHEMA_VERSION).toBe(5));
+  it('the current version is 6', () => expect(SCHEMA_VERSION).toBe(6));
 
-  it('v2 → v5: every record survives and the events of each appliance read newest first from the new index', async () => {
+  it('v2 → v6: every record survives and the events of each appliance read newest first from the new index', async () => {
     const factory = new IDBFactory();
     const records = await v1Records();
     await buildOld(
@@ -98,7 +98,7 @@ describe('migrations', () => {
       records,
     );
     const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v2', channelName: 'm0' });
-    expect(ws.database.version).toBe(5);
+    expect(ws.database.version).toBe(6);
     const after = await snapshot(ws);
     for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
     // The new index holds the old events of the appliance (not the workspace's own), by time.
@@ -111,13 +111,13 @@ describe('migrations', () => {
     ws.close();
   });
 
-  it('v1 → v5: every record survives, the new indexes cover old records, keys still sign', async () => {
+  it('v1 → v6: every record survives, the new indexes cover old records, keys still sign', async () => {
     const factory = new IDBFactory();
     const records = await v1Records();
     await buildOld(factory, 'certdesk-v1', 1, (db) => createV1(db), records);
 
     const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v1', channelName: 'm1' });
-    expect(ws.database.version).toBe(5);
+    expect(ws.database.version).toBe(6);
     const after = await snapshot(ws);
     for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
     // The v2 index finds the old certificate by its key.
@@ -131,7 +131,7 @@ describe('migrations', () => {
     ws.close();
   });
 
-  it('v0 → v5 and v1 (empty) → v5 end with the same schema', async () => {
+  it('v0 → v6 and v1 (empty) → v6 end with the same schema', async () => {
     const describeSchema = (db: IDBDatabase) => {
       const t = db.transaction([...db.objectStoreNames], 'readonly');
       return [...db.objectStoreNames].map((name) => {
@@ -157,7 +157,7 @@ describe('migrations', () => {
     b.close();
   });
 
-  it('v3 → v5: every record survives, and the chain statuses start empty and are computed once', async () => {
+  it('v3 → v6: every record survives, and the chain statuses start empty and are computed once', async () => {
     const factory = new IDBFactory();
     const records = await v1Records();
     await buildOld(
@@ -172,7 +172,7 @@ describe('migrations', () => {
       records,
     );
     const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v3', channelName: 'm4' });
-    expect(ws.database.version).toBe(5);
+    expect(ws.database.version).toBe(6);
     const after = await snapshot(ws);
     for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
     expect(after.chainStatuses).toEqual([]);
@@ -184,7 +184,7 @@ describe('migrations', () => {
     ws.close();
   });
 
-  it('v4 → v5: every record survives, and the certificate index holds every certificate without its DER', async () => {
+  it('v4 → v6: every record survives, and the certificate index holds every certificate without its DER', async () => {
     const factory = new IDBFactory();
     const records = await v1Records();
     const second = fixture('openssl-set', 'rsa', 'selfsigned.der');
@@ -204,7 +204,7 @@ describe('migrations', () => {
       records,
     );
     const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v4', channelName: 'm5' });
-    expect(ws.database.version).toBe(5);
+    expect(ws.database.version).toBe(6);
     const after = await snapshot(ws);
     for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
     const rows = (after.certificateIndex as { id: string; applianceId: string; rows: string; count: number }[]).flatMap((bucket) => {
@@ -218,6 +218,39 @@ describe('migrations', () => {
     expect(listed.map((c) => c.friendlyName).sort()).toEqual(['Old', 'Second']);
     expect(listed.every((c) => !('der' in c))).toBe(true);
     expect(await ws.certificateDers(records.certificates.map((c) => c.id))).toEqual(records.certificates.map((c) => c.der));
+    ws.close();
+  });
+  it('v5 → v6: every record survives, and the chain statuses kept one per record are cleared and computed again into buckets', async () => {
+    const factory = new IDBFactory();
+    const records = await v1Records();
+    await buildOld(
+      factory,
+      'certdesk-v5',
+      5,
+      (db, t) => {
+        createV1(db);
+        t.objectStore('certificates').createIndex('byKey', 'keyId');
+        t.objectStore('events').createIndex('byAppliance', ['applianceId', 'at']);
+        db.createObjectStore('chainStatuses', { keyPath: 'id' }).createIndex('byAppliance', 'applianceId');
+        db.createObjectStore('certificateIndex', { keyPath: 'id' });
+      },
+      {
+        ...records,
+        certificateIndex: [{ id: `a1:${records.certificates[0]!.sha256.charAt(0)}`, applianceId: 'a1', rows: JSON.stringify(records.certificates.map(({ der: _der, ...row }) => row)), count: 1 }],
+        chainStatuses: [{ id: records.certificates[0]!.id, applianceId: 'a1', status: { kind: 'complete' }, inputs: [], validFrom: 0, validUntil: 8.64e15, rules: 'old' }],
+      },
+    );
+    const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v5', channelName: 'm6' });
+    expect(ws.database.version).toBe(6);
+    const after = await snapshot(ws);
+    for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
+    expect(after.chainStatuses).toEqual([]);
+    expect(await ws.chainStatuses()).toEqual(new Map());
+    const [update] = await ws.syncChainStatuses();
+    const id = records.certificates[0]!.id;
+    expect(update!.changed).toEqual(new Map([[id, expect.objectContaining({ kind: 'untrusted' })]]));
+    expect([...(await ws.chainStatuses()).keys()]).toEqual([id]);
+    expect((await ws.database.getAll('chainStatuses')).map((bucket) => [bucket.applianceId, bucket.count])).toEqual([['a1', 1]]);
     ws.close();
   });
 });
