@@ -102,7 +102,7 @@ export async function listWorkspace(ctx: WorkspaceContext, now: number, records?
   let data = await (records ?? readRecords(ctx));
   if (!data) {
     // The index is out of step with the certificates (a write that bypassed it): rebuilt once.
-    await tx(ctx.db, [STORE.certificates], (t) => rebuildCertificateIndex(t as unknown as WriteTx<StoreName[]>));
+    await rebuildIndex(ctx);
     data = await readRecords(ctx);
     if (!data) throw new CertdeskError('not-read', 'Certdesk could not read its certificate list. Reload the page; if it persists, restore your latest backup.');
   }
@@ -127,14 +127,18 @@ export async function listWorkspace(ctx: WorkspaceContext, now: number, records?
  * The records a view is made of, in one transaction: certificates from their index (a few
  * packed records, certificate-index.ts), everything else as stored; undefined when the index
  * does not hold as many certificates as the store.
+ *
+ * `compared: false` (the start's read) leaves out that comparison: counting thousands of
+ * certificates kept the database from answering the start's other reads for tens of
+ * milliseconds. The start compares once its list is painted (`indexInStep`).
  */
-export async function readRecords(ctx: WorkspaceContext) {
+export async function readRecords(ctx: WorkspaceContext, { compared = true } = {}) {
   // Every request is issued at once: they are answered in one stream, not one round trip each.
   const data = await read(ctx.db, [...ALL_STORES, STORE.certificateIndex], async (t) => {
     const [appliances, index, certificateCount, keys, requests, ips] = await Promise.all([
       getAllInChunks(t.objectStore(STORE.appliances)),
       t.objectStore(STORE.certificateIndex).getAll(),
-      t.objectStore(STORE.certificates).count(),
+      compared ? t.objectStore(STORE.certificates).count() : undefined,
       // In chunks: a page deserialises what one request returns in one task (chunks.ts).
       getAllInChunks(t.objectStore(STORE.keys)),
       getAllInChunks(t.objectStore(STORE.requests)),
@@ -142,7 +146,25 @@ export async function readRecords(ctx: WorkspaceContext) {
     ]);
     return { appliances, index, certificateCount, keys, requests, ips };
   });
-  return indexedCount(data.index) === data.certificateCount ? data : undefined;
+  return data.certificateCount === undefined || indexedCount(data.index) === data.certificateCount ? data : undefined;
+}
+
+/**
+ * Whether the certificate index holds as many certificates as the store; if not (a write that
+ * bypassed it), rebuilds it and returns false.
+ */
+export async function indexInStep(ctx: WorkspaceContext): Promise<boolean> {
+  ctx.assertOpen();
+  const [index, certificateCount] = await read(ctx.db, [STORE.certificates, STORE.certificateIndex], (t) =>
+    Promise.all([t.objectStore(STORE.certificateIndex).getAll(), t.objectStore(STORE.certificates).count()]),
+  );
+  if (indexedCount(index) === certificateCount) return true;
+  await rebuildIndex(ctx);
+  return false;
+}
+
+function rebuildIndex(ctx: WorkspaceContext): Promise<void> {
+  return tx(ctx.db, [STORE.certificates], (t) => rebuildCertificateIndex(t as unknown as WriteTx<StoreName[]>));
 }
 
 /** The DER of each certificate (the lists hold none), in the order of `certIds`; throws 'unknown-certificate' when one is gone. */
@@ -238,7 +260,8 @@ async function applianceView(records: ApplianceRecords, now: number, requestPem:
     const renews = renewed.get(c.id);
     if (renews !== undefined) view.renews = renews;
     certViews.push(view);
-    await pause();
+    // Every few dozen views: an await per view was a tenth of the start's view building.
+    if (certViews.length % 64 === 0) await pause();
   }
   const assignment = new Map(ips.map((a) => [a.ip, a.certificateId] as const));
   return {

@@ -140,7 +140,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
     const db = await openDatabase(openOptions);
     workspace = new Workspace(db, options, name);
     const lossChecked = safety.checkLossIfEmpty(workspace.#ctx, workspace.#safety);
-    workspace.#startReads.issue({ records: readModel.readRecords(workspace.#ctx), chains: workspace.#readChainStatuses() });
+    workspace.#startReads.issue({ records: readModel.readRecords(workspace.#ctx, { compared: false }), chains: workspace.#readChainStatuses() });
     await lossChecked;
     return workspace;
   }
@@ -214,6 +214,14 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   /** The whole workspace as the UI shows it, derived at `now`. */
   listWorkspace(now = this.#clock()): Promise<WorkspaceView> {
     return readModel.listWorkspace(this.#ctx, now, this.#startReads.take('records'));
+  }
+
+  /**
+   * Whether the certificate index was in step with the certificates (the start's list is read
+   * without comparing them); false when it was not and was rebuilt: list the workspace again.
+   */
+  certificateIndexInStep(): Promise<boolean> {
+    return readModel.indexInStep(this.#ctx);
   }
 
   /** The DER of each certificate, in the order of `certIds` (the lists hold none). */

@@ -48,6 +48,9 @@ const SELECTED_APPLIANCE = 'certdesk:selected-appliance';
 /** The name and hostname of the appliance last shown, shown again while the workspace opens. */
 const SHOWN_APPLIANCE = 'certdesk:shown-appliance';
 
+/** How long after the workspace is shown the start's later work waits at most for the page to draw it (`drawn`). */
+const DRAWN_AT_MOST_MS = 1000;
+
 /** A first start shows the appliance it is creating. */
 const FIRST_SHOWN = { name: DEFAULT_APPLIANCE.name, hostname: DEFAULT_APPLIANCE.hostname };
 
@@ -118,8 +121,20 @@ class WorkspaceState {
   );
 
   #started = false;
+  /** Resolves once the page has drawn what it shows of the workspace (`drawn`). */
+  readonly #drawn: Promise<void>;
+  #resolveDrawn!: () => void;
   #chainTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #nextChainChange = new Map<string, number>();
+
+  constructor() {
+    this.#drawn = new Promise((resolve) => (this.#resolveDrawn = resolve));
+  }
+
+  /** The page has drawn what it shows of the workspace (the Certificates list, all rows of its page). */
+  drawn(): void {
+    this.#resolveDrawn();
+  }
 
   /** Opens the database; on first start the default appliance is created. */
   async start(): Promise<void> {
@@ -149,16 +164,12 @@ class WorkspaceState {
       await yieldToEventLoop();
       this.chains = chains;
       this.#show(view);
-      // The first sync (which starts the worker) and the loss check (which loads localStorage,
-      // safety copy and all) wait until the page has painted its list.
-      requestAnimationFrame(() =>
-        setTimeout(() => {
-          this.#syncChains();
-          store.checkStorageLoss().then(
-            (loss) => (this.loss = loss),
-            (error: unknown) => console.warn(error),
-          );
-        }, 0),
+      // The first sync (which starts the worker), the loss check (which loads localStorage,
+      // safety copy and all) and the comparison of the certificate index with the certificates
+      // wait until the page has painted its list (a page that draws no list: a second at most).
+      // Started once the workspace was shown, they competed with the list's sort and first draw.
+      void Promise.race([this.#drawn, new Promise((resolve) => setTimeout(resolve, DRAWN_AT_MOST_MS))]).then(() =>
+        requestAnimationFrame(() => setTimeout(() => this.#afterFirstDraw(store), 0)),
       );
     } catch (error) {
       if (error instanceof CertdeskError) alerts.fromError(error);
@@ -169,6 +180,20 @@ class WorkspaceState {
         );
       }
     }
+  }
+
+  #afterFirstDraw(store: Workspace<CertdeskKey>): void {
+    this.#syncChains();
+    store.checkStorageLoss().then(
+      (loss) => (this.loss = loss),
+      (error: unknown) => console.warn(error),
+    );
+    store.certificateIndexInStep().then(
+      (inStep) => {
+        if (!inStep) void this.refresh();
+      },
+      (error: unknown) => console.warn(error),
+    );
   }
 
   select(applianceId: string): void {

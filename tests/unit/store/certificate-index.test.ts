@@ -145,4 +145,23 @@ describe('the certificate index', () => {
     expect(await expectInStep(ws)).toBe(3);
     ws.close();
   });
+
+  it("is compared after the start's list, and rebuilt then when a certificate was written without it", async () => {
+    const { ws, factory, name, applianceId } = await started();
+    const created = await ws.createSelfSigned(applianceId, request);
+    const record = (await ws.database.get('certificates', created.id))!;
+    const other = [...'0123456789abcdef'].find((digit) => digit !== record.sha256[0])!;
+    await ws.database.put('certificates', { ...record, id: `${applianceId}:${other}${record.sha256.slice(1)}`, sha256: `${other}${record.sha256.slice(1)}`, friendlyName: 'Bypassed' });
+    ws.close();
+
+    const again = await Workspace.open({ pki, factory, name });
+    const names = async () => (await again.listWorkspace()).appliances[0]!.certificates.map((c) => c.friendlyName).sort();
+    // The start's read lists the index as it is, without counting the certificates.
+    expect(await names()).toEqual(['Factory default', 'Support 2026']);
+    expect(await again.certificateIndexInStep()).toBe(false);
+    expect(await expectInStep(again)).toBe(3);
+    expect(await names()).toEqual(['Bypassed', 'Factory default', 'Support 2026']);
+    expect(await again.certificateIndexInStep()).toBe(true);
+    again.close();
+  });
 });
