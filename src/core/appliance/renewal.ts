@@ -102,18 +102,20 @@ const STEP = 500;
 export function* renewalSteps(all: readonly RenewalCandidate[], rekeyOf: (certificate: RenewalCandidate) => string | undefined = () => undefined): Generator<void, Map<string, string>> {
   const eligible = all.filter((c) => !c.factoryDefault && certificateKind(c.facts) === 'server');
   const eligibleIds = new Set(eligible.map((c) => c.id));
-  const groups = new Map<string, RenewalCandidate[]>();
-  const join = (key: string, c: RenewalCandidate) => (groups.get(key) ?? groups.set(key, []).get(key)!).push(c);
+  // A renewal has the same key, or the same subject and the same (non-empty) names. Grouped by
+  // the texts the facts hold (no key text built per certificate); the names of a subject are
+  // compared only where two certificates share it. Which group is swept first does not matter:
+  // `bestEarlier` keeps the better of two answers.
+  const byKey = new Map<string, RenewalCandidate[]>();
+  const bySubject = new Map<string, RenewalCandidate[]>();
   for (const [i, c] of eligible.entries()) {
-    join(`key\n${c.facts.publicKeySha256}`, c);
-    // A renewal has the same key, or the same subject and the same (non-empty) names.
-    if (c.facts.dnsNames.length > 0 || c.facts.ipAddresses.length > 0) join(`names\n${c.facts.subjectKey}\n${namesKey(c.facts)}`, c);
+    add(byKey, c.facts.publicKeySha256, c);
+    if (c.facts.dnsNames.length > 0 || c.facts.ipAddresses.length > 0) add(bySubject, c.facts.subjectKey, c);
     if (i % STEP === STEP - 1) yield;
   }
   const found = new Map<string, RenewalCandidate>();
   let swept = 0;
-  for (const group of groups.values()) {
-    if (group.length < 2) continue;
+  for (const group of groupsOfTwoOrMore(byKey, bySubject)) {
     yield* bestEarlier(group, found);
     swept += group.length;
     if (swept >= STEP) {
@@ -133,6 +135,23 @@ export function* renewalSteps(all: readonly RenewalCandidate[], rekeyOf: (certif
     if (best) out.set(c.id, best.id);
   }
   return out;
+}
+
+function add(groups: Map<string, RenewalCandidate[]>, key: string, c: RenewalCandidate): void {
+  const group = groups.get(key);
+  if (group) group.push(c);
+  else groups.set(key, [c]);
+}
+
+/** The key groups, then each subject's groups by names, that hold two certificates or more (a group of one renews nothing). */
+function* groupsOfTwoOrMore(byKey: Map<string, RenewalCandidate[]>, bySubject: Map<string, RenewalCandidate[]>): Generator<RenewalCandidate[]> {
+  for (const group of byKey.values()) if (group.length > 1) yield group;
+  for (const subject of bySubject.values()) {
+    if (subject.length < 2) continue;
+    const byNames = new Map<string, RenewalCandidate[]>();
+    for (const c of subject) add(byNames, namesKey(c.facts), c);
+    for (const group of byNames.values()) if (group.length > 1) yield group;
+  }
 }
 
 /** The subject fields of the guide's Create form, in the order a re-key request prefills them. */
