@@ -32,6 +32,17 @@ function createV1(db: IDBDatabase): void {
   events.createIndex('byAt', 'at');
 }
 
+/** The schema as version `version` left it: version 1's, then each later step of `upgrade`, written out by hand. */
+function createAt(version: number): (db: IDBDatabase, t: IDBTransaction) => void {
+  return (db, t) => {
+    createV1(db);
+    if (version >= 2) t.objectStore('certificates').createIndex('byKey', 'keyId');
+    if (version >= 3) t.objectStore('events').createIndex('byAppliance', ['applianceId', 'at']);
+    if (version >= 4) db.createObjectStore('chainStatuses', { keyPath: 'id' }).createIndex('byAppliance', 'applianceId');
+    if (version >= 5) db.createObjectStore('certificateIndex', { keyPath: 'id' });
+  };
+}
+
 async function v1Records() {
   const key = await generateKey('ECDSA-P256', { exportable: true });
   const der = fixture('openssl-set', 'ec', 'selfsigned.der');
@@ -67,6 +78,15 @@ async function v1Records() {
   };
 }
 
+/** After an upgrade the chain statuses are empty (derived state, never carried over), and one sync computes the old certificate's. */
+async function expectStatusesComputedOnce(ws: Workspace<CertdeskKey>, after: Record<string, unknown[]>, id: string): Promise<void> {
+  expect(after.chainStatuses).toEqual([]);
+  expect(await ws.chainStatuses()).toEqual(new Map());
+  const [update] = await ws.syncChainStatuses();
+  expect(update!.changed).toEqual(new Map([[id, expect.objectContaining({ kind: 'untrusted' })]]));
+  expect([...(await ws.chainStatuses()).keys()]).toEqual([id]);
+}
+
 /** Opens a database at `version`, creating it by hand with `create`, and fills it with `records`. */
 async function buildOld(factory: IDBFactory, name: string, version: number, create: (db: IDBDatabase, t: IDBTransaction) => void, records: Record<string, unknown[]>) {
   const open = factory.open(name, version);
@@ -87,16 +107,7 @@ describe('migrations', () => {
   it('v2 → v6: every record survives and the events of each appliance read newest first from the new index', async () => {
     const factory = new IDBFactory();
     const records = await v1Records();
-    await buildOld(
-      factory,
-      'certdesk-v2',
-      2,
-      (db, t) => {
-        createV1(db);
-        t.objectStore('certificates').createIndex('byKey', 'keyId');
-      },
-      records,
-    );
+    await buildOld(factory, 'certdesk-v2', 2, createAt(2), records);
     const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v2', channelName: 'm0' });
     expect(ws.database.version).toBe(6);
     const after = await snapshot(ws);
@@ -114,7 +125,7 @@ describe('migrations', () => {
   it('v1 → v6: every record survives, the new indexes cover old records, keys still sign', async () => {
     const factory = new IDBFactory();
     const records = await v1Records();
-    await buildOld(factory, 'certdesk-v1', 1, (db) => createV1(db), records);
+    await buildOld(factory, 'certdesk-v1', 1, createAt(1), records);
 
     const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v1', channelName: 'm1' });
     expect(ws.database.version).toBe(6);
@@ -160,27 +171,12 @@ describe('migrations', () => {
   it('v3 → v6: every record survives, and the chain statuses start empty and are computed once', async () => {
     const factory = new IDBFactory();
     const records = await v1Records();
-    await buildOld(
-      factory,
-      'certdesk-v3',
-      3,
-      (db, t) => {
-        createV1(db);
-        t.objectStore('certificates').createIndex('byKey', 'keyId');
-        t.objectStore('events').createIndex('byAppliance', ['applianceId', 'at']);
-      },
-      records,
-    );
+    await buildOld(factory, 'certdesk-v3', 3, createAt(3), records);
     const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v3', channelName: 'm4' });
     expect(ws.database.version).toBe(6);
     const after = await snapshot(ws);
     for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
-    expect(after.chainStatuses).toEqual([]);
-    expect(await ws.chainStatuses()).toEqual(new Map());
-    const [update] = await ws.syncChainStatuses();
-    const id = records.certificates[0]!.id;
-    expect(update!.changed).toEqual(new Map([[id, expect.objectContaining({ kind: 'untrusted' })]]));
-    expect([...(await ws.chainStatuses()).keys()]).toEqual([id]);
+    await expectStatusesComputedOnce(ws, after, records.certificates[0]!.id);
     ws.close();
   });
 
@@ -191,18 +187,7 @@ describe('migrations', () => {
     const facts = await readCertificateFacts(second);
     records.certificates.push({ ...records.certificates[0]!, id: `a1:${facts.sha256}`, sha256: facts.sha256, friendlyName: 'Second', der: second, facts, factoryDefault: false, source: 'imported' });
     records.certificates.sort((a, b) => a.id.localeCompare(b.id));
-    await buildOld(
-      factory,
-      'certdesk-v4',
-      4,
-      (db, t) => {
-        createV1(db);
-        t.objectStore('certificates').createIndex('byKey', 'keyId');
-        t.objectStore('events').createIndex('byAppliance', ['applianceId', 'at']);
-        db.createObjectStore('chainStatuses', { keyPath: 'id' }).createIndex('byAppliance', 'applianceId');
-      },
-      records,
-    );
+    await buildOld(factory, 'certdesk-v4', 4, createAt(4), records);
     const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v4', channelName: 'm5' });
     expect(ws.database.version).toBe(6);
     const after = await snapshot(ws);
@@ -220,36 +205,20 @@ describe('migrations', () => {
     expect(await ws.certificateDers(records.certificates.map((c) => c.id))).toEqual(records.certificates.map((c) => c.der));
     ws.close();
   });
+
   it('v5 → v6: every record survives, and the chain statuses kept one per record are cleared and computed again into buckets', async () => {
     const factory = new IDBFactory();
     const records = await v1Records();
-    await buildOld(
-      factory,
-      'certdesk-v5',
-      5,
-      (db, t) => {
-        createV1(db);
-        t.objectStore('certificates').createIndex('byKey', 'keyId');
-        t.objectStore('events').createIndex('byAppliance', ['applianceId', 'at']);
-        db.createObjectStore('chainStatuses', { keyPath: 'id' }).createIndex('byAppliance', 'applianceId');
-        db.createObjectStore('certificateIndex', { keyPath: 'id' });
-      },
-      {
-        ...records,
-        certificateIndex: [{ id: `a1:${records.certificates[0]!.sha256.charAt(0)}`, applianceId: 'a1', rows: JSON.stringify(records.certificates.map(({ der: _der, ...row }) => row)), count: 1 }],
-        chainStatuses: [{ id: records.certificates[0]!.id, applianceId: 'a1', status: { kind: 'complete' }, inputs: [], validFrom: 0, validUntil: 8.64e15, rules: 'old' }],
-      },
-    );
+    await buildOld(factory, 'certdesk-v5', 5, createAt(5), {
+      ...records,
+      certificateIndex: [{ id: `a1:${records.certificates[0]!.sha256.charAt(0)}`, applianceId: 'a1', rows: JSON.stringify(records.certificates.map(({ der: _der, ...row }) => row)), count: 1 }],
+      chainStatuses: [{ id: records.certificates[0]!.id, applianceId: 'a1', status: { kind: 'complete' }, inputs: [], validFrom: 0, validUntil: 8.64e15, rules: 'old' }],
+    });
     const ws = await Workspace.open<CertdeskKey>({ pki, factory, name: 'certdesk-v5', channelName: 'm6' });
     expect(ws.database.version).toBe(6);
     const after = await snapshot(ws);
     for (const [store, list] of Object.entries(records)) expect(after[store], store).toEqual(list);
-    expect(after.chainStatuses).toEqual([]);
-    expect(await ws.chainStatuses()).toEqual(new Map());
-    const [update] = await ws.syncChainStatuses();
-    const id = records.certificates[0]!.id;
-    expect(update!.changed).toEqual(new Map([[id, expect.objectContaining({ kind: 'untrusted' })]]));
-    expect([...(await ws.chainStatuses()).keys()]).toEqual([id]);
+    await expectStatusesComputedOnce(ws, after, records.certificates[0]!.id);
     expect((await ws.database.getAll('chainStatuses')).map((bucket) => [bucket.applianceId, bucket.count])).toEqual([['a1', 1]]);
     ws.close();
   });
