@@ -59,14 +59,23 @@ export function formatCount(count: number): string {
 }
 
 /** The tone of each stage of the plan. */
-export const stageTone: Record<ExpiryPlan['stage'], Tone> = { planned: 'ok', 'act-now': 'warn', late: 'bad', expired: 'bad', 'not-yet-valid': 'bad' };
+export const stageTone: Record<ExpiryPlan['stage'], 'ok' | 'warn' | 'bad'> = { planned: 'ok', 'act-now': 'warn', late: 'bad', expired: 'bad', 'not-yet-valid': 'bad' };
 
-/** "Expired", "Not yet valid" or "Expires in N days", in the tone of the plan's stage. */
+/**
+ * The tone of a certificate's expiry word: its plan's stage alone decides it, so what counts
+ * tones over thousands of certificates (the timeline's summary) reads it without the words.
+ */
+export function expiryTone(plan: Pick<ExpiryPlan, 'stage'>): 'ok' | 'warn' | 'bad' {
+  return stageTone[plan.stage];
+}
+
+/** "Expired", "Not yet valid" or "Expires in N days", in the tone of the plan's stage (`expiryTone`). */
 export function expiryWord(plan: Pick<ExpiryPlan, 'stage'>, notAfter: number, now: number): StatusWord {
-  if (plan.stage === 'expired') return { text: 'Expired', tone: 'bad' };
-  if (plan.stage === 'not-yet-valid') return { text: 'Not yet valid', tone: 'bad' };
+  const tone = expiryTone(plan);
+  if (plan.stage === 'expired') return { text: 'Expired', tone };
+  if (plan.stage === 'not-yet-valid') return { text: 'Not yet valid', tone };
   const days = daysLeft(notAfter, now);
-  return { text: days === 1 ? 'Expires in 1 day' : `Expires in ${days} days`, tone: stageTone[plan.stage] };
+  return { text: days === 1 ? 'Expires in 1 day' : `Expires in ${days} days`, tone };
 }
 
 /** "Act by DATE": a note while planned, amber once due, red when late; none once expired. */

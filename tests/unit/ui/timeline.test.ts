@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateFacts } from '../../../src/core/appliance/certificate-facts';
 import type { CertificateView } from '../../../src/store/workspace';
 import { certificateRows, type CertificateRow } from '../../../src/ui/state/certificate-list';
-import { expiryWordsOf, formatDate, statusWords } from '../../../src/ui/state/status-words';
+import { expiryTone, expiryWordsOf, formatDate, statusWords } from '../../../src/ui/state/status-words';
 import { shownName } from '../../../src/ui/state/name-display';
 import {
   AXIS_HEIGHT,
@@ -30,7 +30,6 @@ import {
   timelinePageOf,
   timelinePage,
   toneCounts,
-  toneCountsInSlices,
   wrapText,
   type TimelineLayout,
 } from '../../../src/ui/state/timeline';
@@ -122,12 +121,28 @@ describe('which certificates: the list’s rows, soonest act-by first, a bounded
 
   it('counts by the tone of each row’s expiry word', () => {
     expect(toneCounts(rows)).toEqual({ ok: 2, warn: 1, bad: 2 });
+    const many = Array.from({ length: 2_000 }, () => rows).flat();
+    expect(toneCounts(many)).toEqual({ ok: 4_000, warn: 2_000, bad: 4_000 });
   });
 
-  it('counts the same in slices as at once, also over thousands of rows', async () => {
-    expect(await toneCountsInSlices(rows)).toEqual({ ok: 2, warn: 1, bad: 2 });
-    const many = Array.from({ length: 2_000 }, () => rows).flat();
-    expect(await toneCountsInSlices(many)).toEqual({ ok: 4_000, warn: 2_000, bad: 4_000 });
+  it('counts each row in the tone its words show, at every stage of the plan', () => {
+    // Every stage: expired, not yet valid, late, act-by reached, planned, replaced; and rows whose plan is in step with the words.
+    const staged = rowsOf([
+      view('expired', -400, -1),
+      view('not-yet', 5, 400),
+      view('late', -80, 5),
+      view('act-now', -70, 12),
+      view('planned', -10, 300),
+      view('replaced', -10, 300, { replacedBy: 'x' }),
+    ]);
+    expect(new Set(staged.map((row) => row.certificate.plan.stage))).toEqual(new Set(['expired', 'not-yet-valid', 'late', 'act-now', 'planned']));
+    for (const row of staged) {
+      const shown = expiryWordsOf(row.words).expiry?.tone;
+      expect({ id: row.certificate.id, tone: expiryTone(row.certificate.plan) }).toEqual({ id: row.certificate.id, tone: shown });
+    }
+    const byWords = { ok: 0, warn: 0, bad: 0 };
+    for (const row of staged) byWords[expiryWordsOf(row.words).expiry!.tone as keyof typeof byWords]++;
+    expect(toneCounts(staged)).toEqual(byWords);
   });
 });
 
