@@ -20,7 +20,10 @@
  *
  * Environment: CERTDESK_BENCH_DIST (default dist/), CERTDESK_BENCH_SIZES (default
  * 100,1000,5000), CERTDESK_BENCH_RUNS (default 5), CERTDESK_BENCH_DEADLINE_MS (default 120000),
- * CERTDESK_BENCH_STEPS (default warm,create,import: which steps run; the others print "—").
+ * CERTDESK_BENCH_STEPS (default warm,create,import: which steps run; the others print "—"),
+ * CERTDESK_BENCH_AGAINST (another build's directory: its warm starts and this build's are also
+ * run alternately, RUNS each, and printed side by side — whole runs on one machine drift by more
+ * than a change is worth, alternate starts share its state).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +47,7 @@ import {
   pageNow,
   watchPaint,
   withDeadline,
+  type ClickSeen,
 } from './chromium-probe';
 import {
   addAppliance,
@@ -67,6 +71,7 @@ const sizes = (process.env.CERTDESK_BENCH_SIZES ?? '100,1000,5000').split(',').m
 const RUNS = Number(process.env.CERTDESK_BENCH_RUNS ?? 5);
 const DEADLINE = Number(process.env.CERTDESK_BENCH_DEADLINE_MS ?? 120_000);
 const steps = new Set((process.env.CERTDESK_BENCH_STEPS ?? 'warm,create,import').split(','));
+const against = process.env.CERTDESK_BENCH_AGAINST;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -128,8 +133,8 @@ export async function browserWithProbe(url: string, profileDir?: string): Promis
   return { browser, page, cdp };
 }
 
-/** Where the list's first checkbox is (the same on every start: the page keeps its shape). */
-let rowCheckboxAt: { x: number; y: number } | undefined;
+/** Where the list's first checkbox is, per profile (the same on every start: the page keeps its shape). */
+const rowCheckboxAt = new Map<string, { x: number; y: number }>();
 
 /** A profile with the benchmark's workspace of `size` certificates, and its derived state settled. */
 export async function prepareProfile(url: string, size: number): Promise<string> {
@@ -154,7 +159,7 @@ export async function prepareProfile(url: string, size: number): Promise<string>
     await settle.page.goto(url + '/#/certificates');
     await firstPaint(settle.page, DEADLINE).catch(() => undefined);
     await withDeadline(derivedStateSettled(settle.page), DEADLINE).catch(() => undefined);
-    rowCheckboxAt = await centreOf(settle.page, selectors.rowCheckbox);
+    rowCheckboxAt.set(dir, await centreOf(settle.page, selectors.rowCheckbox));
   } finally {
     await settle.browser.close();
   }
@@ -197,13 +202,20 @@ async function derivedStateSettled(page: Page): Promise<void> {
   }
 }
 
+/** The browser restarted on `profile`, offline, the Certificates page opened: when its list was painted, and the first click on its first row as handled. */
+async function startAndClick({ page, cdp, browser }: Awaited<ReturnType<typeof browserWithProbe>>, url: string, profile: string): Promise<{ painted: number; click: ClickSeen }> {
+  await browser.context.setOffline(true);
+  await page.goto(url + '/#/certificates', { waitUntil: 'commit', timeout: DEADLINE });
+  const click = await clickUntilHit(page, cdp, rowCheckboxAt.get(profile)!, DEADLINE);
+  const painted = await firstPaint(page, DEADLINE);
+  return { painted, click };
+}
+
 async function warmStart(url: string, size: number, profile: string): Promise<void> {
-  const { browser, page, cdp } = await browserWithProbe(url, profile);
+  const opened = await browserWithProbe(url, profile);
+  const { browser, page, cdp } = opened;
   try {
-    await browser.context.setOffline(true);
-    await page.goto(url + '/#/certificates', { waitUntil: 'commit', timeout: DEADLINE });
-    const click = await clickUntilHit(page, cdp, rowCheckboxAt!, DEADLINE);
-    const painted = await firstPaint(page, DEADLINE);
+    const { painted, click } = await startAndClick(opened, url, profile);
     m.listVisible.add(size, painted);
     m.firstInput.add(size, click.handled);
     m.inputDelay.add(size, click.handled - click.sent);
@@ -294,6 +306,31 @@ async function importRun(url: string, batches: { name: string; buffer: Buffer }[
   }
 }
 
+/** A build's warm starts in the interleaved comparison. */
+interface Compared {
+  label: string;
+  url: string;
+  profile: string;
+  painted: number[];
+  input: number[];
+}
+
+/** Warm starts of each build, one after another in turn, RUNS each. */
+async function interleavedStarts(builds: Compared[]): Promise<void> {
+  for (let run = 0; run < RUNS; run++) {
+    for (const build of builds) {
+      const opened = await browserWithProbe(build.url, build.profile);
+      try {
+        const { painted, click } = await startAndClick(opened, build.url, build.profile);
+        build.painted.push(painted);
+        build.input.push(click.handled);
+      } finally {
+        await opened.browser.close();
+      }
+    }
+  }
+}
+
 /** Runs `step` RUNS times at `size`, stopping at the first run past the deadline. */
 async function repeat(size: number, measures: Measure[], step: (run: number) => Promise<void>): Promise<void> {
   for (let run = 0; run < RUNS; run++) {
@@ -309,13 +346,26 @@ async function repeat(size: number, measures: Measure[], step: (run: number) => 
 
 export async function run(): Promise<void> {
   const server = await startPreview(undefined, dist);
+  const other = against ? await startPreview(undefined, against) : undefined;
   const profiles: string[] = [];
+  const compared = new Map<number, Compared[]>();
   try {
     for (const size of sizes) {
       const started = performance.now();
       console.error(`[chromium] ${size} certificates: preparing the workspace…`);
       const profile = await prepareProfile(server.url, size);
       profiles.push(profile);
+      if (other) {
+        console.error(`[chromium] ${size}: warm starts of ${against} and ${dist}, alternately…`);
+        const otherProfile = await prepareProfile(other.url, size);
+        profiles.push(otherProfile);
+        const builds: Compared[] = [
+          { label: against!, url: other.url, profile: otherProfile, painted: [], input: [] },
+          { label: dist, url: server.url, profile, painted: [], input: [] },
+        ];
+        await interleavedStarts(builds);
+        compared.set(size, builds);
+      }
       if (steps.has('warm')) console.error(`[chromium] ${size}: warm starts…`);
       if (steps.has('warm')) await repeat(size, [m.listVisible, m.firstInput, m.inputDelay, m.startTask, m.elements, m.heap, m.toAppliances, m.toCertificates, m.switchTask], () =>
         warmStart(server.url, size, profile),
@@ -353,6 +403,7 @@ export async function run(): Promise<void> {
     }
   } finally {
     await server.stop();
+    await other?.stop();
     for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
   }
   const columns = sizes.map((s) => s.toLocaleString('en-US'));
@@ -362,6 +413,20 @@ export async function run(): Promise<void> {
     `|---|${columns.map(() => '---:').join('|')}|---|`,
     ...Object.values(m).map((measure) => `| ${measure.name}${measure.unit === 'ms' ? ' (ms)' : measure.unit === 'MB' ? ' (MB)' : ''} | ${sizes.map((s) => measure.cell(s)).join(' | ')} | ${measure.goal ?? ''} |`),
   ];
+  if (compared.size) {
+    const pair = (size: number, pick: (build: Compared) => number[]) => {
+      const [before, after] = compared.get(size)!.map((build) => median(pick(build)));
+      return `${before!.toFixed(0)} → ${after!.toFixed(0)} (${after! - before! >= 0 ? '+' : '−'}${Math.abs(after! - before!).toFixed(0)})`;
+    };
+    const at = [...compared.keys()];
+    lines.push(
+      `\n## Warm offline starts, ${against} → ${dist}, alternately, medians of ${RUNS} each`,
+      `| measure | ${at.map((s) => s.toLocaleString('en-US')).join(' | ')} |`,
+      `|---|${at.map(() => '---:').join('|')}|`,
+      `| warm offline start → list painted (ms) | ${at.map((s) => pair(s, (build) => build.painted)).join(' | ')} |`,
+      `| warm offline start → first input handled (ms) | ${at.map((s) => pair(s, (build) => build.input)).join(' | ')} |`,
+    );
+  }
   console.log(lines.join('\n'));
 }
 
