@@ -8,7 +8,7 @@
  *     the document, plus one more frame, i.e. when it was painted.
  * Times are `performance.now()`: milliseconds since the navigation started.
  */
-import type { CDPSession, Page } from 'playwright-core';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 
 export interface LongTask {
   start: number;
@@ -35,10 +35,24 @@ interface BenchGlobals {
   };
 }
 
-/** The init script (a function run in the page before its own scripts). */
-export function installProbe({ firstPaintOf, clickTarget }: { firstPaintOf: string; clickTarget: string }): void {
-  // The page's side of `clickUntilHit`'s binding (the function runs in the page: no outer names).
-  const CLICK_BINDING = '__benchClick';
+/** What the probe watches for: the element whose first paint it times, and the element a click should land on. */
+export interface ProbeTargets {
+  firstPaintOf: string;
+  clickTarget: string;
+}
+
+/** The DevTools binding through which the probe tells the harness of each click it sees. */
+const CLICK_BINDING = '__benchClick';
+
+/** Installs the probe in every page of `context`, before the page's own scripts. */
+export async function addProbe(context: BrowserContext, targets: ProbeTargets): Promise<void> {
+  // Functions handed to the page keep their names through the transform's `__name` helper, which the page lacks.
+  await context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
+  await context.addInitScript(installProbe, { ...targets, clickBinding: CLICK_BINDING });
+}
+
+/** The init script (a function run in the page before its own scripts: it sees no outer names). */
+function installProbe({ firstPaintOf, clickTarget, clickBinding }: ProbeTargets & { clickBinding: string }): void {
   const bench: BenchGlobals['__bench'] = {
     longTasks: [],
     clicks: [],
@@ -69,7 +83,7 @@ export function installProbe({ firstPaintOf, clickTarget }: { firstPaintOf: stri
       bench.clicks.push(seen);
       // Told to the harness at once (a DevTools binding, where `clickUntilHit` added one): asking
       // the page instead would wait for its tasks, and delay the next click by as much.
-      (globalThis as unknown as { [CLICK_BINDING]?: (payload: string) => void })[CLICK_BINDING]?.(JSON.stringify(seen));
+      (globalThis as unknown as Record<string, ((payload: string) => void) | undefined>)[clickBinding]?.(JSON.stringify(seen));
     },
     true,
   );
@@ -164,8 +178,6 @@ export async function centreOf(page: Page, selector: string): Promise<{ x: numbe
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 }
 
-/** The DevTools binding through which the probe tells the harness of each click it sees. */
-const CLICK_BINDING = '__benchClick';
 /** Clicks are sent no closer together than this: a click's answer is timed to within it. */
 const CLICK_INTERVAL_MS = 10;
 /** How long a click the page does not report is waited for before the next is sent. */
@@ -180,7 +192,7 @@ const LOST_CLICK_MS = 250;
  * DevTools binding, not by being asked: asking waits for the page's own tasks, which added up to
  * a task's worth of the harness's delay to the answer), and at least CLICK_INTERVAL_MS after it.
  */
-export async function clickUntilHit(page: Page, cdp: CDPSession, at: { x: number; y: number }, timeoutMs: number): Promise<ClickSeen> {
+export async function clickUntilHit(cdp: CDPSession, at: { x: number; y: number }, timeoutMs: number): Promise<ClickSeen> {
   let found: ClickSeen | undefined;
   let handled: () => void = () => undefined;
   const onBinding = (event: { name: string; payload: string }) => {

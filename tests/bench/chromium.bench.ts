@@ -33,6 +33,7 @@ import { startPreview } from '../e2e/support/server';
 import { firstPage, openBrowser, waitForServiceWorker, type TestBrowser } from '../e2e/support/browser';
 import { median } from './table';
 import {
+  addProbe,
   centreOf,
   clickAt,
   clickHandled,
@@ -42,7 +43,6 @@ import {
   domElements,
   firstPaint,
   heapAfterGc,
-  installProbe,
   longestTask,
   pageNow,
   watchPaint,
@@ -125,9 +125,7 @@ export async function browserWithProbe(url: string, profileDir?: string): Promis
   // Tall enough that the list's first row is in view below the expiry timeline: the first click needs no scrolling.
   const viewport = { width: 1440, height: 2000 };
   const browser = await openBrowser(url, profileDir ? { profileDir, viewport } : { viewport });
-  // Functions handed to the page keep their names through tsx's `__name` helper, which the page lacks.
-  await browser.context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
-  await browser.context.addInitScript(installProbe, { firstPaintOf: selectors.listRow, clickTarget: selectors.rowCheckbox });
+  await addProbe(browser.context, { firstPaintOf: selectors.listRow, clickTarget: selectors.rowCheckbox });
   const page = await firstPage(browser);
   const cdp = await browser.context.newCDPSession(page);
   return { browser, page, cdp };
@@ -206,7 +204,7 @@ async function derivedStateSettled(page: Page): Promise<void> {
 async function startAndClick({ page, cdp, browser }: Awaited<ReturnType<typeof browserWithProbe>>, url: string, profile: string): Promise<{ painted: number; click: ClickSeen }> {
   await browser.context.setOffline(true);
   await page.goto(url + '/#/certificates', { waitUntil: 'commit', timeout: DEADLINE });
-  const click = await clickUntilHit(page, cdp, rowCheckboxAt.get(profile)!, DEADLINE);
+  const click = await clickUntilHit(cdp, rowCheckboxAt.get(profile)!, DEADLINE);
   const painted = await firstPaint(page, DEADLINE);
   return { painted, click };
 }

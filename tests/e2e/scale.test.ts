@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { openssl } from '../support/fixtures';
 import { bulkCertificates } from '../support/bulk-certificates';
-import { domElements, firstPaint, installProbe, longestTask, longTasks } from '../bench/chromium-probe';
+import { addProbe, domElements, firstPaint, longestTask, longTasks } from '../bench/chromium-probe';
 import { pem, selectors } from '../bench/chromium-workspace';
 import { appSuite } from './support/suite';
 import { firstPage } from './support/browser';
@@ -101,9 +101,7 @@ describe('the first load in Chromium', () => {
     expect(createHash('sha256').update(spki).digest('hex')).toBe(factory.publicKeySha256);
     expect(openssl(['x509', '-noout', '-subject'], pemText.stdout).stdout).toMatch(/CN = Certdesk Appliance/);
 
-    // Functions handed to the page keep their names through the transform's `__name` helper, which the page lacks.
-    await browser.context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
-    await browser.context.addInitScript(installProbe, { firstPaintOf: selectors.listRow, clickTarget: selectors.rowCheckbox });
+    await addProbe(browser.context, { firstPaintOf: selectors.listRow, clickTarget: selectors.rowCheckbox });
     await page.reload();
     await openApp(page, app.url);
     const listPainted = await firstPaint(page, 60_000);
@@ -134,9 +132,7 @@ describe('the first load in Chromium', () => {
 describe('a workspace of 1,000 certificates in Chromium', () => {
   test('imports, starts and switches pages without a long freeze, with a bounded DOM', { timeout: 300_000 }, async () => {
     const browser = await app.browser();
-    // Functions handed to the page keep their names through the transform's `__name` helper, which the page lacks.
-    await browser.context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
-    await browser.context.addInitScript(installProbe, { firstPaintOf: selectors.listRow, clickTarget: selectors.rowCheckbox });
+    await addProbe(browser.context, { firstPaintOf: selectors.listRow, clickTarget: selectors.rowCheckbox });
     // When the list's page of rows is painted whole (its rows are drawn over a few frames).
     await browser.context.addInitScript({ content: `globalThis.__bench.waitForPaint('table.certificate-table tbody tr:nth-child(${PAGE_ROWS})').then((at) => (globalThis.__pageDrawnAt = at));` });
     const page = await firstPage(browser);
