@@ -8,6 +8,9 @@ import './ui/app.css';
 import './ui/lifecycle.css';
 import { workspace } from './ui/state/workspace.svelte';
 import { listenForInstall } from './pwa/install';
+import { markStart } from './ui/state/start-marks';
+
+markStart('entry');
 
 const target = document.getElementById('app');
 if (!target) throw new Error('The page has no #app element.');

@@ -10,7 +10,9 @@
  *                        is when the page handled the first real click (DevTools input) that
  *                        landed on the list's first checkbox, clicks being sent there one
  *                        after another from the start (as a person clicking as soon as the
- *                        row is there, without the harness's own delay in noticing the paint)
+ *                        row is there, without the harness's own delay in noticing the paint);
+ *                        before the list, the start's phases as the page marks them (when the
+ *                        entry module ran, the database was open, the workspace was read)
  *   page switch          a click on a main navigation link until the page is painted
  *   import               Import form → Upload click until the summary is painted and no
  *                        progress is shown: one PEM bundle; ten PEM files imported one after
@@ -32,6 +34,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { startPreview } from '../e2e/support/server';
 import { firstPage, openBrowser, waitForServiceWorker, type TestBrowser } from '../e2e/support/browser';
 import { median } from './table';
+import { START_MARKS, type StartPhase } from '../../src/ui/state/start-marks';
 import {
   addProbe,
   centreOf,
@@ -98,6 +101,10 @@ class Measure {
 }
 
 const m = {
+  // The start's phases, as the page marks them (src/ui/state/start-marks.ts).
+  startEntry: new Measure('warm offline start → entry module run', 'ms'),
+  startOpen: new Measure('… database open', 'ms'),
+  startRead: new Measure('… workspace read', 'ms'),
   listVisible: new Measure('warm offline start → list painted', 'ms'),
   firstInput: new Measure('warm offline start → first input handled', 'ms', '≤ 300'),
   inputDelay: new Measure('… that click’s input delay', 'ms'),
@@ -209,11 +216,22 @@ async function startAndClick({ page, cdp, browser }: Awaited<ReturnType<typeof b
   return { painted, click };
 }
 
+/** When the page marked each phase of its start (throws when one is missing: the bench measures the app as built). */
+async function startPhases(page: Page): Promise<Record<StartPhase, number>> {
+  const marks = await page.evaluate((names) => Object.fromEntries(Object.entries(names).map(([phase, name]) => [phase, performance.getEntriesByName(name, 'mark')[0]?.startTime])), START_MARKS);
+  for (const [phase, at] of Object.entries(marks)) if (typeof at !== 'number') throw new Error(`The page marked no ${phase} (${START_MARKS[phase as StartPhase]}).`);
+  return marks as Record<StartPhase, number>;
+}
+
 async function warmStart(url: string, size: number, profile: string): Promise<void> {
   const opened = await browserWithProbe(url, profile);
   const { browser, page, cdp } = opened;
   try {
     const { painted, click } = await startAndClick(opened, url, profile);
+    const phases = await startPhases(page);
+    m.startEntry.add(size, phases.entry);
+    m.startOpen.add(size, phases.databaseOpen);
+    m.startRead.add(size, phases.workspaceRead);
     m.listVisible.add(size, painted);
     m.firstInput.add(size, click.handled);
     m.inputDelay.add(size, click.handled - click.sent);

@@ -15,6 +15,7 @@ import { openssl } from '../support/fixtures';
 import { bulkCertificates } from '../support/bulk-certificates';
 import { addProbe, domElements, firstPaint, longestTask, longTasks } from '../bench/chromium-probe';
 import { pem, selectors } from '../bench/chromium-workspace';
+import { START_MARKS } from '../../src/ui/state/start-marks';
 import { appSuite } from './support/suite';
 import { firstPage } from './support/browser';
 import { importFiles, importSummaryText, openApp, waitForIdle } from './support/app';
@@ -84,7 +85,7 @@ async function factoryDefault(page: Page): Promise<{ der: number[]; publicKeySha
 }
 
 describe('the first load in Chromium', () => {
-  test('creates the default appliance with no PKI code on the page: it loads no script a returning start does not but the one that writes it, under 100 KB gzipped; a returning start finds every module it needs before its list named in index.html, in a few files', { timeout: 120_000 }, async () => {
+  test('creates the default appliance with no PKI code on the page: it loads no script a returning start does not but the one that writes it, under 100 KB gzipped; a returning start finds every module it needs before its list named in index.html, in a few files, and marks its phases in order', { timeout: 120_000 }, async () => {
     const browser = await app.browser();
     const page = await firstPage(browser);
     await openApp(page, app.url);
@@ -119,6 +120,13 @@ describe('the first load in Chromium', () => {
       listPainted,
     );
     expect(beforeList.filter((path) => !html.includes(`"${path}"`))).toEqual([]);
+    // The start's phases are marked in order, all before the list is painted (the bench prints them).
+    const phases = await page.evaluate((names) => Object.values(names).map((name) => performance.getEntriesByName(name, 'mark').map((mark) => mark.startTime)), START_MARKS);
+    expect(phases.map((marks) => marks.length)).toEqual([1, 1, 1]);
+    const [entry, databaseOpen, workspaceRead] = phases.map((marks) => marks[0]!);
+    expect(entry).toBeLessThan(databaseOpen!);
+    expect(databaseOpen).toBeLessThan(workspaceRead!);
+    expect(workspaceRead).toBeLessThan(listPainted);
     // In a few files (vite.config.ts startChunks): the entry, the start's and the UI's chunks, the
     // bundler's runtime and their stylesheets. Split by default, they were twenty-one files.
     expect(beforeList.filter((path) => path.endsWith('.js')).length, beforeList.join(' ')).toBeGreaterThanOrEqual(3);

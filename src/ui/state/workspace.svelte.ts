@@ -40,6 +40,7 @@ import {
   type WorkspaceView,
 } from '../../store/workspace';
 import { alerts } from './alerts.svelte';
+import { markStart } from './start-marks';
 import { yieldToEventLoop } from '../../core/tasks';
 import { indexBySubject, possibleIssuers } from '../../core/appliance/certificate-entry';
 import { CertdeskError, isAbortError } from '../../core/errors';
@@ -148,6 +149,7 @@ class WorkspaceState {
       // No progress indicator: the page shows its placeholders until the workspace is there
       // (one appearing and going would move the page under the admin's eyes).
       const store = await Workspace.open({ pki: pkiServices({ runJob: createPkiWorker() }), background: workspaceWorker(DATABASE_NAME) });
+      markStart('databaseOpen');
       store.subscribe((notice) => {
         if (notice.type === 'reload-needed') this.reloadNeeded = true;
         else if (notice.type === 'storage-lost') this.storageLost = true;
@@ -160,6 +162,7 @@ class WorkspaceState {
       this.#store = store;
       this.loss = store.storageLoss;
       const [view, chains] = await Promise.all([store.ensureWorkspace(), store.chainStatuses(), this.remembered]);
+      markStart('workspaceRead');
       // Reading thousands of records ends in a task of its own; rendering them starts a new one.
       await yieldToEventLoop();
       this.chains = chains;
