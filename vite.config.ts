@@ -83,7 +83,10 @@ function preloadMountModules(): Plugin {
 
 /** What the bundler tells a chunk-naming function of the module graph. */
 interface ChunkingContext {
-  getModuleInfo(id: string): { importedIds: readonly string[] } | null;
+  getModuleInfo(id: string): ModuleGraphInfo | null;
+}
+interface ModuleGraphInfo {
+  importedIds: readonly string[];
 }
 
 /**
@@ -94,8 +97,10 @@ interface ChunkingContext {
  * bench's side-by-side comparison). Modules only the lazily loaded pages use are split as before.
  */
 function startChunks(): (moduleId: string, ctx: ChunkingContext) => string | null {
-  let start: Set<string> | undefined;
-  let ui: Set<string> | undefined;
+  const entry = fileURLToPath(new URL('./src/main.ts', import.meta.url));
+  const mount = fileURLToPath(new URL('./src/ui/mount.ts', import.meta.url));
+  // Worked out once per chunking pass: the bundler hands out the same module info within one.
+  let pass: { entryInfo: ModuleGraphInfo; start: Set<string>; ui: Set<string> } | undefined;
   /** The modules `from` imports statically, transitively, leaving out those of `seen`. */
   const reachable = (from: string, ctx: ChunkingContext, seen: Set<string>) => {
     const stack = [from];
@@ -109,13 +114,14 @@ function startChunks(): (moduleId: string, ctx: ChunkingContext) => string | nul
     return found;
   };
   return (moduleId, ctx) => {
-    if (!start || !ui) {
-      const entry = fileURLToPath(new URL('./src/main.ts', import.meta.url));
-      const mount = fileURLToPath(new URL('./src/ui/mount.ts', import.meta.url));
-      start = reachable(entry, ctx, new Set());
-      ui = reachable(mount, ctx, start);
+    const entryInfo = ctx.getModuleInfo(entry);
+    // Another bundle (a worker's, the service worker's): split as the bundler does.
+    if (!entryInfo) return null;
+    if (pass?.entryInfo !== entryInfo) {
+      const start = reachable(entry, ctx, new Set());
+      pass = { entryInfo, start, ui: reachable(mount, ctx, start) };
     }
-    return start.has(moduleId) ? 'start' : ui.has(moduleId) ? 'ui' : null;
+    return pass.start.has(moduleId) ? 'start' : pass.ui.has(moduleId) ? 'ui' : null;
   };
 }
 
