@@ -97,6 +97,9 @@ describe('keyboard alone', () => {
   test('create a request, take its Request Data, and import the CA reply with its chain, without a mouse', async () => {
     browser = await app.browser();
     const page = await firstPage(browser);
+    // File choosers are intercepted from the start: the first listener turns interception on
+    // without waiting for it, so a chooser opened right after could still open natively.
+    page.on('filechooser', () => undefined);
     await openApp(page, app.url);
 
     await tabTo(page, 'Create', focusedIs(page, 'button', 'Create'));
