@@ -9,6 +9,7 @@
  * Times are `performance.now()`: milliseconds since the navigation started.
  */
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import { START_MARKS, type StartPhase } from '../../src/ui/state/start-marks';
 
 export interface LongTask {
   start: number;
@@ -95,6 +96,14 @@ export function firstPaint(page: Page, timeoutMs: number): Promise<number> {
   return withDeadline(
     page.waitForFunction(() => (globalThis as unknown as BenchGlobals).__bench.firstPaint, undefined, { timeout: 0, polling: 20 }).then((handle) => handle.jsonValue() as Promise<number>),
     timeoutMs,
+  );
+}
+
+/** When the page marked each phase of its start (src/ui/state/start-marks.ts): every mark of each, in order. */
+export function startMarks(page: Page): Promise<Record<StartPhase, number[]>> {
+  return page.evaluate(
+    (names) => Object.fromEntries(Object.entries(names).map(([phase, name]) => [phase, performance.getEntriesByName(name, 'mark').map((mark) => mark.startTime)])) as Record<StartPhase, number[]>,
+    START_MARKS,
   );
 }
 
@@ -194,6 +203,7 @@ const LOST_CLICK_MS = 250;
  */
 export async function clickUntilHit(cdp: CDPSession, at: { x: number; y: number }, timeoutMs: number): Promise<ClickSeen> {
   let found: ClickSeen | undefined;
+  let stopped = false;
   let handled: () => void = () => undefined;
   const onBinding = (event: { name: string; payload: string }) => {
     if (event.name !== CLICK_BINDING) return;
@@ -205,7 +215,7 @@ export async function clickUntilHit(cdp: CDPSession, at: { x: number; y: number 
   await cdp.send('Runtime.addBinding', { name: CLICK_BINDING });
   const work = (async () => {
     await cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', ...at });
-    while (!found) {
+    while (!found && !stopped) {
       // A click the page never saw (a document being replaced) is not waited for past LOST_CLICK_MS.
       const next = Promise.race([new Promise<void>((resolve) => (handled = resolve)), new Promise((resolve) => setTimeout(resolve, LOST_CLICK_MS))]);
       const spaced = new Promise((resolve) => setTimeout(resolve, CLICK_INTERVAL_MS));
@@ -213,11 +223,14 @@ export async function clickUntilHit(cdp: CDPSession, at: { x: number; y: number 
       await cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', ...at, button: 'left', clickCount: 1 });
       await Promise.all([next, spaced]);
     }
+    if (!found) throw new DeadlineExceeded(timeoutMs);
     return found;
   })();
   try {
     return await withDeadline(work, timeoutMs);
   } finally {
+    // Past the deadline too: no more clicks are sent.
+    stopped = true;
     cdp.off('Runtime.bindingCalled', onBinding);
   }
 }

@@ -13,9 +13,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { openssl } from '../support/fixtures';
 import { bulkCertificates } from '../support/bulk-certificates';
-import { addProbe, domElements, firstPaint, longestTask, longTasks } from '../bench/chromium-probe';
+import { addProbe, domElements, firstPaint, longestTask, longTasks, startMarks } from '../bench/chromium-probe';
 import { pem, selectors } from '../bench/chromium-workspace';
-import { START_MARKS } from '../../src/ui/state/start-marks';
 import { appSuite } from './support/suite';
 import { firstPage } from './support/browser';
 import { importFiles, importSummaryText, openApp, waitForIdle } from './support/app';
@@ -121,9 +120,9 @@ describe('the first load in Chromium', () => {
     );
     expect(beforeList.filter((path) => !html.includes(`"${path}"`))).toEqual([]);
     // The start's phases are marked in order, all before the list is painted (the bench prints them).
-    const phases = await page.evaluate((names) => Object.values(names).map((name) => performance.getEntriesByName(name, 'mark').map((mark) => mark.startTime)), START_MARKS);
-    expect(phases.map((marks) => marks.length)).toEqual([1, 1, 1]);
-    const [entry, databaseOpen, workspaceRead] = phases.map((marks) => marks[0]!);
+    const phases = await startMarks(page);
+    expect(Object.values(phases).map((marks) => marks.length)).toEqual([1, 1, 1]);
+    const [entry, databaseOpen, workspaceRead] = [phases.entry[0], phases.databaseOpen[0], phases.workspaceRead[0]];
     expect(entry).toBeLessThan(databaseOpen!);
     expect(databaseOpen).toBeLessThan(workspaceRead!);
     expect(workspaceRead).toBeLessThan(listPainted);

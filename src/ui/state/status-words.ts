@@ -59,7 +59,7 @@ export function formatCount(count: number): string {
 }
 
 /** The tone of each stage of the plan. */
-export const stageTone: Record<ExpiryPlan['stage'], 'ok' | 'warn' | 'bad'> = { planned: 'ok', 'act-now': 'warn', late: 'bad', expired: 'bad', 'not-yet-valid': 'bad' };
+const stageTone: Record<ExpiryPlan['stage'], 'ok' | 'warn' | 'bad'> = { planned: 'ok', 'act-now': 'warn', late: 'bad', expired: 'bad', 'not-yet-valid': 'bad' };
 
 /**
  * The tone of a certificate's expiry word: its plan's stage alone decides it, so what counts
