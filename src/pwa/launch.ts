@@ -4,7 +4,7 @@
  * they are queued for the same import as the Import form's files (src/ui/state/incoming-files).
  */
 import { alerts } from '../ui/state/alerts.svelte';
-import { incoming, readFiles } from '../ui/state/incoming-files.svelte';
+import { incoming } from '../ui/state/incoming-files.svelte';
 import { router } from '../ui/state/router.svelte';
 
 /** What the launch queue delivers (WICG File Handling; not in TypeScript's DOM library yet). */
@@ -37,5 +37,5 @@ export async function receiveLaunch(params: LaunchParams): Promise<void> {
   }
   // The import summary is on the Certificates page: show it there whatever view was open.
   if (router.current !== 'certificates' || router.path.length > 0) router.go('certificates');
-  incoming.deliver({ source: 'opened', files: await readFiles(files) });
+  incoming.deliver({ source: 'opened', files });
 }

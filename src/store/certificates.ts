@@ -41,11 +41,18 @@ export interface ImportFileInput {
   password?: string;
 }
 
+/**
+ * The files of an import: all of them in memory, or their count and the files as they are read
+ * (the UI reads the admin's files while the first ones are decoded). The count sizes progress;
+ * more may come (an archive's files), then progress counts those as well.
+ */
+export type ImportFiles = readonly ImportFileInput[] | { count: number; files: AsyncIterable<ImportFileInput> };
+
 export interface ImportOptions {
   signal?: AbortSignal;
   /** Keys read from files (a .p12 from another server) stay exportable unless false. */
   keysExportable?: boolean;
-  /** Called after each batch of files is decoded (certificates.ts BATCH_FILES): (files done, files in all). */
+  /** Called after each batch of files is decoded (certificates.ts DecodeBatches): (files done, files in all). */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -161,46 +168,84 @@ export function createRequest<K extends KeyMaterial>(
 export function importFiles<K extends KeyMaterial>(
   ctx: WorkspaceContext<K>,
   applianceId: string,
-  files: readonly ImportFileInput[],
+  files: ImportFiles,
   options: ImportOptions = {},
 ): Promise<ImportSummary> {
   return ctx.action('importFiles', () => [applianceId], async () => {
     const incoming: IncomingFile<K>[] = [];
     let spent = 0; // the import's shared key-derivation budget (limits.maxWorkPerImport)
-    for (const batch of decodeBatches(files)) {
+    const count = 'count' in files ? files.count : files.length;
+    const batches = new DecodeBatches('count' in files ? files.files : files);
+    for (let batch = await batches.next(); batch.length > 0; batch = await batches.next()) {
+      const started = performance.now();
       const decoded = await ctx.pki.decodeFiles(
         batch.map((file) => (file.password !== undefined ? { bytes: file.bytes, password: file.password } : { bytes: file.bytes })),
         { importWorkSpent: spent, ...signalOf(options) },
       );
+      batches.took(performance.now() - started);
       for (const [i, outcome] of decoded.entries()) {
         if (outcome.ok) spent += outcome.workSpent;
         incoming.push(await incomingFile(ctx, batch[i]!.name, outcome, options));
       }
-      options.onProgress?.(incoming.length, files.length);
+      options.onProgress?.(incoming.length, Math.max(count, incoming.length));
     }
     await ctx.ensureRoom(recordBytes(incoming.flatMap((file) => file.certificates)));
     return writeImport(ctx, applianceId, incoming, options.signal);
   });
 }
 
-/** Files per decoding job, and bytes: one message to the worker per batch, not per file (an import may be thousands of files). */
-export const BATCH_FILES = 50;
-const BATCH_BYTES = 4 * 1024 * 1024;
+/**
+ * The files of an import in decoding jobs: one message to the worker per batch, not per file (an
+ * import may be thousands of files). The first batch is BATCH_FILES files; each batch that
+ * decoded within QUICK_BATCH_MS is followed by one twice its size (up to MAX_BATCH_FILES), a
+ * slower one by one half its size. Thousands of small PEM files take a few jobs instead of a
+ * hundred, while files that are slow to decode (PKCS#12 with costly key derivations) still
+ * report progress every few of them. A batch holds at most BATCH_BYTES, or one larger file.
+ * Files that are still being read are waited for only when a batch needs them.
+ */
+export class DecodeBatches<T extends { bytes: Uint8Array }> {
+  #files: Iterator<T> | AsyncIterator<T>;
+  #held: T | undefined;
+  #size = BATCH_FILES;
 
-function* decodeBatches<T extends { bytes: Uint8Array }>(files: readonly T[]): Generator<T[]> {
-  let batch: T[] = [];
-  let bytes = 0;
-  for (const file of files) {
-    if (batch.length > 0 && (batch.length >= BATCH_FILES || bytes + file.bytes.length > BATCH_BYTES)) {
-      yield batch;
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(file);
-    bytes += file.bytes.length;
+  constructor(files: Iterable<T> | AsyncIterable<T>) {
+    this.#files = Symbol.asyncIterator in files ? files[Symbol.asyncIterator]() : files[Symbol.iterator]();
   }
-  if (batch.length > 0) yield batch;
+
+  /** The next batch (empty when all files were handed out). */
+  async next(): Promise<T[]> {
+    const batch: T[] = [];
+    let bytes = 0;
+    while (batch.length < this.#size) {
+      let file = this.#held;
+      this.#held = undefined;
+      if (!file) {
+        const result = await this.#files.next();
+        if (result.done) break;
+        file = result.value;
+      }
+      if (batch.length > 0 && bytes + file.bytes.length > BATCH_BYTES) {
+        this.#held = file;
+        break;
+      }
+      batch.push(file);
+      bytes += file.bytes.length;
+    }
+    return batch;
+  }
+
+  /** How long the last batch took to decode: sizes the next. */
+  took(ms: number): void {
+    this.#size = ms < QUICK_BATCH_MS ? Math.min(MAX_BATCH_FILES, this.#size * 2) : Math.max(1, Math.floor(this.#size / 2));
+  }
 }
+
+/** Files in the first decoding job and at most in one, and bytes at most in one (DecodeBatches). */
+export const BATCH_FILES = 50;
+export const MAX_BATCH_FILES = 1000;
+const BATCH_BYTES = 4 * 1024 * 1024;
+/** A decoding job within this is quick enough to double the next one. */
+const QUICK_BATCH_MS = 100;
 
 /**
  * Plans an import of what was read or made (linking keys, certificates and requests, see

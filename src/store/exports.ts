@@ -1,7 +1,7 @@
 /** What the UI takes from the store besides the Workspace class: view and input types, and a few plain helpers. */
 export { DEFAULT_APPLIANCE } from '../core/appliance/appliance';
 export type { ApplianceView, CertificateMaterial, CertificateView, IpView, KeyView, RequestView, WorkspaceView } from './read-model';
-export type { CreateCertificateInput, ImportFileInput, ImportOptions } from './certificates';
+export type { CreateCertificateInput, ImportFileInput, ImportFiles, ImportOptions } from './certificates';
 export type { ChainStatusUpdate, ListedChainStatus, ListedChainStatuses } from './chain-statuses';
 export type { BackgroundWork } from './background-work';
 export type { AssignOptions, ClientSoftwareOverride } from './assignment';

@@ -40,7 +40,7 @@ import { ChangeChannel, type ChangeNotice } from './broadcast';
 import { actions, lazyBackgroundWork } from './actions';
 import type { BackgroundWork } from './background-work';
 import { readChainStatuses, type ChainStatusUpdate, type ListedChainStatuses } from './chain-statuses';
-import type { CreateCertificateInput, ImportFileInput, ImportOptions, RekeyDraft } from './certificates';
+import type { CreateCertificateInput, ImportFiles, ImportOptions, RekeyDraft } from './certificates';
 import type { WorkspaceContext } from './context';
 import { openDatabase, type OpenOptions } from './database';
 import type { ExportChoice, ExportFile, ExportOptions, ExportSource } from './export';
@@ -369,7 +369,7 @@ export class Workspace<K extends KeyMaterial = KeyMaterial> {
   }
 
   /** Imports files (certificates, chains, .p7b, .p12 with keys); unreadable files are reported, the rest import. */
-  async importFiles(applianceId: string, files: readonly ImportFileInput[], options: ImportOptions = {}): Promise<ImportSummary> {
+  async importFiles(applianceId: string, files: ImportFiles, options: ImportOptions = {}): Promise<ImportSummary> {
     return (await actions.certificates()).importFiles(this.#ctx, applianceId, files, options);
   }
 

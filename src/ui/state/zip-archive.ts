@@ -28,18 +28,17 @@ interface EntryStream {
 }
 
 /**
- * Every file, with each .zip replaced by the files inside it, named "archive.zip/inner.crt".
+ * Every file, with each .zip replaced by the files inside it, named "archive.zip/inner.crt", as
+ * the files come.
  * Folders, macOS resource forks and hidden files inside an archive are left out.
  * @throws CertdeskError `zip-unreadable`, `zip-empty`, `zip-too-many-files`, `zip-too-large`
  */
-export async function expandZipArchives(files: readonly ChosenFile[], signal?: AbortSignal): Promise<ChosenFile[]> {
-  const out: ChosenFile[] = [];
-  for (const file of files) {
+export async function* expandZipArchives(files: Iterable<ChosenFile> | AsyncIterable<ChosenFile>, signal?: AbortSignal): AsyncGenerator<ChosenFile> {
+  for await (const file of files) {
     // An archive over the file limit goes on as it is, and decoding says it is too large.
-    if (isZip(file.bytes) && file.bytes.length <= limits.maxFileBytes) out.push(...(await openZip(file, signal)));
-    else out.push(file);
+    if (isZip(file.bytes) && file.bytes.length <= limits.maxFileBytes) yield* await openZip(file, signal);
+    else yield file;
   }
-  return out;
 }
 
 async function openZip(file: ChosenFile, signal: AbortSignal | undefined): Promise<ChosenFile[]> {

@@ -150,6 +150,32 @@ describe('request → CA → import', () => {
     ws.close();
   });
 
+  it('files given as they are read import like a list, with progress over their count; a source that fails stores nothing', async () => {
+    const { ws, applianceId } = await setup();
+    const files = [
+      { name: 'root.der', bytes: fixture('openssl-set', 'ec', 'root.der') },
+      { name: 'ca-bundle.pem', bytes: fixture('openssl-set', 'ec', 'ca-bundle.pem') },
+    ];
+    const before = await snapshot(ws);
+    async function* failing() {
+      yield files[0]!;
+      throw new Error('The file could not be read.');
+    }
+    await expect(ws.importFiles(applianceId, { count: 2, files: failing() })).rejects.toThrow('could not be read');
+    expect(await snapshot(ws)).toEqual(before);
+
+    async function* read() {
+      yield* files;
+    }
+    const progress: [number, number][] = [];
+    const summary = await ws.importFiles(applianceId, { count: 1, files: read() }, { onProgress: (done, total) => progress.push([done, total]) });
+    // The count was one short (an archive's files come in addition): progress never passes 100 %.
+    expect(progress).toEqual([[2, 2]]);
+    expect(summary.files.map((file) => file.file)).toEqual(['root.der', 'ca-bundle.pem']);
+    expect(summary).toMatchObject({ added: 2, alreadyPresent: 1, rejected: 0 });
+    ws.close();
+  });
+
   it('a .p12 with key and chain links in one import; a wrong or missing password rejects just that file', async () => {
     const { ws, applianceId } = await setup();
     const p12 = fixture('openssl-set', 'ec', 'server-default.p12');

@@ -1,6 +1,7 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { fixture, fixtureText } from '../../support/fixtures';
-import { incoming, looksLikeCertificateText, readFiles } from '../../../src/ui/state/incoming-files.svelte';
+import { incoming, looksLikeCertificateText, readInOrder, type ImportItem } from '../../../src/ui/state/incoming-files.svelte';
+import { collect } from '../../support/collect';
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
@@ -34,12 +35,47 @@ describe('the incoming queue', () => {
   });
 });
 
-describe('readFiles', () => {
+describe('readInOrder', () => {
   test('reads hundreds of files, a few hundred per read, each with its own bytes in order', async () => {
     const files = Array.from({ length: 450 }, (_, i) => new File([`file ${i} `.repeat(i % 7)], `f${i}.pem`));
-    const read = await readFiles(files);
+    const read = await collect(readInOrder(files));
     expect(read.map((f) => f.name)).toEqual(files.map((f) => f.name));
     expect(read.map((f) => new TextDecoder().decode(f.bytes))).toEqual(files.map((_, i) => `file ${i} `.repeat(i % 7)));
     expect(read.some((f) => f.bytes.length === 0)).toBe(true);
+  });
+
+  test('files already in memory (pasted text) keep their place among the files read', async () => {
+    const pasted = { name: 'Pasted text', bytes: new TextEncoder().encode('pasted') };
+    const items: ImportItem[] = [new File(['a'], 'a.pem'), pasted, new File(['b'], 'b.pem'), new File(['c'], 'c.pem')];
+    const read = await collect(readInOrder(items));
+    expect(read.map((f) => f.name)).toEqual(['a.pem', 'Pasted text', 'b.pem', 'c.pem']);
+    expect(read[1]).toBe(pasted);
+    expect(read.map((f) => new TextDecoder().decode(f.bytes))).toEqual(['a', 'pasted', 'b', 'c']);
+  });
+
+  test('the next two parts are being read while the first is worked on, and no more', async () => {
+    const RealBlob = Blob;
+    const partsRead: number[] = [];
+    vi.stubGlobal(
+      'Blob',
+      class extends RealBlob {
+        constructor(parts?: BlobPart[], options?: BlobPropertyBag) {
+          super(parts, options);
+          partsRead.push(parts?.length ?? 0);
+        }
+      },
+    );
+    try {
+      const files = Array.from({ length: 1000 }, (_, i) => new File([`${i}`], `f${i}.pem`));
+      const reader = readInOrder(files);
+      expect((await reader.next()).value?.name).toBe('f0.pem');
+      expect(partsRead).toEqual([200, 200, 200]);
+      for (let i = 1; i <= 200; i++) await reader.next();
+      expect(partsRead).toEqual([200, 200, 200, 200]);
+      expect((await collect(reader)).map((f) => f.name)).toEqual(files.slice(201).map((f) => f.name));
+      expect(partsRead).toEqual([200, 200, 200, 200, 200]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -1,12 +1,16 @@
 import { describe, expect, test } from 'vitest';
 import { fixture } from '../../support/fixtures';
 import { makeZip } from '../../support/zip';
-import { MAX_ZIP_ENTRIES, expandZipArchives, isZip } from '../../../src/ui/state/zip-archive';
+import { collect } from '../../support/collect';
+import { MAX_ZIP_ENTRIES, expandZipArchives as expandAsGenerator, isZip } from '../../../src/ui/state/zip-archive';
+import type { ChosenFile } from '../../../src/ui/state/files';
 import { limits } from '../../../src/core/pki/limits';
 
 const pem = fixture('openssl-set', 'ec', 'ca-bundle.pem');
 const der = fixture('openssl-set', 'ec', 'server.der');
 const p12 = fixture('openssl-set', 'ec', 'server-default.p12');
+
+const expandZipArchives = (files: ChosenFile[], signal?: AbortSignal) => collect(expandAsGenerator(files, signal));
 
 describe('expandZipArchives', () => {
   test('a CA reply as .zip becomes its files, byte for byte, named inside the archive', async () => {
@@ -75,6 +79,20 @@ describe('expandZipArchives', () => {
     expect(isZip(pem)).toBe(false);
     expect(isZip(p12)).toBe(false);
     expect(isZip(new Uint8Array([0x50, 0x4b]))).toBe(false);
+  });
+
+  test('files are expanded as they come: an archive is opened before the files after it are asked for', async () => {
+    const asked: string[] = [];
+    async function* chosen() {
+      for (const file of [{ name: 'chain.zip', bytes: makeZip([{ name: 'ca.pem', bytes: pem }]) }, { name: 'x.pem', bytes: pem }]) {
+        asked.push(file.name);
+        yield file;
+      }
+    }
+    const files = expandAsGenerator(chosen());
+    expect((await files.next()).value?.name).toBe('chain.zip/ca.pem');
+    expect(asked).toEqual(['chain.zip']);
+    expect((await collect(files)).map((file) => file.name)).toEqual(['x.pem']);
   });
 
   test('cancelling stops before the next entry with an AbortError', async () => {
