@@ -16,7 +16,7 @@ import { bulkCertificates } from '../support/bulk-certificates';
 import { addProbe, domElements, firstPaint, longestTask, longTasks, startMarks } from '../bench/chromium-probe';
 import { pem, selectors } from '../bench/chromium-workspace';
 import { appSuite } from './support/suite';
-import { firstPage } from './support/browser';
+import { firstPage, screenshot } from './support/browser';
 import { importFiles, importSummaryText, openApp, waitForIdle } from './support/app';
 import type { Page } from 'playwright-core';
 
@@ -189,6 +189,71 @@ describe('a workspace of 1,000 certificates in Chromium', () => {
     expect(elements, summary).toBeLessThan(DOM_ELEMENTS_BOUND);
     expect(importLongest, summary).toBeLessThan(LONGEST_TASK_CEILING_MS);
     expect(startLongest, summary).toBeLessThan(LONGEST_TASK_CEILING_MS);
+    browser.assertClean();
+  });
+});
+
+describe('hundreds of files chosen at once in Chromium', () => {
+  test('import as one, read as the import goes: every file once, in order, a damaged one named, pasted text with them; the progress counts the files', { timeout: 120_000 }, async () => {
+    const browser = await app.browser();
+    const page = await firstPage(browser);
+    await openApp(page, app.url);
+    const { root, leaves } = bulkCertificates(449);
+    // 450 files (read in three parts), the 301st damaged, then PEM text pasted into the form.
+    const files = [root, ...leaves].map((der, i) => ({
+      name: `cert-${String(i).padStart(3, '0')}.pem`,
+      mimeType: 'application/x-pem-file',
+      buffer: i === 300 ? Buffer.from('-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n') : Buffer.from(pem([der])),
+    }));
+    const { root: pastedRoot } = bulkCertificates(0);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByLabel('Certificate file').setInputFiles(files);
+    await page.getByLabel('Paste', { exact: true }).fill(pem([pastedRoot]));
+    // Every label the progress indicator showed, from the click on (it may come and go within a frame).
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (globalThis as { __progress?: string[] }).__progress = seen;
+      new MutationObserver(() => {
+        for (const status of document.querySelectorAll('[role="status"]')) {
+          const bar = status.querySelector('progress');
+          const text = `${status.textContent?.replace(/\s+/g, ' ').trim()} ${bar?.hasAttribute('value') ? `${bar.value}/${bar.max}` : 'indeterminate'}`;
+          if (text.includes('Importing') && seen.at(-1) !== text) seen.push(text);
+        }
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('heading', { name: 'Import summary' }).waitFor({ timeout: 60_000 });
+    await waitForIdle(page);
+
+    expect(await importSummaryText(page)).toMatch(/Added: 450 · Linked: 0 · Already present: 0 · Rejected: 1/);
+    // The rejected file is listed first, by its name; then the others in the order chosen.
+    const listed = await page.getByRole('region', { name: 'Import summary' }).locator('li').allInnerTexts();
+    expect(listed[0]).toMatch(/^cert-300\.pem:\s+✕\s+rejected/);
+    expect(listed.slice(1, 5).map((text) => text.split(':')[0])).toEqual(['cert-000.pem', 'cert-001.pem', 'cert-002.pem', 'cert-003.pem']);
+    const progress = await page.evaluate(() => (globalThis as { __progress?: string[] }).__progress ?? []);
+    console.log(`progress shown: ${progress.join(' | ')}`);
+    expect(progress.length, progress.join(' | ')).toBeGreaterThan(0);
+    expect(progress.every((text) => text.includes('Importing 451 files')), progress.join(' | ')).toBe(true);
+    // Counted over the files chosen, as they were decoded.
+    expect(progress.some((text) => / \d+\/451$/.test(text)), progress.join(' | ')).toBe(true);
+    // Stored: every certificate of the files and the pasted one, each once.
+    const stored = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('certdesk');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const certificates = await new Promise<{ sha256: string; factoryDefault?: boolean }[]>((resolve, reject) => {
+        const request = db.transaction('certificates').objectStore('certificates').getAll();
+        request.onsuccess = () => resolve(request.result as { sha256: string; factoryDefault?: boolean }[]);
+        request.onerror = () => reject(request.error);
+      });
+      db.close();
+      return certificates.filter((c) => !c.factoryDefault).map((c) => c.sha256);
+    });
+    const expected = [...[root, ...leaves].filter((_, i) => i !== 300), pastedRoot].map((der) => createHash('sha256').update(der).digest('hex'));
+    expect(stored.sort()).toEqual(expected.sort());
+    await screenshot(page, 'import-450-files-summary', page.getByRole('region', { name: 'Import summary' }));
     browser.assertClean();
   });
 });
