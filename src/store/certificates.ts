@@ -174,8 +174,8 @@ export function importFiles<K extends KeyMaterial>(
   return ctx.action('importFiles', () => [applianceId], async () => {
     const incoming: IncomingFile<K>[] = [];
     let spent = 0; // the import's shared key-derivation budget (limits.maxWorkPerImport)
-    const count = 'count' in files ? files.count : files.length;
-    const batches = new DecodeBatches('count' in files ? files.files : files);
+    const { count, source } = 'count' in files ? { count: files.count, source: files.files } : { count: files.length, source: files };
+    const batches = new DecodeBatches(source);
     for (let batch = await batches.next(); batch.length > 0; batch = await batches.next()) {
       const started = performance.now();
       const decoded = await ctx.pki.decodeFiles(

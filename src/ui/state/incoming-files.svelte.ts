@@ -63,23 +63,25 @@ const PARTS_AHEAD = 2;
  * left out and explained.
  */
 export async function* readInOrder(items: readonly ImportItem[]): AsyncGenerator<ChosenFile> {
-  const parts: ImportItem[][] = [];
+  // Runs of Files, FILES_PER_READ at most, each read as one Blob; what is in memory stands alone.
+  const parts: (File[] | ChosenFile)[] = [];
   for (const item of items) {
     const last = parts.at(-1);
-    if (item instanceof File && last?.[0] instanceof File && last.length < FILES_PER_READ) last.push(item);
+    if (!(item instanceof File)) parts.push(item);
+    else if (Array.isArray(last) && last.length < FILES_PER_READ) last.push(item);
     else parts.push([item]);
   }
   const reads: Promise<ChosenFile[]>[] = [];
-  let issued = 0;
   for (let i = 0; i < parts.length; i++) {
-    while (issued < parts.length && issued <= i + PARTS_AHEAD) reads.push(readPart(parts[issued++]!));
+    while (reads.length < parts.length && reads.length <= i + PARTS_AHEAD) {
+      const part = parts[reads.length]!;
+      reads.push(Array.isArray(part) ? readPart(part) : Promise.resolve([part]));
+    }
     yield* await reads[i]!;
   }
 }
 
-async function readPart(part: ImportItem[]): Promise<ChosenFile[]> {
-  const files = part.filter((item): item is File => item instanceof File);
-  if (files.length === 0) return part as ChosenFile[];
+async function readPart(files: File[]): Promise<ChosenFile[]> {
   const bytes = await new Blob(files).arrayBuffer().then((buffer) => new Uint8Array(buffer), () => undefined);
   const out: ChosenFile[] = [];
   if (bytes) {

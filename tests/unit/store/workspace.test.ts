@@ -68,7 +68,7 @@ describe('request → CA → import', () => {
       ],
       { onProgress: (done, total) => progress.push([done, total]) },
     );
-    // Both files are decoded in one batch (certificates.ts BATCH_FILES).
+    // Both files are decoded in one batch (certificates.ts DecodeBatches).
     expect(progress).toEqual([[2, 2]]);
     expect(summary).toMatchObject({ added: 2, linked: 1, alreadyPresent: 0, rejected: 0 });
     view = await ws.listWorkspace();
