@@ -22,6 +22,7 @@ import {
   importSummaryText,
   openApp,
   waitForIdle,
+  waitForWorkspace,
 } from './support/app';
 
 const app = appSuite();
@@ -103,7 +104,7 @@ describe('1. Create a self-signed certificate', () => {
     await waitForIdle(page);
     expect(await page.getByRole('link', { name: 'Cancelled one', exact: true }).count()).toBe(0);
     await page.reload();
-    await page.getByRole('link', { name: 'Factory default', exact: true }).waitFor();
+    await waitForWorkspace(page);
     expect(await page.getByRole('link', { name: 'Cancelled one', exact: true }).count()).toBe(0);
     browser.assertClean();
   });

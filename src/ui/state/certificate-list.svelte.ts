@@ -8,7 +8,8 @@
  */
 import { pauser, yieldToEventLoop } from '../../core/tasks';
 import { workspace } from './workspace.svelte';
-import { Paging } from './paging.svelte';
+import { PAGE_SIZE, Paging, type PageNavigation } from './paging.svelte';
+import { firstScreenText, parseFirstScreen, shownRow, type FirstScreen, type ShownRow } from './first-screen';
 import { formatCount, formatDate } from './status-words';
 import { NO_FILTER, compareTexts, certificateRows, filterRows, issuerOptions, rankInSlices, sortRows, type ActByFilter, type CertificateRow, type ListFilter, type SortKey, type StatusFilter } from './certificate-list';
 
@@ -61,6 +62,8 @@ class CertificateListState {
    * sort was a second long task at start).
    */
   readonly ready = $derived(this.#sorted !== undefined);
+  /** Whether the rows shown are sorted by the key chosen (not in the last order, while a new sort runs). */
+  readonly #settled = $derived(this.#sorted?.from === this.filtered && this.#sorted.key === this.sort);
   readonly issuers = $derived(issuerOptions(this.all));
   readonly filtering = $derived(JSON.stringify(this.filter) !== JSON.stringify(NO_FILTER));
   /** The page of `rows` shown; back to the first when the filter, sort or appliance changes. */
@@ -69,9 +72,43 @@ class CertificateListState {
     () => JSON.stringify([this.filter, this.sort, workspace.appliance?.appliance.id]),
   );
 
+  /** The first screen kept from the last start (first-screen.ts), parsed once. */
+  readonly #firstScreen = $derived(parseFirstScreen(workspace.firstScreen ?? null));
+  /**
+   * The first screen kept, while it is what the list would show and its rows are not read and
+   * sorted yet: the appliance remembered (and, once the workspace is read, shown: a workspace
+   * read without it — lost, deleted in another tab — ends it at once), in the sort kept,
+   * unfiltered (its filters and pager are held until the rows are read).
+   */
+  readonly kept: FirstScreen | undefined = $derived.by(() => {
+    const kept = this.#firstScreen;
+    if (!kept || this.ready || this.filtering || kept.sort !== this.sort) return undefined;
+    if (workspace.view) return workspace.appliance?.appliance.id === kept.applianceId ? kept : undefined;
+    return workspace.selectedId === undefined || workspace.selectedId === kept.applianceId ? kept : undefined;
+  });
+  /** The rows of the page shown: of `rows`, or the first screen kept. */
+  readonly pageRows: readonly ShownRow[] = $derived(this.kept?.rows ?? this.paging.rows);
+  /** The pager's page: of `rows`, or the first screen kept (its first page). */
+  readonly pageNavigation: PageNavigation = $derived(this.kept ? keptNavigation(this.kept) : this.paging);
+  /** How many certificates the list holds (as kept, while the first screen kept is shown). */
+  readonly count = $derived(this.kept?.total ?? this.all.length);
+  /** Resolves once the rows were read and sorted (`ready`): an action asked for from the first screen kept waits for it. */
+  readonly rowsRead: Promise<void>;
+  #resolveRead!: () => void;
+
   constructor() {
+    this.rowsRead = new Promise((resolve) => (this.#resolveRead = resolve));
     // The sort of each change: a task after the change (which built the rows), the render a task after the sort.
     $effect.root(() => {
+      $effect(() => {
+        if (this.ready) this.#resolveRead();
+      });
+      // A first screen kept of an appliance the workspace no longer holds (lost, deleted) is not kept.
+      $effect(() => {
+        const kept = this.#firstScreen;
+        const view = workspace.view;
+        if (kept && view && !view.appliances.some((entry) => entry.appliance.id === kept.applianceId)) workspace.rememberFirstScreen(undefined);
+      });
       $effect(() => {
         const from = this.filtered;
         const key = this.sort;
@@ -105,6 +142,26 @@ class CertificateListState {
     });
   }
 
+  /**
+   * Keeps the first screen drawn for the next start (first-screen.ts), when it is the unfiltered
+   * first page of the appliance's rows, sorted; `timelineHeight`: the expiry timeline's, drawn.
+   */
+  keepFirstScreen(timelineHeight: number): void {
+    const appliance = workspace.appliance;
+    if (!appliance || !this.#settled || this.filtering || this.paging.index !== 0) return;
+    const rows = this.paging.rows;
+    const screen: FirstScreen = {
+      format: 'certdesk-first-screen',
+      version: 1,
+      applianceId: appliance.appliance.id,
+      sort: this.sort,
+      total: this.rows.length,
+      rows: rows.map(shownRow),
+      timelineHeight,
+    };
+    workspace.rememberFirstScreen(rows.length === 0 ? undefined : firstScreenText(screen));
+  }
+
   /** Shows every certificate again (the sort stays). */
   clear(): void {
     this.search = NO_FILTER.search;
@@ -113,6 +170,17 @@ class CertificateListState {
     this.san = NO_FILTER.san;
     this.actBy = NO_FILTER.actBy;
   }
+}
+
+/** The pager of the first screen kept: its first page of `total`. */
+function keptNavigation(kept: FirstScreen): PageNavigation {
+  return {
+    index: 0,
+    pages: Math.max(1, Math.ceil(kept.total / PAGE_SIZE)),
+    total: kept.total,
+    from: 1,
+    to: kept.rows.length,
+  };
 }
 
 export const certificateList = new CertificateListState();

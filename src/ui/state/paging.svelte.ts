@@ -8,7 +8,17 @@
 /** Rows per page: about 20 elements each, a screen or two of rows. */
 export const PAGE_SIZE = 50;
 
-export class Paging<T> {
+/** Where a pager is in its list (Pager.svelte): a `Paging`, or a page known without its list. */
+export interface PageNavigation {
+  /** The page shown, from 0; set to turn the page. */
+  index: number;
+  readonly pages: number;
+  readonly total: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+export class Paging<T> implements PageNavigation {
   readonly #items: () => readonly T[];
   readonly #key: () => string;
   readonly size: number;

@@ -48,6 +48,8 @@ import { CertdeskError, isAbortError } from '../../core/errors';
 const SELECTED_APPLIANCE = 'certdesk:selected-appliance';
 /** The name and hostname of the appliance last shown, shown again while the workspace opens. */
 const SHOWN_APPLIANCE = 'certdesk:shown-appliance';
+/** The Certificates list's first screen as last drawn (first-screen.ts), shown again while the workspace is read. */
+const FIRST_SCREEN = 'certdesk:first-screen';
 
 /** How long after the workspace is shown the start's later work waits at most for the page to draw it (`drawn`). */
 const DRAWN_AT_MOST_MS = 1000;
@@ -58,13 +60,15 @@ const FIRST_SHOWN = { name: DEFAULT_APPLIANCE.name, hostname: DEFAULT_APPLIANCE.
 interface Remembered {
   selectedId: string | undefined;
   shown: { name: string; hostname: string };
+  firstScreen: string | undefined;
 }
 
 /** What localStorage holds of the last session; what is absent or unreadable (site data blocked) is not remembered. */
 function readRemembered(): Remembered {
-  const remembered: Remembered = { selectedId: undefined, shown: FIRST_SHOWN };
+  const remembered: Remembered = { selectedId: undefined, shown: FIRST_SHOWN, firstScreen: undefined };
   try {
     remembered.selectedId = localStorage.getItem(SELECTED_APPLIANCE) ?? undefined;
+    remembered.firstScreen = localStorage.getItem(FIRST_SCREEN) ?? undefined;
     const shown = JSON.parse(localStorage.getItem(SHOWN_APPLIANCE) ?? 'null') as { name?: unknown; hostname?: unknown } | null;
     if (typeof shown?.name === 'string' && typeof shown.hostname === 'string') remembered.shown = { name: shown.name, hostname: shown.hostname };
   } catch {
@@ -112,7 +116,12 @@ class WorkspaceState {
    * same before and after it opens (nothing moves, nothing is replaced under the admin's eyes).
    */
   opening = $state.raw(FIRST_SHOWN);
-  /** Resolves once `selectedId` and `opening` hold what this browser remembers (`start`). */
+  /**
+   * The Certificates list's first screen as last drawn (first-screen.ts parses it), until the
+   * workspace is open; undefined when none is kept or the workspace could not be opened.
+   */
+  firstScreen = $state.raw<string | undefined>();
+  /** Resolves once `selectedId`, `opening` and `firstScreen` hold what this browser remembers (`start`). */
   remembered: Promise<void> = Promise.resolve();
   /** Chain status per certificate id, every appliance's, as kept with the data (chain-statuses.ts). */
   chains = $state.raw<ListedChainStatuses>(new Map());
@@ -125,11 +134,17 @@ class WorkspaceState {
   /** Resolves once the page has drawn what it shows of the workspace (`drawn`). */
   readonly #drawn: Promise<void>;
   #resolveDrawn!: () => void;
+  /** The store once open, for actions asked for before (undefined when it could not be opened). */
+  readonly #opened: Promise<Workspace<CertdeskKey> | undefined>;
+  #resolveOpened!: (store: Workspace<CertdeskKey> | undefined) => void;
+  /** The first screen as last written by this page (`rememberFirstScreen`). */
+  #keptFirstScreen: string | undefined;
   #chainTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #nextChainChange = new Map<string, number>();
 
   constructor() {
     this.#drawn = new Promise((resolve) => (this.#resolveDrawn = resolve));
+    this.#opened = new Promise((resolve) => (this.#resolveOpened = resolve));
   }
 
   /** The page has drawn what it shows of the workspace (the Certificates list, all rows of its page). */
@@ -141,9 +156,11 @@ class WorkspaceState {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
-    this.remembered = rememberedInOwnTask().then(({ selectedId, shown }) => {
+    this.remembered = rememberedInOwnTask().then(({ selectedId, shown, firstScreen }) => {
       this.selectedId ??= selectedId;
       this.opening = shown;
+      this.firstScreen = firstScreen;
+      this.#keptFirstScreen = firstScreen;
     });
     try {
       // No progress indicator: the page shows its placeholders until the workspace is there
@@ -160,6 +177,7 @@ class WorkspaceState {
         }
       });
       this.#store = store;
+      this.#resolveOpened(store);
       this.loss = store.storageLoss;
       const [view, chains] = await Promise.all([store.ensureWorkspace(), store.chainStatuses(), this.remembered]);
       markStart('workspaceRead');
@@ -175,6 +193,10 @@ class WorkspaceState {
         requestAnimationFrame(() => setTimeout(() => this.#afterFirstDraw(store), 0)),
       );
     } catch (error) {
+      // Nothing kept is shown as if it were there, and actions asked for while opening end.
+      this.#resolveOpened(undefined);
+      await this.remembered;
+      this.firstScreen = undefined;
       if (error instanceof CertdeskError) alerts.fromError(error);
       else {
         console.warn(error);
@@ -197,6 +219,27 @@ class WorkspaceState {
       },
       (error: unknown) => console.warn(error),
     );
+  }
+
+  /**
+   * Keeps the Certificates list's first screen for the next start (`text` from first-screen.ts;
+   * undefined: none). Written only when it changed; a full localStorage keeps none rather than
+   * an old one (the safety copy's room comes first).
+   */
+  rememberFirstScreen(text: string | undefined): void {
+    if (text === this.#keptFirstScreen) return;
+    this.#keptFirstScreen = text;
+    try {
+      if (text === undefined) localStorage.removeItem(FIRST_SCREEN);
+      else localStorage.setItem(FIRST_SCREEN, text);
+    } catch {
+      this.#keptFirstScreen = undefined;
+      try {
+        localStorage.removeItem(FIRST_SCREEN);
+      } catch {
+        // Site data blocked: nothing is kept.
+      }
+    }
   }
 
   select(applianceId: string): void {
@@ -249,21 +292,24 @@ class WorkspaceState {
     return this.appliance?.certificates.find((certificate) => certificate.id === id);
   }
 
-  /** The open store; pages only reach the UI once it is (the view comes from it). */
-  #open(): Workspace<CertdeskKey> {
-    const store = this.#store;
-    if (!store) throw new CertdeskError('not-open', 'Certdesk is still opening your workspace. Try again in a moment.');
+  /**
+   * The open store, once it is: a page can ask before the workspace is read (a link followed
+   * from the first screen kept, a page opened by its address).
+   */
+  async #open(): Promise<Workspace<CertdeskKey>> {
+    const store = this.#store ?? (await this.#opened);
+    if (!store) throw new CertdeskError('not-open', 'Certdesk could not open its storage in this browser. Make sure the browser allows site data for this page, then reload.');
     return store;
   }
 
   /** Everything a certificate says, for the certificate viewer. */
-  describeCertificate(der: Uint8Array): Promise<CertificateDescription> {
-    return this.#open().describeCertificate(der);
+  async describeCertificate(der: Uint8Array): Promise<CertificateDescription> {
+    return (await this.#open()).describeCertificate(der);
   }
 
   /** The DER of a stored certificate (the list holds none). */
   async certificateDer(certId: string): Promise<Uint8Array> {
-    const [der] = await this.#open().certificateDers([certId]);
+    const [der] = await (await this.#open()).certificateDers([certId]);
     return der!;
   }
 
@@ -275,68 +321,69 @@ class WorkspaceState {
     // appliance, without reading and parsing thousands of certificates on the page's thread.
     const idOf = new Map(certificates.map((certificate) => [certificate.facts.sha256, certificate.id] as const));
     const issuers = listed ? possibleIssuers(listed.facts, indexBySubject(certificates.map((certificate) => certificate.facts))).map((facts) => idOf.get(facts.sha256)!) : [];
-    const ders = await this.#open().certificateDers([certId, ...issuers.filter((id) => id !== certId)]);
-    return this.#open().reviewCertificate(ders[0]!, ders);
+    const store = await this.#open();
+    const ders = await store.certificateDers([certId, ...issuers.filter((id) => id !== certId)]);
+    return store.reviewCertificate(ders[0]!, ders);
   }
 
   /** What a public CA would refuse or change in a request; `validityDays`: the validity asked for. */
-  lintRequest(requestId: string, validityDays?: number): Promise<ValidationProblem[]> {
-    return this.#open().lintRequest(requestId, validityDays !== undefined ? { validityDays } : {});
+  async lintRequest(requestId: string, validityDays?: number): Promise<ValidationProblem[]> {
+    return (await this.#open()).lintRequest(requestId, validityDays !== undefined ? { validityDays } : {});
   }
 
   /** The readiness problems of assigning `ips` now; nothing is written. */
-  checkReadiness(certId: string, ips: readonly string[], options: AssignOptions): Promise<ReadinessProblem[]> {
-    return this.#open().checkReadiness(certId, ips, options);
+  async checkReadiness(certId: string, ips: readonly string[], options: AssignOptions): Promise<ReadinessProblem[]> {
+    return (await this.#open()).checkReadiness(certId, ips, options);
   }
 
   /** What replacing `oldId` by `newId` changes, and its problems now; nothing is written. */
-  replacePreview(newId: string, oldId: string, options: AssignOptions): Promise<ReplacementPreview> {
-    return this.#open().replacePreview(newId, oldId, options);
+  async replacePreview(newId: string, oldId: string, options: AssignOptions): Promise<ReplacementPreview> {
+    return (await this.#open()).replacePreview(newId, oldId, options);
   }
 
   /** The guided steps that bring the certificate's root into the client software. */
-  clientSoftwareSteps(certId: string): Promise<RootChange | undefined> {
-    return this.#open().clientSoftwareSteps(certId);
+  async clientSoftwareSteps(certId: string): Promise<RootChange | undefined> {
+    return (await this.#open()).clientSoftwareSteps(certId);
   }
 
   /** The certification path, leaf → root, with where each certificate came from. */
-  certificationPath(certId: string): Promise<{ links: PathLink[]; status: ChainStatus | undefined }> {
-    return this.#open().certificationPath(certId);
+  async certificationPath(certId: string): Promise<{ links: PathLink[]; status: ChainStatus | undefined }> {
+    return (await this.#open()).certificationPath(certId);
   }
 
   /** The Re-key form's starting point for a certificate. */
-  rekeyDraft(certId: string): Promise<RekeyDraft> {
-    return this.#open().rekeyDraft(certId);
+  async rekeyDraft(certId: string): Promise<RekeyDraft> {
+    return (await this.#open()).rekeyDraft(certId);
   }
 
   /** A page of the event log, newest first. */
-  listEvents(query: EventQuery): Promise<EventPage> {
-    return this.#open().listEvents(query);
+  async listEvents(query: EventQuery): Promise<EventPage> {
+    return (await this.#open()).listEvents(query);
   }
 
   /** The guide's warnings about an appliance (site hostname, Atlas rebuild). */
-  applianceChecks(applianceId: string): Promise<Problem[]> {
-    return this.#open().applianceChecks(applianceId);
+  async applianceChecks(applianceId: string): Promise<Problem[]> {
+    return (await this.#open()).applianceChecks(applianceId);
   }
 
   /** The certificate to suggest for an IP address whose A-record is `dnsName`. */
-  suggestedCertificate(applianceId: string, dnsName: string): Promise<string | undefined> {
-    return this.#open().suggestedCertificate(applianceId, dnsName);
+  async suggestedCertificate(applianceId: string, dnsName: string): Promise<string | undefined> {
+    return (await this.#open()).suggestedCertificate(applianceId, dnsName);
   }
 
   /** What to know before sending a certificate's support package. */
-  supportPackageChecks(certId: string): Promise<Problem[]> {
-    return this.#open().supportPackageChecks(certId);
+  async supportPackageChecks(certId: string): Promise<Problem[]> {
+    return (await this.#open()).supportPackageChecks(certId);
   }
 
   /** What the Export page offers for these certificates. */
-  exportSources(certIds: readonly string[]): Promise<ExportSource[]> {
-    return this.#open().exportSources(certIds);
+  async exportSources(certIds: readonly string[]): Promise<ExportSource[]> {
+    return (await this.#open()).exportSources(certIds);
   }
 
   /** Whether the browser keeps this data, and how much is used. */
-  storageStatus(): Promise<StorageStatus> {
-    return this.#open().storageStatus();
+  async storageStatus(): Promise<StorageStatus> {
+    return (await this.#open()).storageStatus();
   }
 
   /** Restores the automatic safety copy after a loss. */
@@ -368,14 +415,19 @@ class WorkspaceState {
     work: (store: Workspace<CertdeskKey>, signal: AbortSignal, progress: ReportProgress) => Promise<T>,
     options: { cancellable?: boolean } = {},
   ): Promise<T | undefined> {
-    const store = this.#store;
-    if (!store) return undefined;
     const controller = new AbortController();
     const busy: Busy = options.cancellable ? { label, cancel: () => controller.abort() } : { label };
     this.busy = busy;
     const progress: ReportProgress = (done, total) => {
       if (this.busy) this.busy = { ...busy, done, total };
     };
+    // Asked for while the workspace opens (from the first screen kept): done once it is open.
+    // When it could not be opened, the start's alert has said so.
+    const store = this.#store ?? (await this.#opened);
+    if (!store || controller.signal.aborted) {
+      this.busy = undefined;
+      return undefined;
+    }
     try {
       const result = await work(store, controller.signal, progress);
       await this.refresh();

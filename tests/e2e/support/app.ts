@@ -13,8 +13,10 @@ export async function openApp(page: Page, url: string, hash = '#/certificates'):
   await waitForWorkspace(page);
 }
 
+/** Until the workspace is read and listed: the first screen kept from the last start (aria-busy) is not yet the workspace. */
 export async function waitForWorkspace(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'Factory default', exact: true }).first().waitFor({ timeout: 30_000 });
+  await page.locator('table.certificate-table:not([aria-busy="true"])').waitFor({ timeout: 30_000 });
 }
 
 /** The row of the certificates table whose friendly name link is `name`. */

@@ -93,10 +93,11 @@ const screenshotDir = join(projectRoot, 'test-results', 'screenshots');
  * Saves a full-page screenshot under test-results/screenshots/NAME.png and returns its path;
  * with `part`, only that part of the page.
  */
-export async function screenshot(page: Page, name: string, part?: Locator): Promise<string> {
+export async function screenshot(page: Page, name: string, part?: Locator | 'viewport'): Promise<string> {
   mkdirSync(screenshotDir, { recursive: true });
   const path = join(screenshotDir, `${name}.png`);
-  if (part) await part.screenshot({ path });
+  if (part === 'viewport') await page.screenshot({ path });
+  else if (part) await part.screenshot({ path });
   else await page.screenshot({ path, fullPage: true });
   return path;
 }
