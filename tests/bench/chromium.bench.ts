@@ -11,8 +11,9 @@
  *                        landed on the list's first checkbox, clicks being sent there one
  *                        after another from the start (as a person clicking as soon as the
  *                        row is there, without the harness's own delay in noticing the paint);
- *                        before the list, the start's phases as the page marks them (when the
- *                        entry module ran, the database was open, the workspace was read)
+ *                        the start's phases as the page marks them (when the entry module ran,
+ *                        the database was open, the workspace was read: the list's first screen,
+ *                        kept from the last start, is painted while the workspace is read)
  *   page switch          a click on a main navigation link until the page is painted
  *   import               Import form → Upload click until the summary is painted and no
  *                        progress is shown: one PEM bundle; ten PEM files imported one after
@@ -217,8 +218,15 @@ async function startAndClick({ page, cdp, browser }: Awaited<ReturnType<typeof b
   return { painted, click };
 }
 
-/** When the page first marked each phase of its start (throws when one is missing: the bench measures the app as built). */
+/**
+ * When the page first marked each phase of its start, once it marked them all: the list (its
+ * first screen kept from the last start) may be painted and answer before the workspace is read.
+ * Throws when one is still missing after DEADLINE: the bench measures the app as built.
+ */
 async function startPhases(page: Page): Promise<Record<StartPhase, number>> {
+  await page
+    .waitForFunction((names) => Object.values(names).every((name) => performance.getEntriesByName(name, 'mark').length > 0), START_MARKS, { timeout: DEADLINE })
+    .catch(() => undefined);
   const marks = await startMarks(page);
   const first = {} as Record<StartPhase, number>;
   for (const phase of Object.keys(marks) as StartPhase[]) {
