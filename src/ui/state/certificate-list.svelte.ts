@@ -172,7 +172,7 @@ class CertificateListState {
   }
 }
 
-/** The pager of the first screen kept: its first page of `total`. */
+/** The pager of the first screen kept: its first page of `total`, held until the rows are read. */
 function keptNavigation(kept: FirstScreen): PageNavigation {
   return {
     index: 0,
@@ -180,6 +180,7 @@ function keptNavigation(kept: FirstScreen): PageNavigation {
     total: kept.total,
     from: 1,
     to: kept.rows.length,
+    held: true,
   };
 }
 

@@ -16,6 +16,8 @@ export interface PageNavigation {
   readonly total: number;
   readonly from: number;
   readonly to: number;
+  /** Shown, not turned (a page known without its list, until the list is read). */
+  readonly held?: boolean;
 }
 
 export class Paging<T> implements PageNavigation {
